@@ -1,0 +1,342 @@
+//! Command line: `lint`, `rules`, `explain`.
+
+use crate::diagnostic::{FileReport, Severity};
+use crate::discover::{self, Discovery};
+use crate::lint::{self, FileOptions, Outcome};
+use crate::report::{self, Format, Summary};
+use crate::{kustomize, rules};
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_FAILURE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gitops-lint",
+    version,
+    about = "Find Argo CD Applications whose deletion would orphan their resources",
+    long_about = "Find Argo CD Applications and ApplicationSets whose deletion would orphan the \
+                  resources they manage (no cascade finalizer), with diagnostics that point at \
+                  the exact bytes.\n\nExit status: 0 no error-severity problem, 1 problems \
+                  found, 2 usage, configuration or I/O failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Lint(LintArgs),
+    /// List the built-in rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Show a rule's documentation.
+    Explain {
+        /// Rule id, e.g. `missing-finalizer`.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Files or directories to lint; `-` reads one file from stdin. Files named here are
+    /// always linted; directories are walked for *.yaml, *.yml and *.json.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Full)]
+    pub format: Format,
+    /// Exit 0 even when error-severity problems are found.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Print only the diagnostics: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Number of threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The path to report for input read from stdin (`-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+}
+
+/// Parse the command line and run; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            };
+            let _ = err.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Lint(args) => run_lint(args),
+        Command::Rules { format } => run_rules(format),
+        Command::Explain { rule } => run_explain(&rule),
+    }
+}
+
+fn run_rules(format: RulesFormat) -> i32 {
+    let mut out = std::io::stdout().lock();
+    let res = match format {
+        RulesFormat::Text => rules::all().iter().try_for_each(|m| {
+            writeln!(out, "{:<30} {:<8} {}", m.id, m.severity.as_str(), m.summary)
+        }),
+        RulesFormat::Json => {
+            let list: Vec<_> = rules::all()
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "id": m.id, "name": m.name, "severity": m.severity.as_str(),
+                        "summary": m.summary, "kinds": m.kinds, "fields": m.fields,
+                        "url": m.url(),
+                        "fix": m.fix.as_ref().map(|f| f.applicability),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(out))
+        }
+    };
+    if res.is_err() {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+/// A rule's documentation as Markdown, from its data.
+pub fn explain_text(meta: &rules::RuleMeta) -> String {
+    let mut s = format!(
+        "# {} ({})\n\n{}\n\nSeverity: {}. Kinds: {}.\n",
+        meta.id,
+        meta.name,
+        meta.summary,
+        meta.severity.as_str(),
+        if meta.kinds.is_empty() {
+            "any".to_string()
+        } else {
+            meta.kinds.join(", ")
+        }
+    );
+    if let Some(fix) = &meta.fix {
+        let app = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "safe",
+            crate::diagnostic::Applicability::Unsafe => "unsafe",
+        };
+        s.push_str(&format!("Fix: {app}.\n"));
+    }
+    s.push_str(&format!(
+        "\n## Rationale\n{}\n{}",
+        meta.rationale, meta.docs
+    ));
+    s
+}
+
+fn run_explain(rule: &str) -> i32 {
+    match rules::meta(rule) {
+        Some(meta) => {
+            print!("{}", explain_text(meta));
+            EXIT_OK
+        }
+        None => {
+            let known: Vec<&str> = rules::all().iter().map(|m| m.id.as_str()).collect();
+            eprintln!(
+                "error: unknown rule `{rule}`; known rules: {}",
+                known.join(", ")
+            );
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The path to show for a file: relative to the working directory when it is below it,
+/// `/`-separated, without a leading `./`.
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+    let rel = match (path.is_absolute(), cwd) {
+        (true, Some(cwd)) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
+
+fn run_lint(args: LintArgs) -> i32 {
+    let started = Instant::now();
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    let color = use_color(args.color);
+    let cwd = std::env::current_dir().ok();
+
+    let mut paths = args.paths.clone();
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    paths.retain(|p| p.as_os_str() != "-");
+    if paths.is_empty() && !stdin {
+        paths.push(PathBuf::from("."));
+    }
+
+    let options = discover::Options {
+        exclude: args.exclude.clone(),
+        no_ignore: args.no_ignore,
+        threads,
+    };
+    let found: Discovery = match discover::discover(&paths, &options) {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_FAILURE;
+        }
+    };
+    let mut failed = false;
+    for err in &found.errors {
+        eprintln!("error: {err}");
+        failed = true;
+    }
+    let patches = kustomize::patch_set(&found.kustomizations);
+
+    let results: Vec<Result<Outcome, String>> = found
+        .files
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{}: {e}", display_path(path, cwd.as_deref())))?;
+            let options = FileOptions {
+                kustomize_patch: !patches.is_empty()
+                    && patches.contains(&kustomize::normalize(path)),
+            };
+            Ok(lint::lint_bytes(
+                &display_path(path, cwd.as_deref()),
+                bytes,
+                options,
+            ))
+        })
+        .collect();
+
+    let mut summary = Summary::default();
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut record = |outcome: Outcome, summary: &mut Summary| match outcome {
+        Outcome::Skipped => summary.files_skipped += 1,
+        Outcome::Scanned(report) => {
+            summary.files_scanned += 1;
+            if !report.diagnostics.is_empty() {
+                reports.push(report);
+            }
+        }
+    };
+    for result in results {
+        match result {
+            Ok(outcome) => record(outcome, &mut summary),
+            Err(err) => {
+                eprintln!("error: {err}");
+                failed = true;
+            }
+        }
+    }
+    if stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("error: reading stdin: {e}");
+            return EXIT_FAILURE;
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "-".to_string());
+        record(
+            lint::lint_bytes(&name, bytes, FileOptions::default()),
+            &mut summary,
+        );
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.count(&reports);
+    summary.elapsed = started.elapsed();
+
+    let mut out = std::io::stdout().lock();
+    let rendered = report::render(
+        args.format,
+        &reports,
+        &summary,
+        report::Style { color },
+        &mut out,
+    )
+    .and_then(|_| out.flush());
+    if let Err(e) = rendered {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing output: {e}");
+        }
+        return EXIT_FAILURE;
+    }
+    if !args.quiet && args.format != Format::Json {
+        eprintln!("{}", summary.line());
+    }
+    let has_errors = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity == Severity::Error);
+    if failed {
+        EXIT_FAILURE
+    } else if has_errors && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,91 @@
+//! The diagnostic model shared by rules and renderers. Spans are byte ranges into the
+//! file as stored; renderers convert them to line/column.
+
+use crate::source::Span;
+use std::sync::Arc;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The Kubernetes object a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ObjectRef {
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+}
+
+/// A secondary label: another span worth pointing at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// A text edit: replace `span` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, e.g. "Add `resources-finalizer.argocd.argoproj.io`".
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// 0-based index of the YAML document in the file.
+    pub document: Option<usize>,
+    pub object: Option<ObjectRef>,
+    /// Route to the node the diagnostic is about, e.g. `metadata.finalizers`.
+    pub route: String,
+    /// Primary span (bytes into the file as stored).
+    pub span: Span,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// Everything found in one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as found from the working directory, `/`-separated.
+    pub path: String,
+    /// The file's text, kept only when there are diagnostics to render. For a file that is
+    /// not valid UTF-8 this is the valid prefix.
+    pub source: Option<Arc<str>>,
+    pub diagnostics: Vec<Diagnostic>,
+}

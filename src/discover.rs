@@ -1,0 +1,182 @@
+//! Finding the files to lint: explicit files as given, directories walked in parallel
+//! (honouring `.gitignore`/`.ignore`, skipping `.git`, following no symlink).
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// File name endings linted when walking a directory.
+pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// Names of Kustomize kustomization files.
+pub const KUSTOMIZATION_NAMES: &[&str] =
+    &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Gitignore-style globs, relative to the working directory.
+    pub exclude: Vec<String>,
+    /// Do not honour `.gitignore`, `.ignore` and git's exclude files.
+    pub no_ignore: bool,
+    pub threads: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files to lint, sorted, without duplicates.
+    pub files: Vec<PathBuf>,
+    /// Kustomization files seen on the way (walked, or above an explicit file).
+    pub kustomizations: Vec<PathBuf>,
+    /// Problems met while walking (unreadable directories, …).
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// A path given on the command line does not exist.
+    NotFound(PathBuf),
+    BadGlob(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NotFound(p) => write!(f, "{}: no such file or directory", p.display()),
+            Error::BadGlob(e) => write!(f, "invalid --exclude pattern: {e}"),
+        }
+    }
+}
+
+fn build_excludes(patterns: &[String]) -> Result<Gitignore, Error> {
+    let mut builder = GitignoreBuilder::new(std::env::current_dir().unwrap_or_default());
+    for p in patterns {
+        builder
+            .add_line(None, p)
+            .map_err(|e| Error::BadGlob(e.to_string()))?;
+    }
+    builder.build().map_err(|e| Error::BadGlob(e.to_string()))
+}
+
+pub fn is_candidate(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e))
+}
+
+fn is_kustomization(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| KUSTOMIZATION_NAMES.contains(&n))
+}
+
+/// Find the files under `paths`.
+pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error> {
+    let excludes = build_excludes(&options.exclude)?;
+    let mut found = Discovery::default();
+    let mut dirs = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|_| Error::NotFound(path.clone()))?;
+        if meta.is_dir() {
+            dirs.push(path.clone());
+        } else {
+            // Files named explicitly are always linted.
+            found.files.push(path.clone());
+            found.kustomizations.extend(kustomizations_above(path));
+        }
+    }
+    if !dirs.is_empty() {
+        walk(&dirs, options, &excludes, &mut found);
+    }
+    found.files.sort();
+    found.files.dedup();
+    found.kustomizations.sort();
+    found.kustomizations.dedup();
+    Ok(found)
+}
+
+fn walk(dirs: &[PathBuf], options: &Options, excludes: &Gitignore, found: &mut Discovery) {
+    let honour = !options.no_ignore;
+    let mut builder = WalkBuilder::new(&dirs[0]);
+    for d in &dirs[1..] {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .ignore(honour)
+        .git_ignore(honour)
+        .git_exclude(honour)
+        .git_global(honour)
+        .parents(honour)
+        .require_git(false)
+        .threads(options.threads);
+    let excludes = excludes.clone();
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && entry.file_name() == ".git" {
+            return false;
+        }
+        let path = entry.path();
+        let path = path.strip_prefix("./").unwrap_or(path);
+        !excludes
+            .matched_path_or_any_parents(path, is_dir)
+            .is_ignore()
+    });
+    let files = Mutex::new(Vec::new());
+    let kustomizations = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        let path = entry.into_path();
+                        if is_kustomization(&path) {
+                            kustomizations.lock().unwrap().push(path.clone());
+                        }
+                        if is_candidate(&path) {
+                            files.lock().unwrap().push(path);
+                        }
+                    }
+                }
+                Err(err) => errors.lock().unwrap().push(err.to_string()),
+            }
+            WalkState::Continue
+        })
+    });
+    found.files.extend(files.into_inner().unwrap());
+    found
+        .kustomizations
+        .extend(kustomizations.into_inner().unwrap());
+    let mut errors = errors.into_inner().unwrap();
+    errors.sort();
+    found.errors.extend(errors);
+}
+
+/// Kustomization files in the directories above an explicitly named file, up to the
+/// repository root (a directory holding `.git`).
+fn kustomizations_above(file: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dir = file.parent();
+    let mut depth = 0;
+    while let Some(d) = dir {
+        let d_or_cwd = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        for name in KUSTOMIZATION_NAMES {
+            let k = d.join(name);
+            if k.is_file() {
+                out.push(k);
+            }
+        }
+        depth += 1;
+        if depth > 16 || d_or_cwd.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    out
+}

@@ -1,0 +1,208 @@
+//! Linting one file: source → (template masking) → YAML tree → objects → rules →
+//! suppressions.
+
+use crate::diagnostic::{Diagnostic, FileReport};
+use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR};
+use crate::source::{self, Span};
+use crate::{objects, suppress, template, yaml};
+use memchr::memmem;
+use std::sync::Arc;
+
+/// The bytes a file must contain to hold an Argo CD object.
+pub const NEEDLE: &[u8] = b"argoproj.io";
+
+/// Per-file options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileOptions {
+    /// The file is a Kustomize patch (listed under `patches`, `patchesStrategicMerge` or
+    /// `patchesJson6902`): its objects are fragments and are not checked.
+    pub kustomize_patch: bool,
+}
+
+/// What linting one file gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The file cannot hold an Argo CD object (no `argoproj.io` bytes); not parsed.
+    Skipped,
+    Scanned(FileReport),
+}
+
+/// Whether `bytes` could hold an Argo CD object.
+pub fn may_hold_argo(bytes: &[u8]) -> bool {
+    memmem::find(bytes, NEEDLE).is_some()
+}
+
+/// Lint a file's bytes. `path` is the path to report.
+pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: FileOptions) -> Outcome {
+    if !may_hold_argo(&bytes) {
+        return Outcome::Skipped;
+    }
+    let text = match source::decode(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let meta = rules::builtin(SYNTAX_ERROR);
+            let diag = Diagnostic {
+                rule: SYNTAX_ERROR,
+                severity: meta.severity,
+                message: err.message,
+                document: None,
+                object: None,
+                route: String::new(),
+                span: err.offset..err.offset,
+                labels: Vec::new(),
+                help: Some("save the file as UTF-8 text".into()),
+                fix: None,
+            };
+            // The report keeps the valid prefix: line/column of the error come from it.
+            return Outcome::Scanned(FileReport {
+                path: path.to_string(),
+                source: Some(Arc::from(err.prefix)),
+                diagnostics: vec![diag],
+            });
+        }
+    };
+    let diagnostics = lint_text(path, &text, options);
+    let source = if diagnostics.is_empty() {
+        None
+    } else {
+        Some(Arc::from(text))
+    };
+    Outcome::Scanned(FileReport {
+        path: path.to_string(),
+        source,
+        diagnostics,
+    })
+}
+
+/// Lint a file's text.
+pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic> {
+    let masked = if template::has_actions(text) {
+        template::mask(text)
+    } else {
+        None
+    };
+    let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
+    let parsed = yaml::parse(parse_text, text);
+    let mut out = Vec::new();
+
+    for err in &parsed.errors {
+        out.push(syntax_diagnostic(text, err, masked.is_some()));
+    }
+
+    let hint = location_hint(path);
+    let ctx = Context {
+        text,
+        masked: masked.as_ref(),
+        location_hint: hint.as_deref(),
+    };
+    let scalar_text = |node: &yaml::Node| -> Option<String> {
+        let value = node.as_str()?;
+        if ctx.any_action_in(&node.span) {
+            Some(
+                text[node.span.clone()]
+                    .trim_matches(['"', '\''])
+                    .to_string(),
+            )
+        } else {
+            Some(value.to_string())
+        }
+    };
+    if !options.kustomize_patch {
+        for doc in &parsed.documents {
+            for obj in objects::find(doc, &scalar_text) {
+                let before = out.len();
+                rules::check_object(&obj, &ctx, &mut out);
+                let mut i = before;
+                while i < out.len() {
+                    if suppress::by_annotation(&obj, out[i].rule) {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    out.retain(|d| !suppress::by_comment(text, d));
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    out
+}
+
+fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Diagnostic {
+    let start = err.offset.min(text.len());
+    let len = text[start..]
+        .chars()
+        .next()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .map_or(0, char::len_utf8);
+    let span: Span = start..start + len;
+    let (rule, message, help) = if templated {
+        (
+            NOT_CHECKED,
+            format!(
+                "templated YAML does not parse even with its template actions masked ({}); document not checked",
+                err.message
+            ),
+            "lint the rendered manifests to check it",
+        )
+    } else {
+        (
+            SYNTAX_ERROR,
+            format!("invalid YAML: {}", err.message),
+            "fix the YAML so that it parses; the rest of this document was not checked",
+        )
+    };
+    Diagnostic {
+        rule,
+        severity: rules::builtin(rule).severity,
+        message,
+        document: Some(err.document),
+        object: None,
+        route: String::new(),
+        span,
+        labels: Vec::new(),
+        help: Some(help.into()),
+        fix: None,
+    }
+}
+
+/// Where a file sits in a Kubefirst-style layout, for messages.
+pub fn location_hint(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, w) in parts.windows(3).enumerate() {
+        if w[0] == "registry" && w[1] == "clusters" && i + 3 < parts.len() {
+            return Some(format!(
+                "removing it from the `{}` cluster's registry (registry/clusters/{}/) leaves its resources running",
+                w[2], w[2]
+            ));
+        }
+    }
+    for w in parts.windows(2) {
+        if matches!(w[0], "templates" | "cluster-types") && parts.len() > 3 {
+            let flavor_at = parts.iter().position(|p| *p == w[0]).unwrap_or(0);
+            if flavor_at + 2 < parts.len() {
+                return Some(format!(
+                    "every cluster created from the Kubefirst `{}/{}` template inherits this",
+                    w[0], w[1]
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints() {
+        assert!(location_hint("gitops/registry/clusters/mgmt/reloader.yaml")
+            .unwrap()
+            .contains("`mgmt` cluster's registry"));
+        assert!(location_hint("civo-github/templates/mgmt/reloader.yaml")
+            .unwrap()
+            .contains("`templates/mgmt` template"));
+        assert_eq!(location_hint("apps/reloader.yaml"), None);
+    }
+}

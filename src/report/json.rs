@@ -1,0 +1,109 @@
+//! One JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+
+use super::{positions, Summary};
+use crate::diagnostic::{Applicability, FileReport, ObjectRef};
+use crate::source::LineCol;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: &'a str,
+    document: Option<usize>,
+    object: Option<&'a ObjectRef>,
+    route: &'a str,
+    span: JsonSpan,
+    start: LineCol,
+    end: LineCol,
+    help: Option<&'a str>,
+    url: Option<String>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    offset: usize,
+    length: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    offset: usize,
+    length: usize,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    files_skipped: usize,
+    diagnostics: usize,
+    fixable: usize,
+}
+
+pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let mut diagnostics = Vec::new();
+    for report in reports {
+        for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
+            diagnostics.push(JsonDiagnostic {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path: &report.path,
+                document: d.document,
+                object: d.object.as_ref(),
+                route: &d.route,
+                span: JsonSpan {
+                    offset: d.span.start,
+                    length: d.span.len(),
+                },
+                start,
+                end,
+                help: d.help.as_deref(),
+                url: crate::rules::meta(d.rule).map(|m| m.url()),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability,
+                    title: &f.title,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            offset: e.span.start,
+                            length: e.span.len(),
+                            content: &e.content,
+                        })
+                        .collect(),
+                }),
+            });
+        }
+    }
+    let output = Output {
+        version: 1,
+        diagnostics,
+        summary: JsonSummary {
+            files_scanned: summary.files_scanned,
+            files_skipped: summary.files_skipped,
+            diagnostics: summary.diagnostics(),
+            fixable: summary.fixable,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

@@ -1,0 +1,32 @@
+//! `controller-managed-finalizer`: pre-/post-delete hook finalizers written in Git.
+
+use super::{builtin, finalizer_items, Context, CONTROLLER_MANAGED_FINALIZER};
+use crate::diagnostic::Diagnostic;
+use crate::objects::ArgoObject;
+
+pub fn check(obj: &ArgoObject, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let meta = builtin(CONTROLLER_MANAGED_FINALIZER);
+    for (route, item, value) in finalizer_items::items(obj, meta.field(obj.kind.as_str())) {
+        if !meta.accepted.iter().any(|a| a == value) {
+            continue;
+        }
+        out.push(Diagnostic {
+            rule: CONTROLLER_MANAGED_FINALIZER,
+            severity: meta.severity,
+            message: format!(
+                "{}: `{value}` is added and removed by the Argo CD controller; do not write it in Git",
+                obj.describe()
+            ),
+            document: Some(obj.document),
+            object: Some(obj.object_ref()),
+            route,
+            span: item.span.clone(),
+            labels: Vec::new(),
+            help: Some(
+                "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"
+                    .into(),
+            ),
+            fix: None,
+        });
+    }
+}

@@ -1,0 +1,25 @@
+//! The finalizer lists of an object that the finalizer-string rules look at.
+
+use crate::objects::{ArgoKind, ArgoObject};
+use crate::yaml::Node;
+
+/// `(route, item)` for every scalar item of the object's finalizer lists: an
+/// Application's `metadata.finalizers`; an ApplicationSet's template finalizers and its own
+/// `metadata.finalizers`.
+pub fn items<'a>(obj: &ArgoObject<'a>, field: &str) -> Vec<(String, &'a Node, &'a str)> {
+    let mut routes = vec![field.to_string()];
+    if obj.kind == ArgoKind::ApplicationSet && field != "metadata.finalizers" {
+        routes.push("metadata.finalizers".to_string());
+    }
+    let mut out = Vec::new();
+    for route in routes {
+        if let Some(list) = obj.node.at(&route) {
+            for (i, item) in list.items().iter().enumerate() {
+                if let Some(value) = item.as_str() {
+                    out.push((obj.route_to(&format!("{route}[{i}]")), item, value));
+                }
+            }
+        }
+    }
+    out
+}

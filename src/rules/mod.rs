@@ -1,0 +1,301 @@
+//! Built-in rules. Each rule's data (id, severity, texts, field paths, accepted values)
+//! lives in `rules/<id>.yaml`, compiled into the binary; the check code in
+//! `src/rules/<id>.rs` reads that data rather than repeating it.
+
+mod controller_managed_finalizer;
+mod finalizer_items;
+mod missing_finalizer;
+mod unknown_finalizer;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::objects::ArgoObject;
+use crate::source::Span;
+use crate::yaml::Node;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A rule's data, from `rules/<id>.yaml`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub kinds: Vec<String>,
+    /// Field path of the finalizer list, per kind.
+    pub fields: BTreeMap<String, String>,
+    /// Accepted values; what they mean is the rule's (see its file).
+    pub accepted: Vec<String>,
+    #[serde(default, rename = "looks-like")]
+    pub looks_like: Vec<String>,
+    #[serde(default)]
+    pub fix: Option<FixMeta>,
+    pub rationale: String,
+    pub docs: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixMeta {
+    pub applicability: crate::diagnostic::Applicability,
+    pub title: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for crate::diagnostic::Applicability {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "safe" => Ok(Self::Safe),
+            "unsafe" => Ok(Self::Unsafe),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown applicability `{other}` (expected safe or unsafe)"
+            ))),
+        }
+    }
+}
+
+impl RuleMeta {
+    /// Where the rule's documentation is published.
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE}/{}.md", self.id)
+    }
+
+    /// Field path for a kind (e.g. `metadata.finalizers` for an Application).
+    pub fn field(&self, kind: &str) -> &str {
+        self.fields
+            .get(kind)
+            .map_or("metadata.finalizers", String::as_str)
+    }
+}
+
+pub const DOCS_BASE: &str = "https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules";
+
+/// The rule sources compiled in, in display order.
+const SOURCES: &[(&str, &str)] = &[
+    (
+        "missing-finalizer",
+        include_str!("../../rules/missing-finalizer.yaml"),
+    ),
+    (
+        "unknown-finalizer",
+        include_str!("../../rules/unknown-finalizer.yaml"),
+    ),
+    (
+        "controller-managed-finalizer",
+        include_str!("../../rules/controller-managed-finalizer.yaml"),
+    ),
+    ("not-checked", include_str!("../../rules/not-checked.yaml")),
+    (
+        "syntax-error",
+        include_str!("../../rules/syntax-error.yaml"),
+    ),
+];
+
+pub const MISSING_FINALIZER: &str = "missing-finalizer";
+pub const UNKNOWN_FINALIZER: &str = "unknown-finalizer";
+pub const CONTROLLER_MANAGED_FINALIZER: &str = "controller-managed-finalizer";
+pub const NOT_CHECKED: &str = "not-checked";
+pub const SYNTAX_ERROR: &str = "syntax-error";
+
+/// All built-in rules' data, parsed once on first use.
+pub fn all() -> &'static [RuleMeta] {
+    static RULES: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        SOURCES
+            .iter()
+            .map(|(id, src)| {
+                let meta: RuleMeta = serde_yaml::from_str(src)
+                    .unwrap_or_else(|e| panic!("rules/{id}.yaml is invalid: {e}"));
+                assert_eq!(meta.id, *id, "rules/{id}.yaml declares another id");
+                meta
+            })
+            .collect()
+    })
+}
+
+/// The data of rule `id`.
+pub fn meta(id: &str) -> Option<&'static RuleMeta> {
+    all().iter().find(|m| m.id == id)
+}
+
+/// The data of a built-in rule known to exist.
+pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
+    meta(id).unwrap_or_else(|| panic!("built-in rule {id} has no data"))
+}
+
+/// What a rule check sees besides the object.
+pub struct Context<'a> {
+    /// The file's text as stored.
+    pub text: &'a str,
+    /// Template actions masked in the file, if it is templated.
+    pub masked: Option<&'a crate::template::Masked>,
+    /// Where the file sits in a Kubefirst-style layout, e.g. "registry/clusters/mgmt/".
+    pub location_hint: Option<&'a str>,
+}
+
+impl Context<'_> {
+    /// Text of the line that starts at `start` (without the line break).
+    fn line_at(text: &str, start: usize) -> &str {
+        let rest = &text[start..];
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        rest[..end].trim_end_matches('\r')
+    }
+
+    /// Bytes from the end of `key` to the end of its entry's block: the following lines
+    /// that are blank, comments, or indented deeper than the key. A line holding only a
+    /// template action counts at its own indentation, or at its `nindent`/`indent`
+    /// argument, since that is where its output lands.
+    pub fn entry_region(&self, key: &Node) -> Span {
+        let text = self.text;
+        let masked = self.masked.map_or(text, |m| m.text.as_str());
+        let key_line_start = text[..key.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[key_line_start..key.span.start].chars().count();
+        let mut pos = text[key.span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| key.span.end + i + 1);
+        while pos < text.len() {
+            let line = Self::line_at(masked, pos);
+            let original = Self::line_at(text, pos);
+            let trimmed = line.trim_start();
+            let indent = if trimmed.is_empty() {
+                let o = original.trim_start();
+                if o.is_empty() || o.starts_with('#') {
+                    None
+                } else {
+                    Some(template_indent(o).unwrap_or(original.len() - o.len()))
+                }
+            } else if trimmed.starts_with('#') {
+                None
+            } else {
+                Some(line.len() - trimmed.len())
+            };
+            if indent.is_some_and(|i| i <= column) {
+                break;
+            }
+            pos = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        }
+        key.span.end..pos.max(key.span.end)
+    }
+
+    /// Whether a template action overlaps `region`.
+    pub fn any_action_in(&self, region: &Span) -> bool {
+        self.masked
+            .is_some_and(|m| m.actions_in(region).next().is_some())
+    }
+
+    /// Whether a whole-line template action in `region` sits between the children of
+    /// `mapping` (where it could add or remove keys) rather than inside one child's block.
+    pub fn templated_between_children(&self, mapping: &Node, region: Span) -> bool {
+        let Some(masked) = self.masked else {
+            return false;
+        };
+        let children: Vec<Span> = mapping
+            .entries()
+            .iter()
+            .map(|e| self.entry_region(&e.key))
+            .collect();
+        masked
+            .actions_in(&region)
+            .filter(|a| a.whole_line)
+            .any(|a| {
+                !children
+                    .iter()
+                    .any(|c| c.start <= a.span.start && a.span.end <= c.end)
+            })
+    }
+}
+
+/// The indentation a whole-line template action gives its output (`nindent N`/`indent N`).
+fn template_indent(action_line: &str) -> Option<usize> {
+    let at = action_line.find("indent ")?;
+    action_line[at + 7..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Report that an object's finalizers come from template logic and were not checked.
+pub(crate) fn not_checked(
+    obj: &ArgoObject,
+    ctx: &Context,
+    span: Span,
+    field: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let _ = ctx;
+    let meta = builtin(NOT_CHECKED);
+    out.push(Diagnostic {
+        rule: NOT_CHECKED,
+        severity: meta.severity,
+        message: format!(
+            "{}: `{field}` comes from template logic; not checked",
+            obj.describe()
+        ),
+        document: Some(obj.document),
+        object: Some(obj.object_ref()),
+        route: obj.route_to(field),
+        span,
+        labels: Vec::new(),
+        help: Some("lint the rendered manifests to check it".into()),
+        fix: None,
+    });
+}
+
+type Check = fn(&ArgoObject, &Context, &mut Vec<Diagnostic>);
+
+/// The object checks, in order.
+const CHECKS: &[Check] = &[
+    missing_finalizer::check,
+    unknown_finalizer::check,
+    controller_managed_finalizer::check,
+];
+
+/// Run every object rule on one Argo CD object.
+pub fn check_object(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for check in CHECKS {
+        check(obj, ctx, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_parses_and_has_docs() {
+        let ids: Vec<&str> = all().iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                MISSING_FINALIZER,
+                UNKNOWN_FINALIZER,
+                CONTROLLER_MANAGED_FINALIZER,
+                NOT_CHECKED,
+                SYNTAX_ERROR
+            ]
+        );
+        for m in all() {
+            assert!(m.docs.contains("## What it does"), "{} docs", m.id);
+            assert!(!m.summary.is_empty() && !m.rationale.is_empty());
+        }
+        // Every file under rules/ is compiled in.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".yaml")
+                    .to_string()
+            })
+            .collect();
+        on_disk.sort();
+        let mut compiled: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        compiled.sort();
+        assert_eq!(on_disk, compiled);
+    }
+}

@@ -1,0 +1,86 @@
+//! `unknown-finalizer`: a finalizer that looks like Argo CD's but is not one it knows.
+
+use super::{builtin, finalizer_items, Context, UNKNOWN_FINALIZER};
+use crate::diagnostic::Diagnostic;
+use crate::objects::ArgoObject;
+
+pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let meta = builtin(UNKNOWN_FINALIZER);
+    for (route, item, value) in finalizer_items::items(obj, meta.field(obj.kind.as_str())) {
+        if meta.accepted.iter().any(|a| a == value) || ctx.any_action_in(&item.span) {
+            continue;
+        }
+        let lower = value.to_ascii_lowercase();
+        if !meta.looks_like.iter().any(|l| lower.contains(l.as_str())) {
+            continue;
+        }
+        let suggestion = nearest(value, &meta.accepted);
+        out.push(Diagnostic {
+            rule: UNKNOWN_FINALIZER,
+            severity: meta.severity,
+            message: format!(
+                "{}: unknown finalizer `{value}`; Argo CD ignores it",
+                obj.describe()
+            ),
+            document: Some(obj.document),
+            object: Some(obj.object_ref()),
+            route,
+            span: item.span.clone(),
+            labels: Vec::new(),
+            help: Some(format!("did you mean `{suggestion}`?")),
+            fix: None,
+        });
+    }
+}
+
+/// The accepted value closest to `value` (case-insensitive edit distance).
+fn nearest<'a>(value: &str, accepted: &'a [String]) -> &'a str {
+    let v = value.to_ascii_lowercase();
+    accepted
+        .iter()
+        .min_by_key(|a| levenshtein(&v, &a.to_ascii_lowercase()))
+        .map_or("", String::as_str)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let meta = builtin(UNKNOWN_FINALIZER);
+        assert_eq!(
+            nearest(
+                "resources-finalizer.argocd.argoproj.io/Foreground",
+                &meta.accepted
+            ),
+            "resources-finalizer.argocd.argoproj.io/foreground"
+        );
+        assert_eq!(
+            nearest("resources-finalizer.argocd.argoproj.com", &meta.accepted),
+            "resources-finalizer.argocd.argoproj.io"
+        );
+        assert_eq!(
+            nearest(
+                "post-delete-finalizer.argocd.argoproj.io/clean",
+                &meta.accepted
+            ),
+            "post-delete-finalizer.argocd.argoproj.io/cleanup"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Loading a file's text and converting byte offsets to line/column at the edge.
+//!
+//! Everything inside the linter works with byte offsets into the file *as stored*
+//! (a UTF-8 BOM included). Only renderers convert to line/column, through [`LineIndex`].
+
+use std::ops::Range;
+
+/// Byte range into a file's stored text.
+pub type Span = Range<usize>;
+
+/// The UTF-8 byte order mark.
+pub const BOM: &str = "\u{feff}";
+
+/// Why a file's bytes could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Byte offset of the first invalid byte.
+    pub offset: usize,
+    pub message: String,
+    /// The valid text before `offset`.
+    pub prefix: String,
+}
+
+/// Decode a file's bytes as UTF-8 text. The BOM, if any, is kept in the text so that
+/// offsets stay those of the file as stored.
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let message = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                "file is UTF-16 encoded; only UTF-8 YAML is supported".to_string()
+            } else if bytes[..bytes.len().min(8192)].contains(&0) {
+                "file looks binary (contains NUL bytes), not YAML".to_string()
+            } else {
+                format!("invalid UTF-8 (byte 0x{:02x})", bytes[offset])
+            };
+            let mut bytes = err.into_bytes();
+            bytes.truncate(offset);
+            let prefix = String::from_utf8(bytes).unwrap_or_default();
+            Err(DecodeError {
+                offset,
+                message,
+                prefix,
+            })
+        }
+    }
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values, and a BOM at the
+/// start of the file is not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Line starts of a text, for converting byte offsets to [`LineCol`].
+///
+/// Lines end at `\n`; a `\r` before it belongs to the line ending, so CRLF and LF files
+/// give the same line numbers.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Line/column of a byte offset. Offsets inside a multi-byte character or past the end
+    /// are clamped to the character boundary before them.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let mut start = self.starts[line];
+        if line == 0 && text.starts_with(BOM) {
+            start = start.max(BOM.len()).min(offset.max(start));
+        }
+        let column = text[start.min(offset)..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte range of line `line` (1-based), without its line ending.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.starts[line - 1];
+        let mut end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    /// 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values_and_skip_the_bom() {
+        let text = "\u{feff}a: 你好\r\nb: c\n";
+        let idx = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        assert_eq!(idx.line_col(text, b), LineCol { line: 2, column: 1 });
+        let a = text.find('a').unwrap();
+        assert_eq!(idx.line_col(text, a), LineCol { line: 1, column: 1 });
+        let c = text.find('好').unwrap();
+        assert_eq!(idx.line_col(text, c), LineCol { line: 1, column: 5 });
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(&text[idx.line_span(text, 1)], "\u{feff}a: 你好");
+        assert_eq!(&text[idx.line_span(text, 2)], "b: c");
+        assert_eq!(&text[idx.line_span(text, 3)], "");
+    }
+
+    #[test]
+    fn decode_reports_first_invalid_byte() {
+        let err = decode(b"a: b\n\xffc".to_vec()).unwrap_err();
+        assert_eq!(err.offset, 5);
+        assert!(decode(b"\xef\xbb\xbfa: 1".to_vec())
+            .unwrap()
+            .starts_with(BOM));
+        assert!(decode(b"\x00\x01\xff".to_vec())
+            .unwrap_err()
+            .message
+            .contains("binary"));
+    }
+}

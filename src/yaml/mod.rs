@@ -1,0 +1,116 @@
+//! A small YAML tree in which every node carries the byte span of its text.
+//!
+//! Built from `saphyr-parser` events ([`parse`]). The parser counts characters; the
+//! conversion to byte offsets happens once, here, so nothing downstream sees a character
+//! offset. Aliases are kept as [`NodeKind::Alias`] and never expanded, so alias bombs cost
+//! nothing.
+
+mod parse;
+
+pub use parse::{parse, ParseOutput, SyntaxError, MAX_DEPTH};
+
+use crate::source::Span;
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Bytes of the node's text: a scalar with its quotes, a flow collection with its
+    /// brackets, a block collection from its first to the end of its last child.
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar { value: String, style: Style },
+    Mapping { entries: Vec<Entry>, flow: bool },
+    Sequence { items: Vec<Node>, flow: bool },
+    Alias,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+/// One YAML document of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// 0-based index of the document in the file.
+    pub index: usize,
+    pub root: Node,
+}
+
+impl Node {
+    /// The value of a scalar node, else `None`.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a plain scalar meaning null (`~`, `null`, empty).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { value, style: Style::Plain }
+            if matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// Whether this is a plain scalar meaning boolean true.
+    pub fn is_true(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { value, style: Style::Plain }
+            if matches!(value.as_str(), "true" | "True" | "TRUE"))
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.kind {
+            NodeKind::Mapping { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.kind {
+            NodeKind::Sequence { items, .. } => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_mapping(&self) -> bool {
+        matches!(self.kind, NodeKind::Mapping { .. })
+    }
+
+    /// The entry of a mapping whose key is the scalar `key` (the first one, as
+    /// Kubernetes' decoder would reject duplicates anyway).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries().iter().find(|e| e.key.as_str() == Some(key))
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Follow a dotted route of mapping keys, e.g. `spec.template.metadata`.
+    pub fn at(&self, route: &str) -> Option<&Node> {
+        route.split('.').try_fold(self, |node, key| node.get(key))
+    }
+
+    /// Follow a dotted route, returning the last entry (key and value).
+    pub fn entry_at(&self, route: &str) -> Option<&Entry> {
+        match route.rsplit_once('.') {
+            Some((parent, last)) => self.at(parent)?.entry(last),
+            None => self.entry(route),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! `saphyr-parser` events → [`Document`]s with byte spans.
+
+use super::{Document, Entry, Node, NodeKind, Style};
+use crate::source::Span;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// Deepest nesting of collections accepted; deeper input is a syntax error (and is never
+/// recursed into, so hostile input cannot overflow the stack).
+pub const MAX_DEPTH: usize = 256;
+
+/// A YAML syntax error at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub offset: usize,
+    /// Index of the document the error is in.
+    pub document: usize,
+    pub message: String,
+}
+
+/// The documents that parsed, and the errors of those that did not.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOutput {
+    pub documents: Vec<Document>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Converts saphyr's character indices into byte offsets of `text`.
+struct CharToByte<'a> {
+    text: &'a str,
+    /// Byte offset of every 64th character, or empty for ASCII text.
+    checkpoints: Vec<usize>,
+}
+
+impl<'a> CharToByte<'a> {
+    fn new(text: &'a str) -> Self {
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(64).map(|(b, _)| b).collect()
+        };
+        CharToByte { text, checkpoints }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return char_index.min(self.text.len());
+        }
+        let Some(&base) = self.checkpoints.get(char_index / 64) else {
+            return self.text.len();
+        };
+        let rest = char_index % 64;
+        self.text[base..]
+            .char_indices()
+            .nth(rest)
+            .map_or(self.text.len(), |(b, _)| base + b)
+    }
+}
+
+enum Frame {
+    Mapping {
+        start: usize,
+        flow: bool,
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+    },
+    Sequence {
+        start: usize,
+        flow: bool,
+        items: Vec<Node>,
+    },
+}
+
+/// Parse every document of `text`.
+///
+/// `original` is the file's text before template masking (the same length as `text`); it
+/// decides whether a masked-away prelude before the first `---` counts as a document, as a
+/// template renderer would see it.
+pub fn parse(text: &str, original: &str) -> ParseOutput {
+    let mut out = ParseOutput::default();
+    let mut base = 0usize; // byte offset where the current parser run starts
+    let mut next_index = 0usize;
+    loop {
+        match parse_run(&text[base..], base, &mut next_index, &mut out) {
+            None => break,
+            Some(err_offset) => {
+                // Resynchronise at the next `---` line after the failed document.
+                match next_document_marker(text, base, err_offset) {
+                    Some(next) => base = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    shift_for_prelude(text, original, &mut out);
+    out
+}
+
+/// If template masking blanked a non-empty prelude before the first `---`, a renderer
+/// would still see a document there: count it, so indices match the original file.
+fn shift_for_prelude(text: &str, original: &str, out: &mut ParseOutput) {
+    if text.len() != original.len() || text == original {
+        return;
+    }
+    let Some(marker) = first_marker_line(text) else {
+        return;
+    };
+    let masked_has_content = has_content(&text[..marker]);
+    let original_has_content = has_content(&original[..marker]);
+    if original_has_content && !masked_has_content {
+        for d in &mut out.documents {
+            d.index += 1;
+        }
+        for e in &mut out.errors {
+            e.document += 1;
+        }
+    }
+}
+
+fn has_content(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start_matches('\u{feff}').trim();
+        !t.is_empty() && !t.starts_with('#') && !t.starts_with('%')
+    })
+}
+
+fn is_marker_line(line: &str) -> bool {
+    line.strip_prefix("---")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+}
+
+fn first_marker_line(text: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let l = if pos == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        if is_marker_line(l) {
+            return Some(pos + (line.len() - l.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// The start of the first `---` line that begins after `base`'s line and not before the
+/// line holding `err_offset`.
+fn next_document_marker(text: &str, base: usize, err_offset: usize) -> Option<usize> {
+    let err_line_start = text[..err_offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut pos = err_line_start;
+    if pos <= base {
+        pos = text[base..].find('\n').map(|i| base + i + 1)?;
+    }
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if is_marker_line(&text[pos..end]) {
+            return Some(pos);
+        }
+        pos = end;
+    }
+    None
+}
+
+/// Run the parser over `text` (which starts at byte `base` of the file). Returns the byte
+/// offset (file-relative) of a syntax error that stopped it, if any.
+fn parse_run(
+    text: &str,
+    base: usize,
+    next_index: &mut usize,
+    out: &mut ParseOutput,
+) -> Option<usize> {
+    let conv = CharToByte::new(text);
+    let at = |char_index: usize| base + conv.byte(char_index);
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut doc_open: Option<usize> = None;
+    let mut root: Option<Node> = None;
+
+    // Attach a finished node to its parent, or make it the document root.
+    fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
+        match stack.last_mut() {
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                Some(key) => entries.push(Entry { key, value: node }),
+                None => *pending_key = Some(node),
+            },
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            None => *root = Some(node),
+        }
+    }
+
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(ev) => ev,
+            Err(err) => {
+                let offset = at(err.marker().index());
+                let document = doc_open.unwrap_or_else(|| {
+                    let i = *next_index;
+                    *next_index += 1;
+                    i
+                });
+                out.errors.push(SyntaxError {
+                    offset,
+                    document,
+                    message: err.info().to_string(),
+                });
+                return Some(offset);
+            }
+        };
+        let start = at(span.start.index());
+        let end = at(span.end.index());
+        match event {
+            Event::DocumentStart(_) => {
+                doc_open = Some(*next_index);
+                *next_index += 1;
+                root = None;
+                stack.clear();
+            }
+            Event::DocumentEnd => {
+                if let (Some(index), Some(node)) = (doc_open.take(), root.take()) {
+                    out.documents.push(Document { index, root: node });
+                }
+            }
+            Event::Scalar(value, style, _, _) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let span = if value.is_empty() && style == Style::Plain {
+                    start..start
+                } else {
+                    start..end
+                };
+                let node = Node {
+                    span,
+                    kind: NodeKind::Scalar {
+                        value: value.into_owned(),
+                        style,
+                    },
+                };
+                attach(&mut stack, &mut root, node);
+            }
+            Event::Alias(_) => attach(
+                &mut stack,
+                &mut root,
+                Node {
+                    span: start..end,
+                    kind: NodeKind::Alias,
+                },
+            ),
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    let document = doc_open.unwrap_or(*next_index);
+                    out.errors.push(SyntaxError {
+                        offset: start,
+                        document,
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                    return Some(start);
+                }
+                let opener = text
+                    .as_bytes()
+                    .get(end.wrapping_sub(base).wrapping_sub(1))
+                    .copied();
+                let flow = end > start && matches!(opener, Some(b'{' | b'['));
+                let start = if flow { end - 1 } else { end };
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Mapping {
+                        start,
+                        flow,
+                        entries: Vec::new(),
+                        pending_key: None,
+                    }
+                } else {
+                    Frame::Sequence {
+                        start,
+                        flow,
+                        items: Vec::new(),
+                    }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = stack.pop() else { continue };
+                let node = match frame {
+                    Frame::Mapping {
+                        start: s,
+                        flow,
+                        mut entries,
+                        pending_key,
+                    } => {
+                        if let Some(key) = pending_key {
+                            // Cannot happen with a well-formed event stream; keep the key.
+                            let at = key.span.end;
+                            entries.push(Entry {
+                                key,
+                                value: Node {
+                                    span: at..at,
+                                    kind: NodeKind::Scalar {
+                                        value: String::new(),
+                                        style: Style::Plain,
+                                    },
+                                },
+                            });
+                        }
+                        let span = collection_span(
+                            s,
+                            flow,
+                            end,
+                            entries.last().map(|e| e.value.span.end.max(e.key.span.end)),
+                        );
+                        Node {
+                            span,
+                            kind: NodeKind::Mapping { entries, flow },
+                        }
+                    }
+                    Frame::Sequence {
+                        start: s,
+                        flow,
+                        items,
+                    } => {
+                        let span = collection_span(s, flow, end, items.last().map(|n| n.span.end));
+                        Node {
+                            span,
+                            kind: NodeKind::Sequence { items, flow },
+                        }
+                    }
+                };
+                attach(&mut stack, &mut root, node);
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+    None
+}
+
+fn collection_span(
+    start: usize,
+    flow: bool,
+    end_event_end: usize,
+    last_child_end: Option<usize>,
+) -> Span {
+    if flow {
+        start..end_event_end.max(start)
+    } else {
+        start..last_child_end.unwrap_or(start).max(start)
+    }
+}
