@@ -340,3 +340,40 @@ fn run_lint(args: LintArgs) -> i32 {
         EXIT_OK
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/rules/<id>.md` is generated from `rules/<id>.yaml`; regenerate with
+    /// `UPDATE_DOCS=1 cargo test docs_are_generated_from_rule_data`.
+    #[test]
+    fn docs_are_generated_from_rule_data() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+        let update = std::env::var_os("UPDATE_DOCS").is_some();
+        for meta in rules::all() {
+            let path = dir.join(format!("{}.md", meta.id));
+            let expected = explain_text(meta);
+            if update {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &expected).unwrap();
+            }
+            let actual = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                actual == expected,
+                "{} is out of date; run UPDATE_DOCS=1 cargo test docs_are_generated_from_rule_data",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn display_paths() {
+        assert_eq!(display_path(Path::new("./a/b.yaml"), None), "a/b.yaml");
+        assert_eq!(
+            display_path(Path::new("/w/r/a.yaml"), Some(Path::new("/w/r"))),
+            "a.yaml"
+        );
+        assert_eq!(display_path(Path::new("/x/a.yaml"), Some(Path::new("/w"))), "/x/a.yaml");
+    }
+}

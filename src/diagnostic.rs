@@ -74,6 +74,8 @@ pub struct Diagnostic {
     pub route: String,
     /// Primary span (bytes into the file as stored).
     pub span: Span,
+    /// What the primary span shows, for renderers that draw labels.
+    pub label: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,

@@ -60,21 +60,13 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = LabeledSpan::new_primary_with_span(
-            Some(primary_label(self.diag)),
+            Some(self.diag.label.clone()),
             (self.diag.span.start, self.diag.span.len()),
         );
         let secondary = self.diag.labels.iter().map(|l| {
             LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
         });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
-    }
-}
-
-fn primary_label(d: &Diagnostic) -> String {
-    match d.rule {
-        crate::rules::MISSING_FINALIZER => "no cascade finalizer here".to_string(),
-        crate::rules::SYNTAX_ERROR => "here".to_string(),
-        _ => d.rule.replace('-', " "),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn check(obj: &ArgoObject, _ctx: &Context, out: &mut Vec<Diagnostic>) {
             object: Some(obj.object_ref()),
             route,
             span: item.span.clone(),
+            label: "set by the controller".into(),
             labels: Vec::new(),
             help: Some(
                 "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"

@@ -102,23 +102,23 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let (span, detail, help): (Span, String, String) = match &finding {
         Finding::NoMetadata => (
             obj.kind_node.span.clone(),
-            "it has no `metadata`".into(),
+            "no `metadata`".into(),
             format!("add:\nmetadata:\n  finalizers:\n    - {value}"),
         ),
         Finding::NoFinalizers { metadata_key } => (
             metadata_key.span.clone(),
-            format!("`{field}` is missing"),
+            "no `finalizers` here".into(),
             format!("add to `{metadata_route}`:\n  finalizers:\n    - {value}"),
         ),
         Finding::Empty { key } => (
             key.span.clone(),
-            format!("`{field}` has no value"),
+            "`finalizers` has no value".into(),
             format!("add under `finalizers:`:\n  - {value}"),
         ),
         Finding::NoCascade { key, others } => (
             key.span.clone(),
             format!(
-                "`{field}` lists only {}",
+                "none of {} cascades",
                 others
                     .iter()
                     .map(|o| format!("`{o}`"))
@@ -129,24 +129,22 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
         Finding::NotAList { key } => (
             key.span.clone(),
-            format!("`{field}` is not a list"),
+            "`finalizers` is not a list".into(),
             format!("write it as a list:\n  finalizers:\n    - {value}"),
         ),
     };
-    let consequence = match obj.kind {
-        ArgoKind::Application => "deleting it orphans every resource it manages".to_string(),
-        ArgoKind::ApplicationSet => {
+    let consequence = match (obj.kind, ctx.location_hint) {
+        (ArgoKind::Application, _) if is_app_of_apps(obj) => {
+            "it is an app of apps: deleting it orphans every Application it manages and their resources"
+                .to_string()
+        }
+        (ArgoKind::Application, Some(hint)) => hint.to_string(),
+        (ArgoKind::Application, None) => "deleting it orphans every resource it manages".to_string(),
+        (ArgoKind::ApplicationSet, _) => {
             "the Applications it generates orphan their resources when deleted".to_string()
         }
     };
-    let mut message = format!("{what} has no cascade finalizer ({detail}): {consequence}");
-    if is_app_of_apps(obj) {
-        message.push_str(
-            "; it is an app of apps, so deleting it also orphans every Application it manages",
-        );
-    } else if let Some(hint) = ctx.location_hint {
-        message.push_str(&format!("; {hint}"));
-    }
+    let message = format!("{what} has no cascade finalizer: {consequence}");
     let mut help = help;
     if obj.kind == ArgoKind::Application {
         help.push_str("\nor, to keep the resources on purpose, write `finalizers: []`");
@@ -166,6 +164,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         object: Some(obj.object_ref()),
         route: obj.route_to(field),
         span,
+        label: detail,
         labels,
         help: Some(help),
         fix: None,

@@ -238,6 +238,7 @@ pub(crate) fn not_checked(
         object: Some(obj.object_ref()),
         route: obj.route_to(field),
         span,
+        label: "from template logic".into(),
         labels: Vec::new(),
         help: Some("lint the rendered manifests to check it".into()),
         fix: None,

@@ -26,6 +26,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             object: Some(obj.object_ref()),
             route,
             span: item.span.clone(),
+            label: format!("did you mean `{suggestion}`?"),
             labels: Vec::new(),
             help: Some(format!("did you mean `{suggestion}`?")),
             fix: None,
