@@ -374,6 +374,9 @@ mod tests {
             display_path(Path::new("/w/r/a.yaml"), Some(Path::new("/w/r"))),
             "a.yaml"
         );
-        assert_eq!(display_path(Path::new("/x/a.yaml"), Some(Path::new("/w"))), "/x/a.yaml");
+        assert_eq!(
+            display_path(Path::new("/x/a.yaml"), Some(Path::new("/w"))),
+            "/x/a.yaml"
+        );
     }
 }

@@ -111,22 +111,52 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     if !options.kustomize_patch {
         for doc in &parsed.documents {
             for obj in objects::find(doc, &scalar_text) {
-                let before = out.len();
-                rules::check_object(&obj, &ctx, &mut out);
-                let mut i = before;
-                while i < out.len() {
-                    if suppress::by_annotation(&obj, out[i].rule) {
-                        out.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
+                let mut found = Vec::new();
+                duplicate_keys(&obj, &mut found);
+                rules::check_object(&obj, &ctx, &mut found);
+                found.retain(|d| !suppress::by_annotation(&obj, d.rule));
+                out.append(&mut found);
             }
         }
     }
     out.retain(|d| !suppress::by_comment(text, d));
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects
+/// as syntax errors (the checks read the first occurrence).
+fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
+    let mut stack = vec![obj.node];
+    while let Some(node) = stack.pop() {
+        let entries = node.entries();
+        for (i, e) in entries.iter().enumerate() {
+            stack.push(&e.value);
+            let Some(key) = e.key.as_str() else { continue };
+            if let Some(first) = entries[..i].iter().find(|f| f.key.as_str() == Some(key)) {
+                out.push(Diagnostic {
+                    rule: SYNTAX_ERROR,
+                    severity: rules::builtin(SYNTAX_ERROR).severity,
+                    message: format!(
+                        "duplicate key `{key}` in {}: Kubernetes rejects the object",
+                        obj.describe()
+                    ),
+                    document: Some(obj.document),
+                    object: Some(obj.object_ref()),
+                    route: String::new(),
+                    span: e.key.span.clone(),
+                    label: "duplicate key".into(),
+                    labels: vec![crate::diagnostic::Label {
+                        span: first.key.span.clone(),
+                        message: "first defined here".into(),
+                    }],
+                    help: Some("keep one of the two keys".into()),
+                    fix: None,
+                });
+            }
+        }
+        stack.extend(node.items());
+    }
 }
 
 fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Diagnostic {
@@ -161,7 +191,12 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
         object: None,
         route: String::new(),
         span,
-        label: if templated { "parsing stopped here" } else { "syntax error here" }.into(),
+        label: if templated {
+            "parsing stopped here"
+        } else {
+            "syntax error here"
+        }
+        .into(),
         labels: Vec::new(),
         help: Some(help.into()),
         fix: None,

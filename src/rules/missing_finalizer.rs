@@ -42,19 +42,46 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 return; // no template metadata: the controller injects the finalizer
             }
             if ctx.templated_between_children(obj.node, obj.node.span.clone()) {
-                return super::not_checked(obj, ctx, obj.kind_node.span.clone(), "metadata", out);
+                return super::not_checked(
+                    obj,
+                    ctx,
+                    obj.kind_node.span.clone(),
+                    "metadata",
+                    "template logic",
+                    out,
+                );
             }
             Finding::NoMetadata
         }
         Some(md) => {
             let region = ctx.entry_region(&md.key);
+            if md.value.entry("<<").is_some() || matches!(md.value.kind, NodeKind::Alias) {
+                // Merge keys / aliases: the finalizers may come from the anchored mapping.
+                if md.value.entry("finalizers").is_none() {
+                    return super::not_checked(
+                        obj,
+                        ctx,
+                        md.key.span.clone(),
+                        field,
+                        "a YAML merge key or alias",
+                        out,
+                    );
+                }
+            }
             match md.value.entry("finalizers") {
                 None => {
                     if obj.kind == ArgoKind::ApplicationSet {
                         return;
                     }
                     if ctx.templated_between_children(&md.value, region) {
-                        return super::not_checked(obj, ctx, md.key.span.clone(), field, out);
+                        return super::not_checked(
+                            obj,
+                            ctx,
+                            md.key.span.clone(),
+                            field,
+                            "template logic",
+                            out,
+                        );
                     }
                     Finding::NoFinalizers {
                         metadata_key: &md.key,
@@ -67,7 +94,14 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     }
                     let fin_region = ctx.entry_region(&fin.key);
                     if ctx.any_action_in(&fin_region) || matches!(fin.value.kind, NodeKind::Alias) {
-                        return super::not_checked(obj, ctx, fin.key.span.clone(), field, out);
+                        return super::not_checked(
+                            obj,
+                            ctx,
+                            fin.key.span.clone(),
+                            field,
+                            "template logic",
+                            out,
+                        );
                     }
                     match &fin.value.kind {
                         NodeKind::Sequence { items, .. } if items.is_empty() => {

@@ -223,6 +223,7 @@ pub(crate) fn not_checked(
     ctx: &Context,
     span: Span,
     field: &str,
+    reason: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     let _ = ctx;
@@ -231,14 +232,14 @@ pub(crate) fn not_checked(
         rule: NOT_CHECKED,
         severity: meta.severity,
         message: format!(
-            "{}: `{field}` comes from template logic; not checked",
+            "{}: `{field}` comes from {reason}; not checked",
             obj.describe()
         ),
         document: Some(obj.document),
         object: Some(obj.object_ref()),
         route: obj.route_to(field),
         span,
-        label: "from template logic".into(),
+        label: format!("from {reason}"),
         labels: Vec::new(),
         help: Some("lint the rendered manifests to check it".into()),
         fix: None,
