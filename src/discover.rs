@@ -58,6 +58,30 @@ fn build_excludes(patterns: &[String]) -> Result<Gitignore, Error> {
     builder.build().map_err(|e| Error::BadGlob(e.to_string()))
 }
 
+/// Whether `path` or one of its parent directories matches an exclude pattern. Paths
+/// outside the working directory can still match unanchored patterns (`skip/`, `*.yml`).
+pub fn is_excluded(excludes: &Gitignore, path: &Path, is_dir: bool) -> bool {
+    if excludes.is_empty() {
+        return false;
+    }
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let mut dir = is_dir;
+    for p in path.ancestors() {
+        if p.as_os_str().is_empty() || p == Path::new("/") {
+            break;
+        }
+        let m = excludes.matched(p, dir);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() {
+            return false;
+        }
+        dir = true;
+    }
+    false
+}
+
 pub fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -79,6 +103,12 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error
         let meta = std::fs::metadata(path).map_err(|_| Error::NotFound(path.clone()))?;
         if meta.is_dir() {
             dirs.push(path.clone());
+            found
+                .kustomizations
+                .extend(kustomizations_above(&path.join("_")).into_iter().filter(
+                    // the directory's own kustomization is found by the walk
+                    |k| k.parent() != Some(path.as_path()),
+                ));
         } else {
             // Files named explicitly are always linted.
             found.files.push(path.clone());
@@ -88,8 +118,16 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error
     if !dirs.is_empty() {
         walk(&dirs, options, &excludes, &mut found);
     }
-    found.files.sort();
-    found.files.dedup();
+    // The same file reached through two arguments (`. apps`, `apps ./apps`) once.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    let mut files: Vec<PathBuf> = found
+        .files
+        .drain(..)
+        .filter(|f| seen.insert(crate::kustomize::normalize(&cwd.join(f))))
+        .collect();
+    files.sort();
+    found.files = files;
     found.kustomizations.sort();
     found.kustomizations.dedup();
     Ok(found)
@@ -117,11 +155,7 @@ fn walk(dirs: &[PathBuf], options: &Options, excludes: &Gitignore, found: &mut D
         if is_dir && entry.file_name() == ".git" {
             return false;
         }
-        let path = entry.path();
-        let path = path.strip_prefix("./").unwrap_or(path);
-        !excludes
-            .matched_path_or_any_parents(path, is_dir)
-            .is_ignore()
+        !is_excluded(&excludes, entry.path(), is_dir)
     });
     let files = Mutex::new(Vec::new());
     let kustomizations = Mutex::new(Vec::new());

@@ -1006,7 +1006,6 @@ fn kustomize_patch_files_are_not_reported() {
 }
 
 #[test]
-#[ignore = "bug: walking a subdirectory ignores the kustomization above it, so its patches are reported"]
 fn kustomize_patch_in_a_walked_subdirectory_is_not_reported() {
     let dir = tempdir();
     write(
@@ -1031,7 +1030,6 @@ fn kustomize_patch_in_a_walked_subdirectory_is_not_reported() {
 // Path overlap, excludes outside the working directory
 
 #[test]
-#[ignore = "bug: overlapping path arguments (`.` and `apps`) lint and report the same file twice"]
 fn overlapping_paths_lint_each_file_once() {
     let dir = tempdir();
     write(dir.path(), "apps/a.yaml", &bad("a"));
@@ -1051,7 +1049,6 @@ fn overlapping_paths_lint_each_file_once() {
 }
 
 #[test]
-#[ignore = "bug: --exclude with a directory outside the working directory panics (exit 101)"]
 fn exclude_with_a_directory_outside_the_working_directory() {
     let tree = tempdir();
     write(tree.path(), "skip/bad.yaml", &bad("skipped"));

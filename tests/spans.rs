@@ -784,7 +784,6 @@ fn tree_block_sequence_span_starts_at_dash_when_indented() {
 }
 
 #[test]
-#[ignore = "bug: an indentless block sequence's span starts at its first item, not at its first `-`"]
 fn tree_block_sequence_span_starts_at_dash_when_indentless() {
     // Same sequence, written at the key's indentation (common in Kubernetes manifests):
     // the span should start at the first `-` exactly as for the indented form.
@@ -1020,14 +1019,12 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "bug: a quoted scalar's span runs on over trailing blanks and a trailing comment"]
     fn generated_applications_with_comments_after_quoted_values(g in application(true)) {
         check_generated(&g)?;
     }
 }
 
 #[test]
-#[ignore = "bug: a quoted scalar's span runs on over trailing blanks and a trailing comment"]
 fn quoted_kind_with_trailing_comment() {
     // Expected: the span is `"Application"` (13 bytes); actual: `"Application"   # the kind`.
     let source = "apiVersion: argoproj.io/v1alpha1\nkind: \"Application\"   # the kind\nspec: {}\n";
@@ -1039,7 +1036,6 @@ fn quoted_kind_with_trailing_comment() {
 }
 
 #[test]
-#[ignore = "bug: a quoted scalar's span runs on over trailing blanks and a trailing comment"]
 fn quoted_finalizer_item_with_trailing_comment() {
     let source = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  finalizers:\n\
                   \x20   - \"resources-finalizer.argocd.argoproj.io/Foreground\"  # typo\n\
@@ -1068,7 +1064,6 @@ fn quoted_finalizer_item_with_trailing_comment() {
 }
 
 #[test]
-#[ignore = "bug: quoted scalar and flow collection spans run on over trailing blanks and comments"]
 fn tree_spans_stop_before_trailing_blanks_and_comments() {
     for (source, route, want) in [
         ("a: 'x'   # c\nb: 1\n", "a", "'x'"),

@@ -235,10 +235,13 @@ fn parse_run(
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let span = if value.is_empty() && style == Style::Plain {
-                    start..start
-                } else {
-                    start..end
+                let start = skip_properties(text, base, start, end);
+                let span = match style {
+                    _ if value.is_empty() && style == Style::Plain => start..start,
+                    Style::SingleQuoted | Style::DoubleQuoted => {
+                        start..quoted_end(text, base, start, style).min(end.max(start + 1))
+                    }
+                    _ => start..end,
                 };
                 let node = Node {
                     span,
@@ -314,7 +317,7 @@ fn parse_run(
                         let span = collection_span(
                             s,
                             flow,
-                            end,
+                            start,
                             entries.last().map(|e| e.value.span.end.max(e.key.span.end)),
                         );
                         Node {
@@ -327,7 +330,12 @@ fn parse_run(
                         flow,
                         items,
                     } => {
-                        let span = collection_span(s, flow, end, items.last().map(|n| n.span.end));
+                        let s = match items.first() {
+                            Some(first) if !flow => dash_before(text, base, first.span.start),
+                            _ => s,
+                        };
+                        let span =
+                            collection_span(s, flow, start, items.last().map(|n| n.span.end));
                         Node {
                             span,
                             kind: NodeKind::Sequence { items, flow },
@@ -345,12 +353,84 @@ fn parse_run(
 fn collection_span(
     start: usize,
     flow: bool,
-    end_event_end: usize,
+    end_event_start: usize,
     last_child_end: Option<usize>,
 ) -> Span {
     if flow {
-        start..end_event_end.max(start)
+        // The end event starts at the closing bracket; its span may run on over trailing
+        // blanks and a comment.
+        start..(end_event_start + 1).max(start)
     } else {
         start..last_child_end.unwrap_or(start).max(start)
     }
+}
+
+/// Skip an anchor (`&a`) and/or tag (`!t`) before a node's text.
+fn skip_properties(text: &str, base: usize, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let is_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = start - base;
+    let stop = (end - base).min(bytes.len());
+    for _ in 0..2 {
+        if i < stop && matches!(bytes[i], b'&' | b'!') {
+            while i < stop && !is_blank(bytes[i]) {
+                i += 1;
+            }
+            while i < stop && is_blank(bytes[i]) {
+                i += 1;
+            }
+        }
+    }
+    if i >= stop {
+        start
+    } else {
+        base + i
+    }
+}
+
+/// The end (exclusive) of a quoted scalar starting at its opening quote: just after the
+/// closing quote. Double quotes escape with a backslash; single quotes by doubling.
+fn quoted_end(text: &str, base: usize, start: usize, style: Style) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start - base;
+    let quote = if style == Style::DoubleQuoted {
+        b'"'
+    } else {
+        b'\''
+    };
+    if bytes.get(i) != Some(&quote) {
+        return usize::MAX;
+    }
+    i += 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quote == b'"' && b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == quote {
+            if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return base + i + 1;
+        }
+        i += 1;
+    }
+    usize::MAX
+}
+
+/// Start of a block sequence: the `-` indicator before its first item.
+fn dash_before(text: &str, base: usize, first_item: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = first_item - base;
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            b'-' => return base + i,
+            _ => break,
+        }
+    }
+    first_item
 }
