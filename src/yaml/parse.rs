@@ -238,6 +238,7 @@ fn parse_run(
                 let start = skip_properties(text, base, start, end);
                 let span = match style {
                     _ if value.is_empty() && style == Style::Plain => start..start,
+                    Style::Literal | Style::Folded => block_header(text, base, start)..end.max(start),
                     Style::SingleQuoted | Style::DoubleQuoted => {
                         start..quoted_end(text, base, start, style).min(end.max(start + 1))
                     }
@@ -418,6 +419,30 @@ fn quoted_end(text: &str, base: usize, start: usize, style: Style) -> usize {
         i += 1;
     }
     usize::MAX
+}
+
+/// Start of a block scalar: its `|` or `>` indicator on the header line before the
+/// content starting at `content`.
+fn block_header(text: &str, base: usize, content: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut line_end = bytes[..content - base].iter().rposition(|&b| b == b'\n');
+    while let Some(le) = line_end {
+        let ls = bytes[..le].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = &bytes[ls..le];
+        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            line_end = ls.checked_sub(1);
+            continue;
+        }
+        // Cut a trailing comment (`#` after a blank), then take the last indicator.
+        let cut = (1..line.len())
+            .find(|&i| line[i] == b'#' && matches!(line[i - 1], b' ' | b'\t'))
+            .unwrap_or(line.len());
+        return match line[..cut].iter().rposition(|&b| b == b'|' || b == b'>') {
+            Some(i) => base + ls + i,
+            None => content,
+        };
+    }
+    content
 }
 
 /// Start of a block sequence: the `-` indicator before its first item.
