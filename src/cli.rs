@@ -4,7 +4,8 @@ use crate::diagnostic::{FileReport, Severity};
 use crate::discover::{self, Discovery};
 use crate::lint::{self, FileOptions, Outcome};
 use crate::report::{self, Format, Summary};
-use crate::{kustomize, rules};
+use crate::settings::Settings;
+use crate::{config, fix, kustomize, rules};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
@@ -92,6 +93,19 @@ pub struct LintArgs {
     /// The path to report for input read from stdin (`-`).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
+    /// Apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change; write nothing. Exit 1 when the
+    /// diff is not empty.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Also apply (or show) fixes marked unsafe.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 /// Parse the command line and run; returns the exit code.
@@ -252,39 +266,77 @@ fn run_lint(args: LintArgs) -> i32 {
         failed = true;
     }
     let patches = kustomize::patch_set(&found.kustomizations);
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let config = match config_path.as_deref().map(config::load).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_FAILURE;
+        }
+    };
+    let settings = Settings::from_config(&config);
 
-    let results: Vec<Result<Outcome, String>> = found
+    let mode = if args.diff {
+        Mode::Diff
+    } else if args.fix {
+        Mode::Fix
+    } else {
+        Mode::Check
+    };
+    let results: Vec<Result<FileResult, String>> = found
         .files
         .par_iter()
         .map(|path| {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{}: {e}", display_path(path, cwd.as_deref())))?;
+            let display = display_path(path, cwd.as_deref());
+            let bytes = std::fs::read(path).map_err(|e| format!("{display}: {e}"))?;
             let options = FileOptions {
+                settings: &settings,
                 kustomize_patch: !patches.is_empty()
                     && patches.contains(&kustomize::normalize(path)),
             };
-            Ok(lint::lint_bytes(
-                &display_path(path, cwd.as_deref()),
+            Ok(process(
+                Some(path),
+                &display,
                 bytes,
                 options,
+                mode,
+                args.unsafe_fixes,
             ))
         })
         .collect();
 
     let mut summary = Summary::default();
     let mut reports: Vec<FileReport> = Vec::new();
-    let mut record = |outcome: Outcome, summary: &mut Summary| match outcome {
-        Outcome::Skipped => summary.files_skipped += 1,
-        Outcome::Scanned(report) => {
-            summary.files_scanned += 1;
-            if !report.diagnostics.is_empty() {
-                reports.push(report);
+    let mut diffs: Vec<(String, String)> = Vec::new();
+    let mut fixed = (0usize, 0usize); // problems, files
+    let mut record = |result: FileResult, summary: &mut Summary, failed: &mut bool| {
+        for msg in &result.messages {
+            eprintln!("{msg}");
+        }
+        *failed |= result.failed;
+        if result.applied > 0 {
+            fixed.0 += result.applied;
+            fixed.1 += 1;
+        }
+        if let Some(diff) = result.diff {
+            diffs.push((result.path.clone(), diff));
+        }
+        match result.outcome {
+            Outcome::Skipped => summary.files_skipped += 1,
+            Outcome::Scanned(report) => {
+                summary.files_scanned += 1;
+                if !report.diagnostics.is_empty() {
+                    reports.push(report);
+                }
             }
         }
     };
     for result in results {
         match result {
-            Ok(outcome) => record(outcome, &mut summary),
+            Ok(result) => record(result, &mut summary, &mut failed),
             Err(err) => {
                 eprintln!("error: {err}");
                 failed = true;
@@ -301,32 +353,61 @@ fn run_lint(args: LintArgs) -> i32 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "-".to_string());
-        record(
-            lint::lint_bytes(&name, bytes, FileOptions::default()),
-            &mut summary,
-        );
+        let options = FileOptions {
+            kustomize_patch: false,
+            settings: &settings,
+        };
+        // Fixing stdin writes nothing: `--fix` and `--diff` show the diff.
+        let stdin_mode = if mode == Mode::Check {
+            Mode::Check
+        } else {
+            Mode::Diff
+        };
+        let result = process(None, &name, bytes, options, stdin_mode, args.unsafe_fixes);
+        record(result, &mut summary, &mut failed);
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    diffs.sort();
     summary.count(&reports);
     summary.elapsed = started.elapsed();
 
     let mut out = std::io::stdout().lock();
-    let rendered = report::render(
-        args.format,
-        &reports,
-        &summary,
-        report::Style { color },
-        &mut out,
-    )
-    .and_then(|_| out.flush());
+    let rendered = if mode == Mode::Diff {
+        diffs
+            .iter()
+            .try_for_each(|(_, d)| out.write_all(d.as_bytes()))
+            .and_then(|_| out.flush())
+    } else {
+        report::render(
+            args.format,
+            &reports,
+            &summary,
+            report::Style { color },
+            &mut out,
+        )
+        .and_then(|_| out.flush())
+    };
     if let Err(e) = rendered {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: writing output: {e}");
         }
         return EXIT_FAILURE;
     }
-    if !args.quiet && args.format != Format::Json {
-        eprintln!("{}", summary.line());
+    let remaining = summary.diagnostics();
+    if !args.quiet && (args.format != Format::Json || mode == Mode::Diff) {
+        match mode {
+            Mode::Check => eprintln!("{}", summary.line()),
+            Mode::Fix => eprintln!(
+                "Fixed {} in {}; {remaining} remaining.",
+                plural(fixed.0, "problem"),
+                plural(fixed.1, "file")
+            ),
+            Mode::Diff => eprintln!(
+                "Would fix {} in {}.",
+                plural(fixed.0, "problem"),
+                plural(fixed.1, "file")
+            ),
+        }
     }
     let has_errors = reports
         .iter()
@@ -334,11 +415,125 @@ fn run_lint(args: LintArgs) -> i32 {
         .any(|d| d.severity == Severity::Error);
     if failed {
         EXIT_FAILURE
+    } else if mode == Mode::Diff {
+        if diffs.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        }
     } else if has_errors && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Check,
+    Fix,
+    Diff,
+}
+
+/// What processing one file gave.
+struct FileResult {
+    path: String,
+    outcome: Outcome,
+    /// Unified diff of the fixes (`--diff`).
+    diff: Option<String>,
+    /// Problems fixed (or that would be, with `--diff`).
+    applied: usize,
+    /// Messages for stderr (fixes refused or not written).
+    messages: Vec<String>,
+    /// The tool failed on this file (exit 2).
+    failed: bool,
+}
+
+/// Lint one file and, per `mode`, fix it. `path` is where to write (None for stdin).
+fn process(
+    path: Option<&Path>,
+    display: &str,
+    bytes: Vec<u8>,
+    options: FileOptions,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> FileResult {
+    let mut result = FileResult {
+        path: display.to_string(),
+        outcome: Outcome::Skipped,
+        diff: None,
+        applied: 0,
+        messages: Vec::new(),
+        failed: false,
+    };
+    if mode == Mode::Check {
+        result.outcome = lint::lint_bytes(display, bytes, options);
+        return result;
+    }
+    let outcome = lint::lint_bytes(display, bytes.clone(), options);
+    let Outcome::Scanned(report) = outcome else {
+        result.outcome = outcome;
+        return result;
+    };
+    let fixable = report.diagnostics.iter().any(|d| {
+        d.fix.as_ref().is_some_and(|f| {
+            unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe
+        })
+    });
+    let text = match (fixable, String::from_utf8(bytes.clone())) {
+        (true, Ok(text)) => text,
+        _ => {
+            result.outcome = Outcome::Scanned(report);
+            return result;
+        }
+    };
+    let fixed = fix::apply::fix_text(
+        display,
+        &text,
+        report.diagnostics.clone(),
+        options,
+        unsafe_fixes,
+    );
+    if let Some(why) = &fixed.refused {
+        result
+            .messages
+            .push(format!("warning: {display}: fixes not applied: {why}"));
+    }
+    let Some(new_text) = fixed.fixed else {
+        result.outcome = Outcome::Scanned(report);
+        return result;
+    };
+    let mut keep_original = false;
+    match (mode, path) {
+        (Mode::Fix, Some(path)) => {
+            if let Err(err) = fix::write::write_atomic(path, &bytes, new_text.as_bytes()) {
+                result.messages.push(format!("error: {display} {err}"));
+                result.failed = !matches!(err, fix::write::WriteError::Changed);
+                keep_original = true;
+            }
+        }
+        _ => result.diff = Some(fix::unified_diff(display, &text, &new_text)),
+    }
+    if keep_original {
+        result.outcome = Outcome::Scanned(report);
+        return result;
+    }
+    result.applied = fixed.applied.len();
+    let (source, diagnostics) = if mode == Mode::Fix {
+        (new_text, fixed.remaining)
+    } else {
+        (text, report.diagnostics)
+    };
+    result.outcome = Outcome::Scanned(FileReport {
+        path: display.to_string(),
+        source: (!diagnostics.is_empty()).then(|| std::sync::Arc::from(source)),
+        diagnostics,
+    });
+    result
 }
 
 #[cfg(test)]

@@ -4,13 +4,16 @@
 //! [`objects`] → [`rules`] → [`report`].
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod kustomize;
 pub mod lint;
 pub mod objects;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod template;

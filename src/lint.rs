@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR};
+use crate::settings::Settings;
 use crate::source::{self, Span};
 use crate::{objects, suppress, template, yaml};
 use memchr::memmem;
@@ -12,11 +13,23 @@ use std::sync::Arc;
 pub const NEEDLE: &[u8] = b"argoproj.io";
 
 /// Per-file options.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FileOptions {
+#[derive(Debug, Clone, Copy)]
+pub struct FileOptions<'a> {
     /// The file is a Kustomize patch (listed under `patches`, `patchesStrategicMerge` or
     /// `patchesJson6902`): its objects are fragments and are not checked.
     pub kustomize_patch: bool,
+    pub settings: &'a Settings,
+}
+
+static DEFAULT_SETTINGS: Settings = Settings::DEFAULT;
+
+impl Default for FileOptions<'static> {
+    fn default() -> Self {
+        FileOptions {
+            kustomize_patch: false,
+            settings: &DEFAULT_SETTINGS,
+        }
+    }
 }
 
 /// What linting one file gave.
@@ -32,9 +45,30 @@ pub fn may_hold_argo(bytes: &[u8]) -> bool {
     memmem::find(bytes, NEEDLE).is_some()
 }
 
+/// A UTF-16 file (with a BOM) whose text mentions `argoproj.io`: not skipped, so that it
+/// is reported as not UTF-8 rather than silently ignored.
+fn utf16_may_hold_argo(bytes: &[u8]) -> bool {
+    let le = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return false,
+    };
+    let units = bytes[2..].chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{fffd}'))
+        .collect();
+    may_hold_argo(text.as_bytes())
+}
+
 /// Lint a file's bytes. `path` is the path to report.
 pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: FileOptions) -> Outcome {
-    if !may_hold_argo(&bytes) {
+    if !may_hold_argo(&bytes) && !utf16_may_hold_argo(&bytes) {
         return Outcome::Skipped;
     }
     let text = match source::decode(bytes) {
@@ -91,14 +125,14 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     }
 
     let hint = location_hint(path);
-    let ctx = Context {
-        text,
-        masked: masked.as_ref(),
-        location_hint: hint.as_deref(),
+    let in_action = |span: &Span| {
+        masked
+            .as_ref()
+            .is_some_and(|m| m.actions_in(span).next().is_some())
     };
     let scalar_text = |node: &yaml::Node| -> Option<String> {
         let value = node.as_str()?;
-        if ctx.any_action_in(&node.span) {
+        if in_action(&node.span) {
             Some(
                 text[node.span.clone()]
                     .trim_matches(['"', '\''])
@@ -110,6 +144,13 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     };
     if !options.kustomize_patch {
         for doc in &parsed.documents {
+            let ctx = Context {
+                text,
+                masked: masked.as_ref(),
+                location_hint: hint.as_ref(),
+                document: &doc.root,
+                settings: options.settings,
+            };
             for obj in objects::find(doc, &scalar_text) {
                 let mut found = Vec::new();
                 duplicate_keys(&obj, &mut found);
@@ -203,26 +244,44 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
     }
 }
 
+/// What a file's place in a Kubefirst-style layout adds to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationHint {
+    pub text: String,
+    /// The text states the consequence of the finding itself (it replaces the generic one).
+    pub is_consequence: bool,
+}
+
 /// Where a file sits in a Kubefirst-style layout, for messages.
-pub fn location_hint(path: &str) -> Option<String> {
+pub fn location_hint(path: &str) -> Option<LocationHint> {
     let parts: Vec<&str> = path.split('/').collect();
     for (i, w) in parts.windows(3).enumerate() {
         if w[0] == "registry" && w[1] == "clusters" && i + 3 < parts.len() {
-            return Some(format!(
-                "removing it from the `{}` cluster's registry (registry/clusters/{}/) leaves its resources running",
-                w[2], w[2]
-            ));
+            return Some(LocationHint {
+                text: format!(
+                    "removing it from the `{}` cluster's registry (registry/clusters/{}/) leaves its resources running",
+                    w[2], w[2]
+                ),
+                is_consequence: true,
+            });
         }
     }
-    for w in parts.windows(2) {
-        if matches!(w[0], "templates" | "cluster-types") && parts.len() > 3 {
-            let flavor_at = parts.iter().position(|p| *p == w[0]).unwrap_or(0);
-            if flavor_at + 2 < parts.len() {
-                return Some(format!(
+    const KUBEFIRST_TEMPLATES: &[&str] = &[
+        "mgmt",
+        "workload-cluster",
+        "workload-vcluster",
+        "workload-host-vcluster",
+        "gpu-cluster",
+    ];
+    for w in parts.windows(3) {
+        if matches!(w[0], "templates" | "cluster-types") && KUBEFIRST_TEMPLATES.contains(&w[1]) {
+            return Some(LocationHint {
+                text: format!(
                     "every cluster created from the Kubefirst `{}/{}` template inherits this",
                     w[0], w[1]
-                ));
-            }
+                ),
+                is_consequence: false,
+            });
         }
     }
     None
@@ -236,10 +295,13 @@ mod tests {
     fn hints() {
         assert!(location_hint("gitops/registry/clusters/mgmt/reloader.yaml")
             .unwrap()
+            .text
             .contains("`mgmt` cluster's registry"));
         assert!(location_hint("civo-github/templates/mgmt/reloader.yaml")
             .unwrap()
+            .text
             .contains("`templates/mgmt` template"));
         assert_eq!(location_hint("apps/reloader.yaml"), None);
+        assert_eq!(location_hint("charts/platform/templates/apps/a.yaml"), None);
     }
 }

@@ -1,12 +1,19 @@
 //! `controller-managed-finalizer`: pre-/post-delete hook finalizers written in Git.
 
 use super::{builtin, finalizer_items, Context, CONTROLLER_MANAGED_FINALIZER};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::fix::edits::{self, Layout};
 use crate::objects::ArgoObject;
 
-pub fn check(obj: &ArgoObject, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let meta = builtin(CONTROLLER_MANAGED_FINALIZER);
-    for (route, item, value) in finalizer_items::items(obj, meta.field(obj.kind.as_str())) {
+    for finalizer_items::Item {
+        route,
+        list,
+        node: item,
+        value,
+    } in finalizer_items::items(obj, meta.field(obj.kind.as_str()))
+    {
         if !meta.accepted.iter().any(|a| a == value) {
             continue;
         }
@@ -27,7 +34,14 @@ pub fn check(obj: &ArgoObject, _ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"
                     .into(),
             ),
-            fix: None,
+            fix: meta.fix.as_ref().and_then(|f| {
+                let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+                Some(Fix {
+                    applicability: f.applicability,
+                    title: f.title.replace("{value}", value),
+                    edits: edits::remove_item(&layout, list, item)?,
+                })
+            }),
         });
     }
 }

@@ -3,10 +3,19 @@
 use crate::objects::{ArgoKind, ArgoObject};
 use crate::yaml::Node;
 
-/// `(route, item)` for every scalar item of the object's finalizer lists: an
-/// Application's `metadata.finalizers`; an ApplicationSet's template finalizers and its own
+/// A scalar item of a finalizer list.
+pub struct Item<'a> {
+    /// Route to the item, e.g. `metadata.finalizers[1]`.
+    pub route: String,
+    pub list: &'a Node,
+    pub node: &'a Node,
+    pub value: &'a str,
+}
+
+/// Every scalar item of the object's finalizer lists: an Application's
+/// `metadata.finalizers`; an ApplicationSet's template finalizers and its own
 /// `metadata.finalizers`.
-pub fn items<'a>(obj: &ArgoObject<'a>, field: &str) -> Vec<(String, &'a Node, &'a str)> {
+pub fn items<'a>(obj: &ArgoObject<'a>, field: &str) -> Vec<Item<'a>> {
     let mut routes = vec![field.to_string()];
     if obj.kind == ArgoKind::ApplicationSet && field != "metadata.finalizers" {
         routes.push("metadata.finalizers".to_string());
@@ -16,7 +25,12 @@ pub fn items<'a>(obj: &ArgoObject<'a>, field: &str) -> Vec<(String, &'a Node, &'
         if let Some(list) = obj.node.at(&route) {
             for (i, item) in list.items().iter().enumerate() {
                 if let Some(value) = item.as_str() {
-                    out.push((obj.route_to(&format!("{route}[{i}]")), item, value));
+                    out.push(Item {
+                        route: obj.route_to(&format!("{route}[{i}]")),
+                        list,
+                        node: item,
+                        value,
+                    });
                 }
             }
         }

@@ -1,30 +1,34 @@
 //! `missing-finalizer`: an Argo CD object whose deletion would orphan its resources.
 
 use super::{builtin, Context, MISSING_FINALIZER};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Fix, Label};
+use crate::fix::edits::{self, Layout};
 use crate::objects::{ArgoKind, ArgoObject};
 use crate::source::Span;
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::{Entry, Node, NodeKind};
 
 /// What the finalizer list of an object says.
 enum Finding<'a> {
     /// No `metadata` at all.
     NoMetadata,
     /// `metadata` without `finalizers`.
-    NoFinalizers { metadata_key: &'a Node },
+    NoFinalizers { metadata: &'a Entry },
     /// `finalizers:` with no value (or `null`).
-    Empty { key: &'a Node },
+    Empty { fin: &'a Entry, parent: &'a Node },
     /// A list of finalizers, none of which cascades.
-    NoCascade { key: &'a Node, others: Vec<&'a str> },
+    NoCascade {
+        fin: &'a Entry,
+        others: Vec<&'a str>,
+    },
     /// `finalizers` is not a list.
-    NotAList { key: &'a Node },
+    NotAList { fin: &'a Entry },
 }
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let meta = builtin(MISSING_FINALIZER);
     let field = meta.field(obj.kind.as_str());
     let (metadata_route, _) = field.rsplit_once('.').unwrap_or(("metadata", ""));
-    let accepted = |s: &str| meta.accepted.iter().any(|a| a == s);
+    let accepted = |s: &str| ctx.is_cascade(s);
 
     if obj.kind == ArgoKind::ApplicationSet
         && obj
@@ -34,9 +38,11 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
+    let not_checked = |span: Span, why: &str, out: &mut Vec<Diagnostic>| {
+        super::not_checked(obj, ctx, span, field, why, out)
+    };
 
-    let metadata_entry = obj.node.entry_at(metadata_route);
-    let finding = match metadata_entry {
+    let finding = match obj.node.entry_at(metadata_route) {
         None => {
             if obj.kind == ArgoKind::ApplicationSet {
                 return; // no template metadata: the controller injects the finalizer
@@ -46,7 +52,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     obj,
                     ctx,
                     obj.kind_node.span.clone(),
-                    "metadata",
+                    metadata_route,
                     "template logic",
                     out,
                 );
@@ -54,19 +60,16 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             Finding::NoMetadata
         }
         Some(md) => {
-            let region = ctx.entry_region(&md.key);
-            if md.value.entry("<<").is_some() || matches!(md.value.kind, NodeKind::Alias) {
+            let region = ctx.entry_region(md);
+            if matches!(md.value.kind, NodeKind::Alias) || md.value.entry("<<").is_some() {
                 // Merge keys / aliases: the finalizers may come from the anchored mapping.
                 if md.value.entry("finalizers").is_none() {
-                    return super::not_checked(
-                        obj,
-                        ctx,
-                        md.key.span.clone(),
-                        field,
-                        "a YAML merge key or alias",
-                        out,
-                    );
+                    return not_checked(md.key.span.clone(), "a YAML merge key or alias", out);
                 }
+            }
+            if !md.value.is_mapping() && ctx.any_action_in(&md.value.span) {
+                // `metadata: {{ toYaml .Values.metadata | nindent 2 }}`
+                return not_checked(md.key.span.clone(), "template logic", out);
             }
             match md.value.entry("finalizers") {
                 None => {
@@ -74,34 +77,22 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                         return;
                     }
                     if ctx.templated_between_children(&md.value, region) {
-                        return super::not_checked(
-                            obj,
-                            ctx,
-                            md.key.span.clone(),
-                            field,
-                            "template logic",
-                            out,
-                        );
+                        return not_checked(md.key.span.clone(), "template logic", out);
                     }
-                    Finding::NoFinalizers {
-                        metadata_key: &md.key,
-                    }
+                    Finding::NoFinalizers { metadata: md }
                 }
                 Some(fin) => {
                     let items = fin.value.items();
                     if items.iter().any(|i| i.as_str().is_some_and(accepted)) {
                         return;
                     }
-                    let fin_region = ctx.entry_region(&fin.key);
-                    if ctx.any_action_in(&fin_region) || matches!(fin.value.kind, NodeKind::Alias) {
-                        return super::not_checked(
-                            obj,
-                            ctx,
-                            fin.key.span.clone(),
-                            field,
-                            "template logic",
-                            out,
-                        );
+                    if matches!(fin.value.kind, NodeKind::Alias)
+                        || items.iter().any(|i| matches!(i.kind, NodeKind::Alias))
+                    {
+                        return not_checked(fin.key.span.clone(), "a YAML alias", out);
+                    }
+                    if ctx.any_action_in(&ctx.entry_region(fin)) {
+                        return not_checked(fin.key.span.clone(), "template logic", out);
                     }
                     match &fin.value.kind {
                         NodeKind::Sequence { items, .. } if items.is_empty() => {
@@ -111,16 +102,19 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                             return;
                         }
                         NodeKind::Sequence { items, .. } => Finding::NoCascade {
-                            key: &fin.key,
+                            fin,
                             others: items.iter().filter_map(Node::as_str).collect(),
                         },
                         _ if fin.value.is_null() => {
                             if obj.kind == ArgoKind::ApplicationSet {
                                 return;
                             }
-                            Finding::Empty { key: &fin.key }
+                            Finding::Empty {
+                                fin,
+                                parent: &md.value,
+                            }
                         }
-                        _ => Finding::NotAList { key: &fin.key },
+                        _ => Finding::NotAList { fin },
                     }
                 }
             }
@@ -139,30 +133,35 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             "no `metadata`".into(),
             format!("add:\nmetadata:\n  finalizers:\n    - {value}"),
         ),
-        Finding::NoFinalizers { metadata_key } => (
-            metadata_key.span.clone(),
+        Finding::NoFinalizers { metadata } => (
+            metadata.key.span.clone(),
             "no `finalizers` here".into(),
             format!("add to `{metadata_route}`:\n  finalizers:\n    - {value}"),
         ),
-        Finding::Empty { key } => (
-            key.span.clone(),
+        Finding::Empty { fin, .. } => (
+            fin.key.span.clone(),
             "`finalizers` has no value".into(),
             format!("add under `finalizers:`:\n  - {value}"),
         ),
-        Finding::NoCascade { key, others } => (
-            key.span.clone(),
-            format!(
-                "none of {} cascades",
-                others
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            format!("add the item:\n  - {value}"),
-        ),
-        Finding::NotAList { key } => (
-            key.span.clone(),
+        Finding::NoCascade { fin, others } => {
+            let detail = if others.is_empty() {
+                "no item cascades".to_string()
+            } else {
+                let list: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+                format!("none of {} cascades", list.join(", "))
+            };
+            let misspelt = others
+                .iter()
+                .any(|o| o.to_ascii_lowercase().contains("resources-finalizer"));
+            let help = if misspelt {
+                format!("fix the misspelt finalizer (see `unknown-finalizer`), or add the item:\n  - {value}")
+            } else {
+                format!("add the item:\n  - {value}")
+            };
+            (fin.key.span.clone(), detail, help)
+        }
+        Finding::NotAList { fin } => (
+            fin.key.span.clone(),
             "`finalizers` is not a list".into(),
             format!("write it as a list:\n  finalizers:\n    - {value}"),
         ),
@@ -172,7 +171,10 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             "it is an app of apps: deleting it orphans every Application it manages and their resources"
                 .to_string()
         }
-        (ArgoKind::Application, Some(hint)) => hint.to_string(),
+        (ArgoKind::Application, Some(hint)) if hint.is_consequence => hint.text.clone(),
+        (ArgoKind::Application, Some(hint)) => {
+            format!("deleting it orphans every resource it manages; {}", hint.text)
+        }
         (ArgoKind::Application, None) => "deleting it orphans every resource it manages".to_string(),
         (ArgoKind::ApplicationSet, _) => {
             "the Applications it generates orphan their resources when deleted".to_string()
@@ -190,6 +192,14 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             message: format!("this {}", obj.kind.as_str()),
         });
     }
+    let fix = fix_for(obj, ctx, &finding, value).and_then(|edits| {
+        let fix_meta = meta.fix.as_ref()?;
+        Some(Fix {
+            applicability: fix_meta.applicability,
+            title: fix_meta.title.replace("{field}", field),
+            edits,
+        })
+    });
     out.push(Diagnostic {
         rule: MISSING_FINALIZER,
         severity: meta.severity,
@@ -201,12 +211,31 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         label: detail,
         labels,
         help: Some(help),
-        fix: None,
+        fix,
     });
 }
 
+/// The text edits that add the cascade finalizer, when they can be made safely.
+fn fix_for(
+    obj: &ArgoObject,
+    ctx: &Context,
+    finding: &Finding,
+    value: &str,
+) -> Option<Vec<crate::diagnostic::Edit>> {
+    let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+    match finding {
+        Finding::NoMetadata => edits::add_metadata(&layout, obj.node, value),
+        Finding::NoFinalizers { metadata } => {
+            edits::add_to_metadata(&layout, metadata, ctx.position(), value)
+        }
+        Finding::Empty { fin, parent } => edits::add_under_empty(&layout, fin, parent, value),
+        Finding::NoCascade { fin, .. } => edits::append_item(&layout, fin, value),
+        Finding::NotAList { .. } => None,
+    }
+}
+
 /// A Kubefirst-style app of apps: the `registry` Application, or one whose source path is
-/// a registry folder.
+/// in a cluster's registry folder.
 fn is_app_of_apps(obj: &ArgoObject) -> bool {
     if obj.kind != ArgoKind::Application {
         return false;
@@ -222,8 +251,14 @@ fn is_app_of_apps(obj: &ArgoObject) -> bool {
         .unwrap_or_default()
         .iter()
         .filter_map(|s| s.get("path"));
-    single
-        .chain(multi)
-        .filter_map(Node::as_str)
-        .any(|p| p.trim_start_matches("./").starts_with("registry/"))
+    single.chain(multi).filter_map(Node::as_str).any(|p| {
+        let parts: Vec<&str> = p
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .split('/')
+            .collect();
+        // A cluster's registry folder holds Applications (Kubefirst: `registry/clusters/
+        // <cluster>[/components/<x>]`, k3d `registry/<cluster>/…`); environments hold charts.
+        parts.len() >= 2 && parts[0] == "registry" && parts[1] != "environments"
+    })
 }

@@ -132,7 +132,10 @@ pub struct Context<'a> {
     /// Template actions masked in the file, if it is templated.
     pub masked: Option<&'a crate::template::Masked>,
     /// Where the file sits in a Kubefirst-style layout, e.g. "registry/clusters/mgmt/".
-    pub location_hint: Option<&'a str>,
+    pub location_hint: Option<&'a crate::lint::LocationHint>,
+    /// The root node of the document being checked (its style guides fixes).
+    pub document: &'a Node,
+    pub settings: &'a crate::settings::Settings,
 }
 
 impl Context<'_> {
@@ -147,7 +150,8 @@ impl Context<'_> {
     /// that are blank, comments, or indented deeper than the key. A line holding only a
     /// template action counts at its own indentation, or at its `nindent`/`indent`
     /// argument, since that is where its output lands.
-    pub fn entry_region(&self, key: &Node) -> Span {
+    pub fn entry_region(&self, entry: &crate::yaml::Entry) -> Span {
+        let key = &entry.key;
         let text = self.text;
         let masked = self.masked.map_or(text, |m| m.text.as_str());
         let key_line_start = text[..key.span.start].rfind('\n').map_or(0, |i| i + 1);
@@ -176,7 +180,22 @@ impl Context<'_> {
             }
             pos = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         }
-        key.span.end..pos.max(key.span.end)
+        // An indentless block sequence sits at the key's own indentation.
+        key.span.end..pos.max(key.span.end).max(entry.value.span.end)
+    }
+
+    /// Whether `finalizer` makes Argo CD cascade the deletion.
+    pub fn is_cascade(&self, finalizer: &str) -> bool {
+        builtin(MISSING_FINALIZER)
+            .accepted
+            .iter()
+            .any(|a| a == finalizer)
+            || self.settings.extra_cascade.iter().any(|a| a == finalizer)
+    }
+
+    /// Where `finalizers:` goes when a fix adds it.
+    pub fn position(&self) -> crate::config::FinalizerPosition {
+        self.settings.finalizer_position
     }
 
     /// Whether a template action overlaps `region`.
@@ -194,7 +213,7 @@ impl Context<'_> {
         let children: Vec<Span> = mapping
             .entries()
             .iter()
-            .map(|e| self.entry_region(&e.key))
+            .map(|e| self.entry_region(e))
             .collect();
         masked
             .actions_in(&region)

@@ -1,12 +1,19 @@
 //! `unknown-finalizer`: a finalizer that looks like Argo CD's but is not one it knows.
 
 use super::{builtin, finalizer_items, Context, UNKNOWN_FINALIZER};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::fix::edits;
 use crate::objects::ArgoObject;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let meta = builtin(UNKNOWN_FINALIZER);
-    for (route, item, value) in finalizer_items::items(obj, meta.field(obj.kind.as_str())) {
+    for finalizer_items::Item {
+        route,
+        node: item,
+        value,
+        ..
+    } in finalizer_items::items(obj, meta.field(obj.kind.as_str()))
+    {
         if meta.accepted.iter().any(|a| a == value) || ctx.any_action_in(&item.span) {
             continue;
         }
@@ -29,7 +36,19 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             label: format!("did you mean `{suggestion}`?"),
             labels: Vec::new(),
             help: Some(format!("did you mean `{suggestion}`?")),
-            fix: None,
+            // Only a cascade finalizer is written for the user: the controller-managed ones
+            // do not belong in Git (`controller-managed-finalizer`).
+            fix: meta
+                .fix
+                .as_ref()
+                .filter(|_| ctx.is_cascade(suggestion))
+                .and_then(|f| {
+                    Some(Fix {
+                        applicability: f.applicability,
+                        title: f.title.replace("{suggestion}", suggestion),
+                        edits: edits::replace_scalar(item, suggestion)?,
+                    })
+                }),
         });
     }
 }

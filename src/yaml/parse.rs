@@ -238,7 +238,9 @@ fn parse_run(
                 let start = skip_properties(text, base, start, end);
                 let span = match style {
                     _ if value.is_empty() && style == Style::Plain => start..start,
-                    Style::Literal | Style::Folded => block_header(text, base, start)..end.max(start),
+                    Style::Literal | Style::Folded => {
+                        block_header(text, base, start)..end.max(start)
+                    }
                     Style::SingleQuoted | Style::DoubleQuoted => {
                         start..quoted_end(text, base, start, style).min(end.max(start + 1))
                     }
@@ -427,7 +429,10 @@ fn block_header(text: &str, base: usize, content: usize) -> usize {
     let bytes = text.as_bytes();
     let mut line_end = bytes[..content - base].iter().rposition(|&b| b == b'\n');
     while let Some(le) = line_end {
-        let ls = bytes[..le].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let ls = bytes[..le]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         let line = &bytes[ls..le];
         if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             line_end = ls.checked_sub(1);

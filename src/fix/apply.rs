@@ -1,0 +1,191 @@
+//! Applying fixes to a copy of a file's text, and proving them safe before anything is
+//! written: the result must parse (no new syntax error), the fixed findings must be gone,
+//! and no new finding may appear. Fixes are applied in passes (non-overlapping edits per
+//! pass) until none is left, as a later fix may depend on an earlier one.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::lint::{lint_text, FileOptions};
+use crate::rules;
+use std::collections::HashMap;
+
+/// Most passes over one file; each pass applies at least one fix, so this bounds the work.
+const MAX_PASSES: usize = 8;
+
+/// What fixing one file's text gave.
+#[derive(Debug, Clone, Default)]
+pub struct FixResult {
+    /// The fixed text, when anything changed.
+    pub fixed: Option<String>,
+    /// The diagnostics that were fixed.
+    pub applied: Vec<Diagnostic>,
+    /// The diagnostics of the resulting text (of the original when nothing was applied).
+    pub remaining: Vec<Diagnostic>,
+    /// Why fixes were not applied, when they were refused.
+    pub refused: Option<String>,
+}
+
+/// Identity of a finding across edits: offsets move, and item indices shift.
+type Key = (&'static str, Option<usize>, String, Option<String>);
+
+fn key(d: &Diagnostic) -> Key {
+    let route = match d.route.rfind('[') {
+        Some(i) if d.route.ends_with(']') => d.route[..i].to_string(),
+        _ => d.route.clone(),
+    };
+    (
+        d.rule,
+        d.document,
+        route,
+        d.object.as_ref().and_then(|o| o.name.clone()),
+    )
+}
+
+fn counts(diags: &[Diagnostic]) -> HashMap<Key, usize> {
+    let mut m = HashMap::new();
+    for d in diags {
+        *m.entry(key(d)).or_insert(0) += 1;
+    }
+    m
+}
+
+fn syntax_errors(diags: &[Diagnostic]) -> usize {
+    diags
+        .iter()
+        .filter(|d| {
+            d.rule == rules::SYNTAX_ERROR || (d.rule == rules::NOT_CHECKED && d.object.is_none())
+        })
+        .count()
+}
+
+/// Order in which fixes are taken within a pass: a corrected typo can make the added
+/// finalizer unnecessary.
+fn priority(rule: &str) -> u8 {
+    match rule {
+        rules::UNKNOWN_FINALIZER => 0,
+        rules::CONTROLLER_MANAGED_FINALIZER => 1,
+        _ => 2,
+    }
+}
+
+/// Apply `edits` (non-overlapping) to `text`.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 128);
+    let mut pos = 0;
+    for e in sorted {
+        out.push_str(&text[pos..e.span.start]);
+        out.push_str(&e.content);
+        pos = e.span.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    // Two insertions at one point conflict too: their order would be arbitrary.
+    a.span.start < b.span.end && b.span.start < a.span.end || a.span.start == b.span.start
+}
+
+/// Fix `text`, taking the fixes that `unsafe_fixes` allows. `diagnostics` are those of
+/// `text` (as `lint_text` gives them).
+pub fn fix_text(
+    path: &str,
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+    options: FileOptions,
+    unsafe_fixes: bool,
+) -> FixResult {
+    let allowed = |d: &Diagnostic| {
+        d.fix.as_ref().is_some_and(|f| {
+            !f.edits.is_empty() && (f.applicability == Applicability::Safe || unsafe_fixes)
+        })
+    };
+    let mut current = text.to_string();
+    let mut diags = diagnostics;
+    let mut applied: Vec<Diagnostic> = Vec::new();
+    let original = diags.clone();
+    for _ in 0..MAX_PASSES {
+        let mut candidates: Vec<&Diagnostic> = diags.iter().filter(|d| allowed(d)).collect();
+        if candidates.is_empty() {
+            break;
+        }
+        candidates.sort_by_key(|d| (priority(d.rule), d.span.start));
+        let mut chosen: Vec<&Diagnostic> = Vec::new();
+        let mut objects_touched: Vec<(Option<usize>, Option<String>)> = Vec::new();
+        for d in candidates {
+            let edits = &d.fix.as_ref().expect("allowed").edits;
+            let object = (d.document, d.object.as_ref().and_then(|o| o.name.clone()));
+            let clash = chosen.iter().any(|c| {
+                c.fix
+                    .as_ref()
+                    .expect("allowed")
+                    .edits
+                    .iter()
+                    .any(|ce| edits.iter().any(|e| overlaps(ce, e)))
+            });
+            // One finalizer change per object and pass: the next pass sees its effect.
+            if clash || objects_touched.contains(&object) {
+                continue;
+            }
+            objects_touched.push(object);
+            chosen.push(d);
+        }
+        let edits: Vec<&Edit> = chosen
+            .iter()
+            .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
+            .collect();
+        let next = apply_edits(&current, &edits);
+        let next_diags = lint_text(path, &next, options);
+
+        // Safety: parses as well as before, the fixed findings are gone, nothing new.
+        if syntax_errors(&next_diags) > syntax_errors(&diags) {
+            return refused(original, "the fixed text would not parse".into());
+        }
+        let before = counts(&diags);
+        let after = counts(&next_diags);
+        let mut fixed_per_key: HashMap<_, usize> = HashMap::new();
+        for d in &chosen {
+            *fixed_per_key.entry(key(d)).or_insert(0) += 1;
+        }
+        for (k, n_after) in &after {
+            let n_before = before.get(k).copied().unwrap_or(0);
+            let fixed = fixed_per_key.get(k).copied().unwrap_or(0);
+            if *n_after + fixed > n_before {
+                let what = if fixed > 0 {
+                    "was not fixed"
+                } else {
+                    "would appear"
+                };
+                return refused(
+                    original,
+                    format!("`{}` at `{}` {what} after the fix", k.0, k.2),
+                );
+            }
+        }
+        applied.extend(chosen.into_iter().cloned());
+        current = next;
+        diags = next_diags;
+    }
+    if applied.is_empty() {
+        return FixResult {
+            remaining: diags,
+            ..FixResult::default()
+        };
+    }
+    FixResult {
+        fixed: Some(current),
+        applied,
+        remaining: diags,
+        refused: None,
+    }
+}
+
+fn refused(original: Vec<Diagnostic>, why: String) -> FixResult {
+    FixResult {
+        fixed: None,
+        applied: Vec::new(),
+        remaining: original,
+        refused: Some(why),
+    }
+}

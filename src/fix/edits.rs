@@ -1,0 +1,471 @@
+//! Minimal text edits that add or change finalizers, computed from byte spans and written
+//! in the file's own style (indentation, dash style, quoting, line endings).
+
+use crate::config::FinalizerPosition;
+use crate::diagnostic::Edit;
+use crate::source::Span;
+use crate::template::Masked;
+use crate::yaml::{Entry, Node, NodeKind, Style};
+
+/// What the edits need to know about the file and document.
+pub struct Layout<'a> {
+    pub text: &'a str,
+    pub masked: Option<&'a Masked>,
+    /// `"\r\n"` when the file uses CRLF line endings, else `"\n"`.
+    pub eol: &'static str,
+    /// The document: its block sequences decide how a new list is indented
+    /// ([`item_offset`]).
+    document: Option<&'a Node>,
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(text: &'a str, masked: Option<&'a Masked>, document: &'a Node) -> Self {
+        Layout {
+            text,
+            masked,
+            eol: eol_of(text),
+            document: Some(document),
+        }
+    }
+
+    /// Item offset for a new list under a key at column `key_col` in `mapping`.
+    fn offset_for(&self, mapping: Option<&Node>, key_col: usize) -> usize {
+        self.document
+            .map_or(2, |d| item_offset(self.text, d, mapping, key_col))
+    }
+
+    fn line_start(&self, pos: usize) -> usize {
+        self.text[..pos].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    /// Column of `pos` in characters (a BOM is not a column).
+    fn col(&self, pos: usize) -> usize {
+        let ls = self.line_start(pos);
+        self.text[ls..pos]
+            .trim_start_matches('\u{feff}')
+            .chars()
+            .count()
+    }
+
+    /// Where a new line can be inserted after the line holding `end` (exclusive end of a
+    /// node), and whether that is the end of a file without a final line break.
+    fn after_line(&self, end: usize) -> (usize, bool) {
+        if end > 0 && self.text.as_bytes()[end - 1] == b'\n' {
+            return (end, false);
+        }
+        match self.text[end..].find('\n') {
+            Some(i) => (end + i + 1, false),
+            None => (self.text.len(), true),
+        }
+    }
+
+    /// An edit inserting `lines` (each without line ending) as whole lines after the line
+    /// holding `end`.
+    fn insert_lines(&self, end: usize, lines: &[String]) -> Edit {
+        let (at, eof) = self.after_line(end);
+        let mut content = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            if eof {
+                content.push_str(self.eol);
+                content.push_str(line);
+            } else {
+                content.push_str(line);
+                content.push_str(self.eol);
+            }
+            let _ = i;
+        }
+        Edit {
+            span: at..at,
+            content,
+        }
+    }
+
+    /// From `end` (inside the last line of an entry whose key is at column `key_col`),
+    /// the end of that line and of the template-action lines after it that belong to the
+    /// entry (indented deeper, or emitting deeper with `nindent N`), e.g.
+    /// `labels:` followed by `{{- include "labels" . | nindent 4 }}`.
+    fn end_of_entry(&self, end: usize, key_col: usize) -> usize {
+        let (mut at, eof) = self.after_line(end);
+        let Some(masked) = self.masked else {
+            return end;
+        };
+        if eof {
+            return end;
+        }
+        let mut last = end;
+        while at < self.text.len() {
+            let line_end = self.text[at..]
+                .find('\n')
+                .map_or(self.text.len(), |i| at + i);
+            let masked_line = &masked.text[at..line_end];
+            let original = self.text[at..line_end].trim_end_matches('\r');
+            let trimmed = original.trim_start();
+            let is_action_line = masked_line.trim().is_empty() && trimmed.starts_with("{{");
+            if !is_action_line {
+                break;
+            }
+            let indent = nindent(trimmed).unwrap_or(original.len() - trimmed.len());
+            if indent <= key_col {
+                break;
+            }
+            last = line_end;
+            at = (line_end + 1).min(self.text.len());
+        }
+        last
+    }
+
+    fn inside_action(&self, pos: usize) -> bool {
+        self.masked.is_some_and(|m| {
+            m.actions
+                .iter()
+                .any(|a| a.span.start < pos && pos < a.span.end)
+        })
+    }
+
+    fn whole_line_action_in(&self, span: Span) -> bool {
+        self.masked
+            .is_some_and(|m| m.actions_in(&span).any(|a| a.whole_line))
+    }
+
+    /// Leading white space of the line holding `pos`.
+    fn indent_of(&self, pos: usize) -> &'a str {
+        let ls = self.line_start(pos);
+        let line = &self.text[ls..];
+        let line = line.trim_start_matches('\u{feff}');
+        let n = line.len() - line.trim_start_matches([' ', '\t']).len();
+        &line[..n]
+    }
+
+    fn same_line(&self, a: usize, b: usize) -> bool {
+        let (lo, hi) = (a.min(b), a.max(b));
+        !self.text[lo..hi].contains('\n')
+    }
+}
+
+fn eol_of(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Columns between a new key at column `key_col` and the `-` of its list items: the
+/// offset of the other block lists in the same mapping (siblings, e.g. `ownerReferences`),
+/// which may be indentless; else the most common *indented* offset in the document (2 or
+/// 4); else 2. Indentless lists elsewhere do not make a new `finalizers` list indentless:
+/// in Kubefirst's own finalizer commits (PR #711, #880), 57 files whose other lists are all
+/// indentless got `finalizers:` with items indented by 2.
+pub fn item_offset(text: &str, document: &Node, mapping: Option<&Node>, key_col: usize) -> usize {
+    let layout = Layout {
+        text,
+        masked: None,
+        eol: "\n",
+        document: None,
+    };
+    let mut same_level = std::collections::BTreeMap::<usize, usize>::new();
+    let mut indented = std::collections::BTreeMap::<usize, usize>::new();
+    let mut stack = vec![document];
+    while let Some(node) = stack.pop() {
+        for e in node.entries() {
+            if let NodeKind::Sequence { items, flow: false } = &e.value.kind {
+                if !items.is_empty() && !layout.same_line(e.key.span.start, e.value.span.start) {
+                    let col = layout.col(e.key.span.start);
+                    let dash_col = layout.col(e.value.span.start);
+                    if dash_col >= col {
+                        let offset = dash_col - col;
+                        if col == key_col && mapping.is_some_and(|m| std::ptr::eq(m, node)) {
+                            *same_level.entry(offset).or_default() += 1;
+                        } else if offset > 0 {
+                            *indented.entry(offset).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            stack.push(&e.value);
+        }
+        stack.extend(node.items());
+    }
+    let most_common = |m: &std::collections::BTreeMap<usize, usize>| {
+        m.iter()
+            .max_by_key(|(off, n)| (**n, **off == 2))
+            .map(|(off, _)| *off)
+    };
+    most_common(&same_level)
+        .or_else(|| most_common(&indented))
+        .unwrap_or(2)
+}
+
+/// The `nindent N` / `indent N` argument of a template action line.
+fn nindent(action_line: &str) -> Option<usize> {
+    let at = action_line.find("indent ")?;
+    action_line[at + 7..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn pad(n: usize) -> String {
+    " ".repeat(n)
+}
+
+/// `value` written like `like` (same quotes), or plain.
+fn quoted_like(value: &str, like: Option<&Node>) -> String {
+    match like.map(|n| &n.kind) {
+        Some(NodeKind::Scalar {
+            style: Style::DoubleQuoted,
+            ..
+        }) => format!("\"{value}\""),
+        Some(NodeKind::Scalar {
+            style: Style::SingleQuoted,
+            ..
+        }) => format!("'{value}'"),
+        _ => value.to_string(),
+    }
+}
+
+/// The entry after which a new key goes, per the configured position.
+fn anchor(entries: &[Entry], position: FinalizerPosition) -> &Entry {
+    let find = |k: &str| entries.iter().find(|e| e.key.as_str() == Some(k));
+    let chosen = match position {
+        FinalizerPosition::End => None,
+        FinalizerPosition::AfterName => find("name"),
+        FinalizerPosition::AfterNamespace => find("namespace").or_else(|| find("name")),
+    };
+    chosen.unwrap_or_else(|| entries.last().expect("non-empty mapping"))
+}
+
+fn entry_end(e: &Entry) -> usize {
+    e.value.span.end.max(e.key.span.end)
+}
+
+/// Add `finalizers: [value]` to the `metadata` mapping of entry `md`.
+pub fn add_to_metadata(
+    l: &Layout,
+    md: &Entry,
+    position: FinalizerPosition,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    match &md.value.kind {
+        NodeKind::Mapping {
+            entries,
+            flow: false,
+        } if !entries.is_empty() => {
+            let key_col = l.col(entries[0].key.span.start);
+            let chosen = anchor(entries, position);
+            let mut after = l.end_of_entry(entry_end(chosen), l.col(chosen.key.span.start));
+            // In a templated file, never land inside a template block: if template control
+            // flow sits among the metadata keys, insert right after `metadata:` instead.
+            let region = md.key.span.end..entry_end(entries.last()?);
+            if l.whole_line_action_in(region) {
+                if l.whole_line_action_in(md.key.span.end..entries[0].key.span.start) {
+                    return None;
+                }
+                after = md.key.span.end;
+            }
+            let lines = [
+                format!("{}finalizers:", pad(key_col)),
+                format!(
+                    "{}- {value}",
+                    pad(key_col + l.offset_for(Some(&md.value), key_col))
+                ),
+            ];
+            let edit = l.insert_lines(after, &lines);
+            (!l.inside_action(edit.span.start)).then(|| vec![edit])
+        }
+        NodeKind::Mapping {
+            entries,
+            flow: true,
+        } => flow_add(l, &md.value, entries, position, value),
+        _ if md.value.is_null() && md.value.span.is_empty() => {
+            let key_col = l.col(md.key.span.start) + 2;
+            let lines = [
+                format!("{}finalizers:", pad(key_col)),
+                format!("{}- {value}", pad(key_col + l.offset_for(None, key_col))),
+            ];
+            Some(vec![l.insert_lines(md.key.span.end, &lines)])
+        }
+        _ => None,
+    }
+}
+
+/// Add `finalizers` to a flow mapping (`{name: x}`, or JSON).
+fn flow_add(
+    l: &Layout,
+    map: &Node,
+    entries: &[Entry],
+    position: FinalizerPosition,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    let json = entries.first().is_some_and(|e| {
+        matches!(
+            e.key.kind,
+            NodeKind::Scalar {
+                style: Style::DoubleQuoted,
+                ..
+            }
+        )
+    });
+    let (key, item) = if json {
+        ("\"finalizers\"".to_string(), format!("\"{value}\""))
+    } else {
+        ("finalizers".to_string(), value.to_string())
+    };
+    let Some(first) = entries.first() else {
+        let at = map.span.start + 1;
+        return Some(vec![Edit {
+            span: at..at,
+            content: format!("{key}: [{item}]"),
+        }]);
+    };
+    let at = entry_end(anchor(entries, position));
+    if l.inside_action(at) {
+        return None;
+    }
+    let content = if l.same_line(map.span.start, first.key.span.start) {
+        format!(", {key}: [{item}]")
+    } else {
+        let indent = l.indent_of(first.key.span.start);
+        let outer = l.indent_of(map.span.start);
+        let step = indent
+            .strip_prefix(outer)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("  ");
+        if json {
+            let eol = l.eol;
+            format!(",{eol}{indent}{key}: [{eol}{indent}{step}{item}{eol}{indent}]")
+        } else {
+            format!(",{}{indent}{key}: [{item}]", l.eol)
+        }
+    };
+    Some(vec![Edit {
+        span: at..at,
+        content,
+    }])
+}
+
+/// Add the item under `finalizers:` that has no value (or `~` / `null`).
+pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> Option<Vec<Edit>> {
+    if matches!(parent.kind, NodeKind::Mapping { flow: true, .. }) {
+        let edit = if fin.value.span.is_empty() {
+            Edit {
+                span: fin.value.span.clone(),
+                content: format!(" [{value}]"),
+            }
+        } else {
+            Edit {
+                span: fin.value.span.clone(),
+                content: format!("[{value}]"),
+            }
+        };
+        return Some(vec![edit]);
+    }
+    let mut edits = Vec::new();
+    if !fin.value.span.is_empty() {
+        // `finalizers: ~` → `finalizers:` and the item below it.
+        let colon = l.text[fin.key.span.end..fin.value.span.start].find(':')? + fin.key.span.end;
+        edits.push(Edit {
+            span: colon + 1..fin.value.span.end,
+            content: String::new(),
+        });
+    }
+    let key_col = l.col(fin.key.span.start);
+    edits.push(l.insert_lines(
+        fin.value.span.end.max(fin.key.span.end),
+        &[format!(
+            "{}- {value}",
+            pad(key_col + l.offset_for(Some(parent), key_col))
+        )],
+    ));
+    Some(edits)
+}
+
+/// Append the item to an existing finalizer list.
+pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
+    let NodeKind::Sequence { items, flow } = &fin.value.kind else {
+        return None;
+    };
+    let last = items.last()?;
+    let item = quoted_like(value, Some(last));
+    if *flow {
+        let content = if l.same_line(fin.value.span.start, last.span.start) {
+            format!(", {item}")
+        } else {
+            format!(",{}{}{item}", l.eol, l.indent_of(last.span.start))
+        };
+        return Some(vec![Edit {
+            span: last.span.end..last.span.end,
+            content,
+        }]);
+    }
+    // The `-` of the last item, and the gap between it and the item.
+    let before = &l.text[..last.span.start];
+    let dash = before.trim_end_matches([' ', '\t']).len().checked_sub(1)?;
+    if l.text.as_bytes()[dash] != b'-' {
+        return None;
+    }
+    let gap = &l.text[dash + 1..last.span.start];
+    let line = format!("{}-{gap}{item}", pad(l.col(dash)));
+    let edit = l.insert_lines(last.span.end, &[line]);
+    (!l.inside_action(edit.span.start)).then(|| vec![edit])
+}
+
+/// Add `metadata:` with the finalizer to an object that has none, after its `kind`.
+pub fn add_metadata(l: &Layout, object: &Node, value: &str) -> Option<Vec<Edit>> {
+    let NodeKind::Mapping {
+        entries,
+        flow: false,
+    } = &object.kind
+    else {
+        return None;
+    };
+    let kind = entries.iter().find(|e| e.key.as_str() == Some("kind"))?;
+    let col = l.col(kind.key.span.start);
+    let lines = [
+        format!("{}metadata:", pad(col)),
+        format!("{}finalizers:", pad(col + 2)),
+        format!("{}- {value}", pad(col + 2 + l.offset_for(None, col + 2))),
+    ];
+    Some(vec![l.insert_lines(entry_end(kind), &lines)])
+}
+
+/// Replace a scalar's value, keeping its quotes.
+pub fn replace_scalar(item: &Node, value: &str) -> Option<Vec<Edit>> {
+    let NodeKind::Scalar { style, .. } = &item.kind else {
+        return None;
+    };
+    let span = match style {
+        Style::Plain => item.span.clone(),
+        Style::SingleQuoted | Style::DoubleQuoted if item.span.len() >= 2 => {
+            item.span.start + 1..item.span.end - 1
+        }
+        _ => return None,
+    };
+    Some(vec![Edit {
+        span,
+        content: value.to_string(),
+    }])
+}
+
+/// Remove an item of a block list when it stands on its own line (and is not the only
+/// item).
+pub fn remove_item(l: &Layout, list: &Node, item: &Node) -> Option<Vec<Edit>> {
+    let NodeKind::Sequence { items, flow: false } = &list.kind else {
+        return None;
+    };
+    if items.len() < 2 {
+        return None;
+    }
+    let start = l.line_start(item.span.start);
+    if !l.text[start..item.span.start].trim_start().starts_with('-')
+        || l.text[start..item.span.start].trim() != "-"
+    {
+        return None;
+    }
+    let (end, eof) = l.after_line(item.span.end);
+    let start = if eof && start > 0 { start - 1 } else { start };
+    Some(vec![Edit {
+        span: start..end,
+        content: String::new(),
+    }])
+}
