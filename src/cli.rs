@@ -215,6 +215,17 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+fn use_color_stderr(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
 /// The path to show for a file: relative to the working directory when it is below it,
 /// `/`-separated, without a leading `./`.
 pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
@@ -273,7 +284,10 @@ fn run_lint(args: LintArgs) -> i32 {
     let config = match config_path.as_deref().map(config::load).transpose() {
         Ok(c) => c.unwrap_or_default(),
         Err(err) => {
-            eprintln!("error: {err}");
+            eprint!(
+                "{}",
+                report::render_error(&err, use_color_stderr(args.color))
+            );
             return EXIT_FAILURE;
         }
     };

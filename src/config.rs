@@ -1,15 +1,21 @@
 //! `.gitops-lint.yaml`: project configuration, found from the linted root upward to the
 //! repository root, or given with `--config`.
+//!
+//! The file is read with the span tree of [`crate::yaml`], so an unknown key or a value of
+//! the wrong type is reported at its exact position. The accepted keys are described once,
+//! in [`KEYS`]; the validator and the JSON Schema ([`json_schema`]) both come from it.
 
-use serde::Deserialize;
+use crate::diagnostic::Severity;
+use crate::source::Span;
+use crate::yaml::{self, Node, NodeKind};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File names looked for, in order.
 pub const FILE_NAMES: &[&str] = &[".gitops-lint.yaml", "gitops-lint.yaml"];
 
 /// Where `finalizers:` goes when it is added to a `metadata` mapping.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum FinalizerPosition {
     /// After the last key of `metadata`.
     #[default]
@@ -20,36 +26,184 @@ pub enum FinalizerPosition {
     AfterNamespace,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FixConfig {
-    #[serde(default)]
-    pub finalizer_position: FinalizerPosition,
+impl FinalizerPosition {
+    pub const NAMES: &'static [&'static str] = &["end", "after-name", "after-namespace"];
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "end" => Some(Self::End),
+            "after-name" => Some(Self::AfterName),
+            "after-namespace" => Some(Self::AfterNamespace),
+            _ => None,
+        }
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// A rule's configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    Severity(Severity),
+}
+
+/// The configuration, as read from a file.
+#[derive(Debug, Clone, Default)]
 pub struct Config {
-    #[serde(default)]
+    /// The directory the file's globs are relative to.
+    pub root: PathBuf,
+    /// The file it came from.
+    pub path: Option<PathBuf>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub per_path_ignores: Vec<(String, Vec<String>)>,
+    pub accepted_finalizers: Vec<String>,
     pub fix: FixConfig,
 }
 
-/// A configuration file that could not be used.
+#[derive(Debug, Clone, Default)]
+pub struct FixConfig {
+    pub finalizer_position: FinalizerPosition,
+}
+
+/// The type of a configuration value.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueType {
+    /// A list of glob strings.
+    Globs,
+    /// A mapping of rule id → level.
+    RuleLevels,
+    /// A mapping of glob → list of rule ids.
+    PathIgnores,
+    /// A list of strings.
+    Strings,
+    /// One of the given strings.
+    Enum(&'static [&'static str]),
+    /// A mapping with the given keys.
+    Section(&'static [Key]),
+}
+
+/// One accepted key.
+#[derive(Debug)]
+pub struct Key {
+    pub name: &'static str,
+    pub ty: ValueType,
+    pub doc: &'static str,
+}
+
+/// Every accepted key, with its type and documentation.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "include",
+        ty: ValueType::Globs,
+        doc: "Files to lint when walking directories (gitignore-style globs relative to this file). Default: *.yaml, *.yml, *.json.",
+    },
+    Key {
+        name: "exclude",
+        ty: ValueType::Globs,
+        doc: "Paths not to lint (gitignore-style globs relative to this file). Files named on the command line are linted anyway unless --force-exclude is given.",
+    },
+    Key {
+        name: "rules",
+        ty: ValueType::RuleLevels,
+        doc: "Rule levels: `off`, `info`, `warning` or `error`, by rule id.",
+    },
+    Key {
+        name: "per-path-ignores",
+        ty: ValueType::PathIgnores,
+        doc: "Rules to ignore in files matching a glob (relative to this file): glob → list of rule ids.",
+    },
+    Key {
+        name: "finalizers",
+        ty: ValueType::Section(&[Key {
+            name: "accepted",
+            ty: ValueType::Strings,
+            doc: "Extra finalizer strings that count as cascading deletion (for controllers of your own).",
+        }]),
+        doc: "Finalizer settings.",
+    },
+    Key {
+        name: "fix",
+        ty: ValueType::Section(&[Key {
+            name: "finalizer-position",
+            ty: ValueType::Enum(FinalizerPosition::NAMES),
+            doc: "Where --fix adds `finalizers:` in metadata: `end` (after the last key), `after-name`, or `after-namespace` (else after name).",
+        }]),
+        doc: "Autofix settings.",
+    },
+];
+
+/// A configuration file that could not be used, with the position of the problem.
 #[derive(Debug)]
 pub struct ConfigError {
     pub path: PathBuf,
     pub message: String,
+    /// The offending bytes, when the problem is in the file's content.
+    pub span: Option<Span>,
+    /// The file's text, for rendering the snippet.
+    pub text: String,
+    source: miette::NamedSource<String>,
+}
+
+impl ConfigError {
+    fn new(path: &Path, message: String, span: Option<Span>, text: String) -> Self {
+        ConfigError {
+            source: miette::NamedSource::new(path.display().to_string(), text.clone()),
+            path: path.to_path_buf(),
+            message,
+            span,
+            text,
+        }
+    }
 }
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        match &self.span {
+            Some(span) => {
+                let idx = crate::source::LineIndex::new(&self.text);
+                let at = idx.line_col(&self.text, span.start);
+                write!(
+                    f,
+                    "{}:{}:{}: {}",
+                    self.path.display(),
+                    at.line,
+                    at.column,
+                    self.message
+                )
+            }
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl miette::Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("config"))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.span
+            .as_ref()
+            .map(|_| &self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(
+                Some("here".into()),
+                (span.start, span.len()),
+            ),
+        )))
     }
 }
 
 /// The configuration file for `start` (a file or directory): the nearest
 /// `.gitops-lint.yaml` / `gitops-lint.yaml` in it or above it, stopping at the
-/// repository root (a directory holding `.git`).
+/// repository root (a directory holding `.git`, directory or file).
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let mut dir = if start.is_dir() {
@@ -72,17 +226,318 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Load a configuration file.
+/// Load and validate a configuration file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    if text.trim().is_empty() {
-        return Ok(Config::default());
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(path, format!("cannot read: {e}"), None, String::new()))?;
+    let root = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let mut config = parse(&text)
+        .map_err(|(span, message)| ConfigError::new(path, message, span, text.clone()))?;
+    config.root = root;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+type Problem = (Option<Span>, String);
+
+/// The keys of section `name` in [`KEYS`].
+fn section(name: &str) -> &'static [Key] {
+    KEYS.iter()
+        .find_map(|k| match k.ty {
+            ValueType::Section(keys) if k.name == name => Some(keys),
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
+fn type_name(n: &Node) -> &'static str {
+    match &n.kind {
+        NodeKind::Mapping { .. } => "a mapping",
+        NodeKind::Sequence { .. } => "a list",
+        NodeKind::Alias => "an alias",
+        NodeKind::Scalar { .. } if n.is_null() => "empty",
+        NodeKind::Scalar { .. } => "a scalar",
     }
-    serde_yaml::from_str(&text).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+}
+
+fn strings(node: &Node, what: &str) -> Result<Vec<String>, Problem> {
+    if node.is_null() {
+        return Ok(Vec::new());
+    }
+    let NodeKind::Sequence { items, .. } = &node.kind else {
+        return Err((
+            Some(node.span.clone()),
+            format!("expected a list of {what}, found {}", type_name(node)),
+        ));
+    };
+    items
+        .iter()
+        .map(|i| match &i.kind {
+            NodeKind::Scalar { value, .. } if !i.is_null() => Ok(value.clone()),
+            _ => Err((
+                Some(i.span.clone()),
+                format!("expected {what} (a string), found {}", type_name(i)),
+            )),
+        })
+        .collect()
+}
+
+fn mapping<'a>(node: &'a Node, what: &str) -> Result<&'a [yaml::Entry], Problem> {
+    if node.is_null() {
+        return Ok(&[]);
+    }
+    match &node.kind {
+        NodeKind::Mapping { entries, .. } => Ok(entries),
+        _ => Err((
+            Some(node.span.clone()),
+            format!("expected {what}, found {}", type_name(node)),
+        )),
+    }
+}
+
+fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
+    let names: Vec<String> = known.iter().map(|k| format!("`{}`", k.name)).collect();
+    let name = key.as_str().unwrap_or("?");
+    let full = section.map_or_else(|| name.to_string(), |s| format!("{s}.{name}"));
+    (
+        Some(key.span.clone()),
+        format!("unknown key `{full}`; expected one of {}", names.join(", ")),
+    )
+}
+
+fn rule_exists(id: &str) -> bool {
+    crate::rules::meta(id).is_some()
+}
+
+fn unknown_rule(node: &Node, id: &str) -> Problem {
+    let known: Vec<String> = crate::rules::all()
+        .iter()
+        .map(|m| format!("`{}`", m.id))
+        .collect();
+    (
+        Some(node.span.clone()),
+        format!("unknown rule `{id}`; known rules: {}", known.join(", ")),
+    )
+}
+
+/// Validate a configuration text.
+pub fn parse(text: &str) -> Result<Config, Problem> {
+    let parsed = yaml::parse(text, text);
+    if let Some(err) = parsed.errors.first() {
+        return Err((
+            Some(err.offset..err.offset),
+            format!("invalid YAML: {}", err.message),
+        ));
+    }
+    let mut config = Config::default();
+    let Some(doc) = parsed.documents.first() else {
+        return Ok(config);
+    };
+    if parsed.documents.len() > 1 {
+        return Err((
+            Some(parsed.documents[1].root.span.clone()),
+            "expected one YAML document".into(),
+        ));
+    }
+    for entry in mapping(&doc.root, "a mapping of settings")? {
+        let Some(name) = entry.key.as_str() else {
+            return Err((Some(entry.key.span.clone()), "keys must be strings".into()));
+        };
+        let value = &entry.value;
+        match name {
+            "include" => config.include = strings(value, "globs")?,
+            "exclude" => config.exclude = strings(value, "globs")?,
+            "rules" => {
+                for e in mapping(value, "a mapping of rule id → level")? {
+                    let id = e.key.as_str().unwrap_or_default();
+                    if !rule_exists(id) {
+                        return Err(unknown_rule(&e.key, id));
+                    }
+                    let level = match e.value.as_str() {
+                        Some("off") | Some("false") => RuleLevel::Off,
+                        Some("info") => RuleLevel::Severity(Severity::Info),
+                        Some("warning") => RuleLevel::Severity(Severity::Warning),
+                        Some("error") | Some("true") => RuleLevel::Severity(Severity::Error),
+                        _ => {
+                            return Err((
+                                Some(e.value.span.clone()),
+                                format!(
+                                    "expected `off`, `info`, `warning` or `error` for rule `{id}`, found {}",
+                                    e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), |v| format!("`{v}`"))
+                                ),
+                            ))
+                        }
+                    };
+                    config.rules.insert(id.to_string(), level);
+                }
+            }
+            "per-path-ignores" => {
+                for e in mapping(value, "a mapping of glob → list of rule ids")? {
+                    let glob = e.key.as_str().unwrap_or_default().to_string();
+                    let ids = strings(&e.value, "rule ids")?;
+                    for (i, id) in ids.iter().enumerate() {
+                        if !rule_exists(id) {
+                            return Err(unknown_rule(&e.value.items()[i], id));
+                        }
+                    }
+                    config.per_path_ignores.push((glob, ids));
+                }
+            }
+            "finalizers" => {
+                let keys = section("finalizers");
+                for e in mapping(value, "a mapping")? {
+                    match e.key.as_str() {
+                        Some("accepted") => {
+                            config.accepted_finalizers = strings(&e.value, "finalizers")?
+                        }
+                        _ => return Err(unknown_key(&e.key, keys, Some("finalizers"))),
+                    }
+                }
+            }
+            "fix" => {
+                let keys = section("fix");
+                for e in mapping(value, "a mapping")? {
+                    match e.key.as_str() {
+                        Some("finalizer-position") => {
+                            config.fix.finalizer_position = e
+                                .value
+                                .as_str()
+                                .and_then(FinalizerPosition::parse)
+                                .ok_or_else(|| {
+                                    (
+                                        Some(e.value.span.clone()),
+                                        format!(
+                                            "expected one of `end`, `after-name`, `after-namespace`, found {}",
+                                            e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), |v| format!("`{v}`"))
+                                        ),
+                                    )
+                                })?;
+                        }
+                        _ => return Err(unknown_key(&e.key, keys, Some("fix"))),
+                    }
+                }
+            }
+            _ => return Err(unknown_key(&entry.key, KEYS, None)),
+        }
+    }
+    Ok(config)
+}
+
+fn schema_of(ty: &ValueType, doc: &str) -> serde_json::Value {
+    use serde_json::json;
+    let rule_ids: Vec<&str> = crate::rules::all().iter().map(|m| m.id.as_str()).collect();
+    match ty {
+        ValueType::Globs | ValueType::Strings => json!({
+            "description": doc, "type": "array", "items": {"type": "string"}
+        }),
+        ValueType::RuleLevels => json!({
+            "description": doc,
+            "type": "object",
+            "propertyNames": {"enum": rule_ids},
+            "additionalProperties": {"enum": ["off", "info", "warning", "error"]}
+        }),
+        ValueType::PathIgnores => json!({
+            "description": doc,
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"enum": rule_ids}}
+        }),
+        ValueType::Enum(values) => json!({"description": doc, "enum": values}),
+        ValueType::Section(keys) => {
+            let props: serde_json::Map<String, serde_json::Value> = keys
+                .iter()
+                .map(|k| (k.name.to_string(), schema_of(&k.ty, k.doc)))
+                .collect();
+            json!({"description": doc, "type": "object", "properties": props, "additionalProperties": false})
+        }
+    }
+}
+
+/// The JSON Schema of the configuration file, generated from [`KEYS`].
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schema_of(
+        &ValueType::Section(KEYS),
+        "gitops-lint configuration (.gitops-lint.yaml)",
+    );
+    let obj = schema.as_object_mut().expect("object");
+    obj.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    obj.insert("title".into(), "gitops-lint configuration".into());
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_key() {
+        let c = parse(
+            "include: ['**/*.yaml']\nexclude: [charts/]\nrules:\n  unknown-finalizer: off\n  not-checked: warning\nper-path-ignores:\n  'legacy/**': [missing-finalizer]\nfinalizers:\n  accepted: [example.com/cascade]\nfix:\n  finalizer-position: after-name\n",
+        )
+        .unwrap();
+        assert_eq!(c.include, ["**/*.yaml"]);
+        assert_eq!(c.exclude, ["charts/"]);
+        assert_eq!(c.rules["unknown-finalizer"], RuleLevel::Off);
+        assert_eq!(
+            c.rules["not-checked"],
+            RuleLevel::Severity(Severity::Warning)
+        );
+        assert_eq!(
+            c.per_path_ignores,
+            [(
+                "legacy/**".to_string(),
+                vec!["missing-finalizer".to_string()]
+            )]
+        );
+        assert_eq!(c.accepted_finalizers, ["example.com/cascade"]);
+        assert_eq!(c.fix.finalizer_position, FinalizerPosition::AfterName);
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let text = "fix:\n  finalizer-positon: end\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "finalizer-positon");
+        assert!(msg.contains("unknown key `fix.finalizer-positon`"), "{msg}");
+        let text = "rules:\n  missing-finaliser: off\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "missing-finaliser");
+        assert!(msg.contains("unknown rule"), "{msg}");
+        let text = "exclude: charts/\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "charts/");
+        assert!(msg.contains("expected a list"), "{msg}");
+        let text = "fix:\n  finalizer-position: first\n";
+        let (span, _) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "first");
+        let text = "colour: red\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "colour");
+        assert!(msg.contains("unknown key `colour`"));
+    }
+
+    /// `gitops-lint.schema.json` is generated from [`KEYS`]; regenerate with
+    /// `UPDATE_SCHEMA=1 cargo test config_schema_is_in_sync`.
+    #[test]
+    fn config_schema_is_in_sync() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("gitops-lint.schema.json");
+        let generated = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(on_disk == generated, "gitops-lint.schema.json is out of date; run UPDATE_SCHEMA=1 cargo test config_schema_is_in_sync");
+    }
 }

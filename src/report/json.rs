@@ -14,7 +14,7 @@ struct Output<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'a str,
     message: &'a str,
@@ -58,7 +58,8 @@ struct JsonSummary {
     fixable: usize,
 }
 
-pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+/// The JSON objects of all diagnostics, in order.
+pub(crate) fn diagnostics(reports: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
     let mut diagnostics = Vec::new();
     for report in reports {
         for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
@@ -94,9 +95,13 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
             });
         }
     }
+    diagnostics
+}
+
+pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     let output = Output {
         version: 1,
-        diagnostics,
+        diagnostics: diagnostics(reports),
         summary: JsonSummary {
             files_scanned: summary.files_scanned,
             files_skipped: summary.files_skipped,

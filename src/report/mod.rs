@@ -3,7 +3,10 @@
 
 mod concise;
 mod full;
+mod github;
 mod json;
+mod json_lines;
+mod sarif;
 
 use crate::diagnostic::{FileReport, Severity};
 use crate::source::{LineCol, LineIndex};
@@ -18,6 +21,12 @@ pub enum Format {
     Concise,
     /// One JSON document on stdout.
     Json,
+    /// One JSON object per line per diagnostic.
+    JsonLines,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
 }
 
 /// Totals of a run.
@@ -96,6 +105,22 @@ pub(crate) fn positions(report: &FileReport) -> Vec<(LineCol, LineCol)> {
         .collect()
 }
 
+/// Render a tool error (e.g. a configuration problem) with miette: message, location and
+/// snippet.
+pub fn render_error(err: &dyn miette::Diagnostic, color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, err).is_err() {
+        out = format!("error: {err}\n");
+    }
+    out
+}
+
 /// Render all reports (sorted by path, each sorted by offset) to `out`.
 pub fn render(
     format: Format,
@@ -108,5 +133,8 @@ pub fn render(
         Format::Full => full::render(reports, style, out),
         Format::Concise => concise::render(reports, style, out),
         Format::Json => json::render(reports, summary, out),
+        Format::JsonLines => json_lines::render(reports, out),
+        Format::Github => github::render(reports, summary, out),
+        Format::Sarif => sarif::render(reports, out),
     }
 }

@@ -1,0 +1,65 @@
+//! GitHub Actions workflow commands: one `::error|warning|notice ...::message` line per
+//! diagnostic (annotations on the pull request), then a plain summary line.
+
+use super::{positions, Summary};
+use crate::diagnostic::{FileReport, Severity};
+use std::io::{self, Write};
+
+/// Escape a command's message as GitHub's toolkit does.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    for report in reports {
+        for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut props = format!(
+                "file={},line={},endLine={}",
+                escape_property(&report.path),
+                start.line,
+                end.line
+            );
+            if start.line == end.line {
+                // Columns only for single-line spans, as GitHub ignores them otherwise.
+                props = format!(
+                    "file={},line={},col={},endLine={},endColumn={}",
+                    escape_property(&report.path),
+                    start.line,
+                    start.column,
+                    end.line,
+                    end.column
+                );
+            }
+            writeln!(
+                out,
+                "::{command} {props},title={}::{}",
+                escape_property(d.rule),
+                escape_data(&d.message)
+            )?;
+        }
+    }
+    writeln!(out, "gitops-lint: {}", summary.line())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_data("a%b\r\nc"), "a%25b%0D%0Ac");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}
