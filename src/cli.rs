@@ -291,7 +291,16 @@ fn run_lint(args: LintArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let settings = Settings::from_config(&config);
+    let settings = match Settings::from_config(&config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {e}",
+                config_path.as_deref().unwrap_or(Path::new("")).display()
+            );
+            return EXIT_FAILURE;
+        }
+    };
 
     let mode = if args.diff {
         Mode::Diff

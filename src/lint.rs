@@ -2,11 +2,12 @@
 //! suppressions.
 
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR};
+use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
 use crate::{objects, suppress, template, yaml};
 use memchr::memmem;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The bytes a file must contain to hold an Argo CD object.
@@ -142,6 +143,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
             Some(value.to_string())
         }
     };
+    // Object rules, and the annotations that may suppress their findings.
+    let mut annotations: Vec<Annotation> = Vec::new();
+    // Per object: the range of its diagnostics in `out`, and of its annotations.
+    let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     if !options.kustomize_patch {
         for doc in &parsed.documents {
             let ctx = Context {
@@ -152,15 +157,126 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 settings: options.settings,
             };
             for obj in objects::find(doc, &scalar_text) {
-                let mut found = Vec::new();
-                duplicate_keys(&obj, &mut found);
-                rules::check_object(&obj, &ctx, &mut found);
-                found.retain(|d| !suppress::by_annotation(&obj, d.rule));
-                out.append(&mut found);
+                let first = out.len();
+                duplicate_keys(&obj, &mut out);
+                rules::check_object(&obj, &ctx, &mut out);
+                let ann_start = annotations.len();
+                for (rule, span) in suppress::annotations(&obj) {
+                    annotations.push(Annotation {
+                        rule: rule.to_string(),
+                        span,
+                        used: false,
+                    });
+                }
+                object_ranges.push((first..out.len(), ann_start..annotations.len()));
             }
         }
     }
-    out.retain(|d| !suppress::by_comment(text, d));
+    apply_suppressions(
+        path,
+        text,
+        options.settings,
+        out,
+        annotations,
+        object_ranges,
+    )
+}
+
+/// An `ignore.gitops-lint.dev/<rule>` annotation, and whether it suppressed something.
+struct Annotation {
+    rule: String,
+    span: Span,
+    used: bool,
+}
+
+/// Drop diagnostics of rules that are off, suppressed (comments, annotations) or ignored
+/// for this path; report suppressions that suppressed nothing; apply severity overrides.
+fn apply_suppressions(
+    path: &str,
+    text: &str,
+    settings: &Settings,
+    diags: Vec<Diagnostic>,
+    mut annotations: Vec<Annotation>,
+    object_ranges: Vec<(Range<usize>, Range<usize>)>,
+) -> Vec<Diagnostic> {
+    let active = |rule: &str| {
+        rules::meta(rule).is_some_and(|m| settings.level(rule, m.severity).is_some())
+            && !settings.ignored_for(path, rule)
+    };
+    let directives = suppress::directives(text);
+    let mut used: Vec<Vec<bool>> = directives
+        .iter()
+        .map(|d| vec![false; d.rules.len()])
+        .collect();
+    let mut kept = Vec::with_capacity(diags.len());
+    for (i, d) in diags.into_iter().enumerate() {
+        if !active(d.rule) {
+            continue;
+        }
+        if let Some((di, ri)) = suppress::by_comment(text, &directives, &d) {
+            used[di][ri] = true;
+            continue;
+        }
+        let object = object_ranges.iter().find(|(diags, _)| diags.contains(&i));
+        if let Some((_, anns)) = object {
+            if let Some(a) = annotations[anns.clone()]
+                .iter_mut()
+                .find(|a| a.rule == d.rule)
+            {
+                a.used = true;
+                continue;
+            }
+        }
+        kept.push(d);
+    }
+    // Suppressions that suppressed nothing.
+    let meta = rules::builtin(UNUSED_SUPPRESSION);
+    let mut unused = Vec::new();
+    let mut report = |rule: &str, span: Span, what: &str| {
+        let known = rules::meta(rule).is_some();
+        if known && !active(rule) {
+            return; // off or ignored here: nothing to suppress by design
+        }
+        let message = if known {
+            format!("{what} for `{rule}` suppresses nothing")
+        } else {
+            format!("{what} names an unknown rule `{rule}`")
+        };
+        unused.push(Diagnostic {
+            rule: UNUSED_SUPPRESSION,
+            severity: meta.severity,
+            message,
+            document: None,
+            object: None,
+            route: String::new(),
+            span,
+            label: if known { "unused" } else { "unknown rule" }.into(),
+            labels: Vec::new(),
+            help: Some("remove it, or move it to the line of the finding".into()),
+            fix: None,
+        });
+    };
+    for (d, flags) in directives.iter().zip(&used) {
+        for ((rule, span), was_used) in d.rules.iter().zip(flags) {
+            if !was_used {
+                report(rule, span.clone(), "suppression comment");
+            }
+        }
+    }
+    for a in &annotations {
+        if !a.used {
+            report(&a.rule, a.span.clone(), "suppression annotation");
+        }
+    }
+    if active(UNUSED_SUPPRESSION) {
+        kept.extend(unused);
+    }
+    for d in &mut kept {
+        if let Some(level) = settings.level(d.rule, d.severity) {
+            d.severity = level;
+        }
+    }
+    let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
 }

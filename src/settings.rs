@@ -1,7 +1,11 @@
 //! Settings resolved from the command line and the configuration file, as the linter
 //! uses them.
 
-use crate::config::{Config, FinalizerPosition};
+use crate::config::{Config, FinalizerPosition, RuleLevel};
+use crate::diagnostic::Severity;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -9,18 +13,70 @@ pub struct Settings {
     pub finalizer_position: FinalizerPosition,
     /// Finalizer strings accepted as cascading besides Argo CD's own.
     pub extra_cascade: Vec<String>,
+    /// Rule levels from the configuration (absent: the rule's own severity).
+    pub levels: BTreeMap<String, RuleLevel>,
+    /// Rules ignored per path (`per-path-ignores`), relative to `root`.
+    pub per_path_ignores: Vec<(Gitignore, Vec<String>)>,
+    /// The directory the configuration's globs are relative to.
+    pub root: Option<PathBuf>,
 }
 
 impl Settings {
     pub const DEFAULT: Settings = Settings {
         finalizer_position: FinalizerPosition::End,
         extra_cascade: Vec::new(),
+        levels: BTreeMap::new(),
+        per_path_ignores: Vec::new(),
+        root: None,
     };
 
-    pub fn from_config(config: &Config) -> Self {
-        Settings {
-            finalizer_position: config.fix.finalizer_position,
-            extra_cascade: Vec::new(),
+    /// Settings of a configuration. Globs that do not compile are reported.
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+        let mut per_path_ignores = Vec::new();
+        for (glob, rules) in &config.per_path_ignores {
+            let mut b = GitignoreBuilder::new(&root);
+            b.add_line(None, glob)
+                .map_err(|e| format!("per-path-ignores: invalid glob `{glob}`: {e}"))?;
+            let g = b
+                .build()
+                .map_err(|e| format!("per-path-ignores: invalid glob `{glob}`: {e}"))?;
+            per_path_ignores.push((g, rules.clone()));
         }
+        Ok(Settings {
+            finalizer_position: config.fix.finalizer_position,
+            extra_cascade: config.accepted_finalizers.clone(),
+            levels: config.rules.clone(),
+            per_path_ignores,
+            root: Some(root),
+        })
+    }
+
+    /// The severity of `rule` here, or `None` when it is off.
+    pub fn level(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.levels.get(rule) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Severity(s)) => Some(*s),
+            None => Some(default),
+        }
+    }
+
+    /// Whether `rule` is ignored for the file at `path` (as reported: relative to the
+    /// working directory, or absolute).
+    pub fn ignored_for(&self, path: &str, rule: &str) -> bool {
+        if self.per_path_ignores.is_empty() {
+            return false;
+        }
+        let abs = match std::env::current_dir() {
+            Ok(cwd) => crate::kustomize::normalize(&cwd.join(path)),
+            Err(_) => PathBuf::from(path),
+        };
+        let rel: &Path = match &self.root {
+            Some(root) => abs.strip_prefix(root).unwrap_or(&abs),
+            None => &abs,
+        };
+        self.per_path_ignores.iter().any(|(glob, rules)| {
+            rules.iter().any(|r| r == rule) && crate::discover::is_excluded(glob, rel, false)
+        })
     }
 }

@@ -178,6 +178,17 @@ fn check_span(d: &Value) {
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
             assert_eq!(unquote(text), named, "{path}: controller-managed span");
         }
+        "unused-suppression" => {
+            // The rule id inside `ignore[...]`, or the annotation key naming it.
+            let rule = str_field(d, "message")
+                .split('`')
+                .nth(1)
+                .unwrap_or_else(|| panic!("{path}: no rule id in the message"));
+            assert!(
+                text == rule || text == format!("ignore.gitops-lint.dev/{rule}"),
+                "{path}: unused-suppression span is {text:?}, expected the rule id {rule:?}"
+            );
+        }
         "not-checked" if kind.is_some() => {
             let t = unquote(text);
             assert!(
@@ -423,6 +434,7 @@ rule_fixtures! {
     controller_managed_finalizer_err, controller_managed_finalizer_ok => "controller-managed-finalizer";
     not_checked_err, not_checked_ok => "not-checked";
     syntax_error_err, syntax_error_ok => "syntax-error";
+    unused_suppression_err, unused_suppression_ok => "unused-suppression";
 }
 
 /// Every fixture says what it tests: a leading comment (JSON: a `fixture` annotation) that

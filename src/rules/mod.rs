@@ -91,6 +91,10 @@ const SOURCES: &[(&str, &str)] = &[
         "syntax-error",
         include_str!("../../rules/syntax-error.yaml"),
     ),
+    (
+        "unused-suppression",
+        include_str!("../../rules/unused-suppression.yaml"),
+    ),
 ];
 
 pub const MISSING_FINALIZER: &str = "missing-finalizer";
@@ -98,6 +102,7 @@ pub const UNKNOWN_FINALIZER: &str = "unknown-finalizer";
 pub const CONTROLLER_MANAGED_FINALIZER: &str = "controller-managed-finalizer";
 pub const NOT_CHECKED: &str = "not-checked";
 pub const SYNTAX_ERROR: &str = "syntax-error";
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 
 /// All built-in rules' data, parsed once on first use.
 pub fn all() -> &'static [RuleMeta] {
@@ -295,7 +300,8 @@ mod tests {
                 UNKNOWN_FINALIZER,
                 CONTROLLER_MANAGED_FINALIZER,
                 NOT_CHECKED,
-                SYNTAX_ERROR
+                SYNTAX_ERROR,
+                UNUSED_SUPPRESSION
             ]
         );
         for m in all() {
