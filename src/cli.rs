@@ -47,6 +47,13 @@ pub enum Command {
         /// Rule id, e.g. `missing-finalizer`.
         rule: String,
     },
+    /// Print a shell completion script (e.g. `gitops-lint completions bash > /etc/bash_completion.d/gitops-lint`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the JSON Schema of the configuration file.
+    ConfigSchema,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +113,13 @@ pub struct LintArgs {
     /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Apply exclusions (`--exclude`, the configuration's `exclude`) to files named on the
+    /// command line too, as pre-commit passes every file by name.
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// Parse the command line and run; returns the exit code.
@@ -126,6 +140,18 @@ pub fn main() -> i32 {
         Command::Lint(args) => run_lint(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gitops-lint", &mut std::io::stdout());
+            EXIT_OK
+        }
+        Command::ConfigSchema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&config::json_schema()).unwrap_or_default()
+            );
+            EXIT_OK
+        }
     }
 }
 
@@ -259,10 +285,29 @@ fn run_lint(args: LintArgs) -> i32 {
         paths.push(PathBuf::from("."));
     }
 
+    let config_path = match &args.config {
+        _ if args.isolated => None,
+        Some(p) => Some(p.clone()),
+        None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let config = match config_path.as_deref().map(config::load).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(err) => {
+            eprint!(
+                "{}",
+                report::render_error(&err, use_color_stderr(args.color))
+            );
+            return EXIT_FAILURE;
+        }
+    };
     let options = discover::Options {
         exclude: args.exclude.clone(),
         no_ignore: args.no_ignore,
         threads,
+        force_exclude: args.force_exclude,
+        config_root: config.path.as_ref().map(|_| config.root.clone()),
+        config_exclude: config.exclude.clone(),
+        include: config.include.clone(),
     };
     let found: Discovery = match discover::discover(&paths, &options) {
         Ok(found) => found,
@@ -277,20 +322,6 @@ fn run_lint(args: LintArgs) -> i32 {
         failed = true;
     }
     let patches = kustomize::patch_set(&found.kustomizations);
-    let config_path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
-    };
-    let config = match config_path.as_deref().map(config::load).transpose() {
-        Ok(c) => c.unwrap_or_default(),
-        Err(err) => {
-            eprint!(
-                "{}",
-                report::render_error(&err, use_color_stderr(args.color))
-            );
-            return EXIT_FAILURE;
-        }
-    };
     let settings = match Settings::from_config(&config) {
         Ok(s) => s,
         Err(e) => {

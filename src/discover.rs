@@ -20,6 +20,88 @@ pub struct Options {
     /// Do not honour `.gitignore`, `.ignore` and git's exclude files.
     pub no_ignore: bool,
     pub threads: usize,
+    /// Apply the exclusions to explicitly named files too.
+    pub force_exclude: bool,
+    /// The configuration file's directory: `config_exclude` and `include` are relative
+    /// to it.
+    pub config_root: Option<PathBuf>,
+    /// Gitignore-style globs from the configuration.
+    pub config_exclude: Vec<String>,
+    /// Globs of files to lint when walking (default: the [`EXTENSIONS`]).
+    pub include: Vec<String>,
+}
+
+/// Which paths to leave out and which files to take.
+struct Filter {
+    cli: Gitignore,
+    config: Gitignore,
+    config_root: Option<PathBuf>,
+    include: Option<globset::GlobSet>,
+    cwd: PathBuf,
+}
+
+impl Filter {
+    fn new(options: &Options) -> Result<Self, Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let config_root = options
+            .config_root
+            .as_ref()
+            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| cwd.join(r)));
+        let mut config = GitignoreBuilder::new(config_root.clone().unwrap_or_else(|| cwd.clone()));
+        for p in &options.config_exclude {
+            config
+                .add_line(None, p)
+                .map_err(|e| Error::BadGlob(format!("exclude in the configuration: {e}")))?;
+        }
+        let include = if options.include.is_empty() {
+            None
+        } else {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in &options.include {
+                let glob = globset::GlobBuilder::new(p)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| Error::BadGlob(format!("include in the configuration: {e}")))?;
+                b.add(glob);
+            }
+            Some(b.build().map_err(|e| Error::BadGlob(e.to_string()))?)
+        };
+        Ok(Filter {
+            cli: build_excludes(&options.exclude)?,
+            config: config.build().map_err(|e| Error::BadGlob(e.to_string()))?,
+            config_root,
+            include,
+            cwd,
+        })
+    }
+
+    /// `path` relative to the configuration's directory, when it is below it.
+    fn config_relative(&self, path: &Path) -> Option<PathBuf> {
+        let root = self.config_root.as_ref()?;
+        let abs = crate::kustomize::normalize(&self.cwd.join(path));
+        abs.strip_prefix(root).ok().map(Path::to_path_buf)
+    }
+
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        if is_excluded(&self.cli, path, is_dir) {
+            return true;
+        }
+        match self.config_relative(path) {
+            Some(rel) => is_excluded(&self.config, &rel, is_dir),
+            None => false,
+        }
+    }
+
+    fn included(&self, path: &Path) -> bool {
+        match &self.include {
+            None => is_candidate(path),
+            Some(set) => {
+                let name = path.file_name().map(Path::new);
+                let rel = self.config_relative(path);
+                rel.is_some_and(|r| set.is_match(r)) || name.is_some_and(|n| set.is_match(n))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -96,7 +178,7 @@ fn is_kustomization(path: &Path) -> bool {
 
 /// Find the files under `paths`.
 pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error> {
-    let excludes = build_excludes(&options.exclude)?;
+    let filter = std::sync::Arc::new(Filter::new(options)?);
     let mut found = Discovery::default();
     let mut dirs = Vec::new();
     for path in paths {
@@ -110,13 +192,16 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error
                     |k| k.parent() != Some(path.as_path()),
                 ));
         } else {
-            // Files named explicitly are always linted.
+            // Files named explicitly are always linted, unless `--force-exclude`.
+            if options.force_exclude && filter.excluded(path, false) {
+                continue;
+            }
             found.files.push(path.clone());
             found.kustomizations.extend(kustomizations_above(path));
         }
     }
     if !dirs.is_empty() {
-        walk(&dirs, options, &excludes, &mut found);
+        walk(&dirs, options, &filter, &mut found);
     }
     // The same file reached through two arguments (`. apps`, `apps ./apps`) once.
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -133,7 +218,7 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error
     Ok(found)
 }
 
-fn walk(dirs: &[PathBuf], options: &Options, excludes: &Gitignore, found: &mut Discovery) {
+fn walk(dirs: &[PathBuf], options: &Options, filter: &std::sync::Arc<Filter>, found: &mut Discovery) {
     let honour = !options.no_ignore;
     let mut builder = WalkBuilder::new(&dirs[0]);
     for d in &dirs[1..] {
@@ -149,13 +234,13 @@ fn walk(dirs: &[PathBuf], options: &Options, excludes: &Gitignore, found: &mut D
         .parents(honour)
         .require_git(false)
         .threads(options.threads);
-    let excludes = excludes.clone();
+    let excludes = filter.clone();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         if is_dir && entry.file_name() == ".git" {
             return false;
         }
-        !is_excluded(&excludes, entry.path(), is_dir)
+        !excludes.excluded(entry.path(), is_dir)
     });
     let files = Mutex::new(Vec::new());
     let kustomizations = Mutex::new(Vec::new());
@@ -169,7 +254,7 @@ fn walk(dirs: &[PathBuf], options: &Options, excludes: &Gitignore, found: &mut D
                         if is_kustomization(&path) {
                             kustomizations.lock().unwrap().push(path.clone());
                         }
-                        if is_candidate(&path) {
+                        if filter.included(&path) {
                             files.lock().unwrap().push(path);
                         }
                     }
