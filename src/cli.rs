@@ -295,7 +295,7 @@ fn run_lint(args: LintArgs) -> i32 {
         Err(err) => {
             eprint!(
                 "{}",
-                report::render_error(&err, use_color_stderr(args.color))
+                report::render_error(&*err, use_color_stderr(args.color))
             );
             return EXIT_FAILURE;
         }
@@ -397,6 +397,7 @@ fn run_lint(args: LintArgs) -> i32 {
             }
         }
     }
+    let mut stdin_output: Option<Vec<u8>> = None;
     if stdin {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
@@ -411,13 +412,18 @@ fn run_lint(args: LintArgs) -> i32 {
             kustomize_patch: false,
             settings: &settings,
         };
-        // Fixing stdin writes nothing: `--fix` and `--diff` show the diff.
-        let stdin_mode = if mode == Mode::Check {
-            Mode::Check
-        } else {
-            Mode::Diff
-        };
-        let result = process(None, &name, bytes, options, stdin_mode, args.unsafe_fixes);
+        // `--fix` of stdin prints the fixed text on stdout (the diagnostics that remain go
+        // to stderr), as formatters and ruff do; `--diff` shows the diff.
+        let original = (mode == Mode::Fix).then(|| bytes.clone());
+        let mut result = process(None, &name, bytes, options, mode, args.unsafe_fixes);
+        if let Some(original) = original {
+            stdin_output = Some(
+                result
+                    .fixed_text
+                    .take()
+                    .map_or(original, String::into_bytes),
+            );
+        }
         record(result, &mut summary, &mut failed);
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
@@ -431,6 +437,19 @@ fn run_lint(args: LintArgs) -> i32 {
             .iter()
             .try_for_each(|(_, d)| out.write_all(d.as_bytes()))
             .and_then(|_| out.flush())
+    } else if let Some(fixed) = &stdin_output {
+        let mut err = std::io::stderr().lock();
+        out.write_all(fixed)
+            .and_then(|_| out.flush())
+            .and_then(|_| {
+                report::render(
+                    args.format,
+                    &reports,
+                    &summary,
+                    report::Style { color: false },
+                    &mut err,
+                )
+            })
     } else {
         report::render(
             args.format,
@@ -505,6 +524,8 @@ struct FileResult {
     messages: Vec<String>,
     /// The tool failed on this file (exit 2).
     failed: bool,
+    /// The fixed text of stdin (`--fix -`).
+    fixed_text: Option<String>,
 }
 
 /// Lint one file and, per `mode`, fix it. `path` is where to write (None for stdin).
@@ -523,6 +544,7 @@ fn process(
         applied: 0,
         messages: Vec::new(),
         failed: false,
+        fixed_text: None,
     };
     if mode == Mode::Check {
         result.outcome = lint::lint_bytes(display, bytes, options);
@@ -563,6 +585,7 @@ fn process(
     };
     let mut keep_original = false;
     match (mode, path) {
+        (Mode::Fix, None) => result.fixed_text = Some(new_text.clone()),
         (Mode::Fix, Some(path)) => {
             if let Err(err) = fix::write::write_atomic(path, &bytes, new_text.as_bytes()) {
                 result.messages.push(format!("error: {display} {err}"));

@@ -227,9 +227,15 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 /// Load and validate a configuration file.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::new(path, format!("cannot read: {e}"), None, String::new()))?;
+pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(ConfigError::new(
+            path,
+            format!("cannot read: {e}"),
+            None,
+            String::new(),
+        ))
+    })?;
     let root = path
         .parent()
         .map(|p| {

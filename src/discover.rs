@@ -218,7 +218,12 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error
     Ok(found)
 }
 
-fn walk(dirs: &[PathBuf], options: &Options, filter: &std::sync::Arc<Filter>, found: &mut Discovery) {
+fn walk(
+    dirs: &[PathBuf],
+    options: &Options,
+    filter: &std::sync::Arc<Filter>,
+    found: &mut Discovery,
+) {
     let honour = !options.no_ignore;
     let mut builder = WalkBuilder::new(&dirs[0]);
     for d in &dirs[1..] {

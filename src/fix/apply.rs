@@ -57,6 +57,15 @@ fn syntax_errors(diags: &[Diagnostic]) -> usize {
         .count()
 }
 
+/// The route of the object a finding is in: empty for a document's root object, or the
+/// `items[i]` of a `kind: List`.
+fn object_route(route: &str) -> String {
+    match route.strip_prefix("items[") {
+        Some(rest) => format!("items[{}", &rest[..=rest.find(']').unwrap_or(0)]),
+        None => String::new(),
+    }
+}
+
 /// Order in which fixes are taken within a pass: a corrected typo can make the added
 /// finalizer unnecessary.
 fn priority(rule: &str) -> u8 {
@@ -112,10 +121,10 @@ pub fn fix_text(
         }
         candidates.sort_by_key(|d| (priority(d.rule), d.span.start));
         let mut chosen: Vec<&Diagnostic> = Vec::new();
-        let mut objects_touched: Vec<(Option<usize>, Option<String>)> = Vec::new();
+        let mut objects_touched: Vec<(Option<usize>, String)> = Vec::new();
         for d in candidates {
             let edits = &d.fix.as_ref().expect("allowed").edits;
-            let object = (d.document, d.object.as_ref().and_then(|o| o.name.clone()));
+            let object = (d.document, object_route(&d.route));
             let clash = chosen.iter().any(|c| {
                 c.fix
                     .as_ref()

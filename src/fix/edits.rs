@@ -16,6 +16,9 @@ pub struct Layout<'a> {
     /// The document: its block sequences decide how a new list is indented
     /// ([`item_offset`]).
     document: Option<&'a Node>,
+    /// The document is JSON (a flow mapping with double-quoted keys): new keys and items
+    /// are written as JSON.
+    json: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -25,6 +28,7 @@ impl<'a> Layout<'a> {
             masked,
             eol: eol_of(text),
             document: Some(document),
+            json: is_json(document),
         }
     }
 
@@ -142,6 +146,25 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// A JSON document: a flow mapping whose keys are double-quoted.
+fn is_json(document: &Node) -> bool {
+    match &document.kind {
+        NodeKind::Mapping {
+            entries,
+            flow: true,
+        } => entries.iter().all(|e| {
+            matches!(
+                e.key.kind,
+                NodeKind::Scalar {
+                    style: Style::DoubleQuoted,
+                    ..
+                }
+            )
+        }),
+        _ => false,
+    }
+}
+
 fn eol_of(text: &str) -> &'static str {
     match text.find('\n') {
         Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
@@ -161,6 +184,7 @@ pub fn item_offset(text: &str, document: &Node, mapping: Option<&Node>, key_col:
         masked: None,
         eol: "\n",
         document: None,
+        json: false,
     };
     let mut same_level = std::collections::BTreeMap::<usize, usize>::new();
     let mut indented = std::collections::BTreeMap::<usize, usize>::new();
@@ -297,15 +321,16 @@ fn flow_add(
     position: FinalizerPosition,
     value: &str,
 ) -> Option<Vec<Edit>> {
-    let json = entries.first().is_some_and(|e| {
-        matches!(
-            e.key.kind,
-            NodeKind::Scalar {
-                style: Style::DoubleQuoted,
-                ..
-            }
-        )
-    });
+    let json = l.json
+        || entries.first().is_some_and(|e| {
+            matches!(
+                e.key.kind,
+                NodeKind::Scalar {
+                    style: Style::DoubleQuoted,
+                    ..
+                }
+            )
+        });
     let (key, item) = if json {
         ("\"finalizers\"".to_string(), format!("\"{value}\""))
     } else {
@@ -323,7 +348,26 @@ fn flow_add(
         return None;
     }
     let content = if l.same_line(map.span.start, first.key.span.start) {
-        format!(", {key}: [{item}]")
+        // Follow the file's spacing: `"a": 1, "b": 2` or compact `"a":1,"b":2`.
+        let kv = &l.text[first.key.span.end..first.value.span.start];
+        let kv = if kv.trim() == ":" {
+            kv.trim_start()
+        } else {
+            ": "
+        };
+        let space = match entries.get(1) {
+            Some(second) => {
+                let between = &l.text[entry_end(first)..second.key.span.start];
+                if between.trim() == "," && !between.ends_with(' ') {
+                    ""
+                } else {
+                    " "
+                }
+            }
+            None if kv == ":" => "",
+            None => " ",
+        };
+        format!(",{space}{key}{kv}[{item}]")
     } else {
         let indent = l.indent_of(first.key.span.start);
         let outer = l.indent_of(map.span.start);
@@ -347,6 +391,19 @@ fn flow_add(
 /// Add the item under `finalizers:` that has no value (or `~` / `null`).
 pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> Option<Vec<Edit>> {
     if matches!(parent.kind, NodeKind::Mapping { flow: true, .. }) {
+        let json = l.json
+            || matches!(
+                fin.key.kind,
+                NodeKind::Scalar {
+                    style: Style::DoubleQuoted,
+                    ..
+                }
+            );
+        let value = if json {
+            format!("\"{value}\"")
+        } else {
+            value.to_string()
+        };
         let edit = if fin.value.span.is_empty() {
             Edit {
                 span: fin.value.span.clone(),

@@ -239,7 +239,16 @@ fn parse_run(
                 let span = match style {
                     _ if value.is_empty() && style == Style::Plain => start..start,
                     Style::Literal | Style::Folded => {
-                        block_header(text, base, start)..end.max(start)
+                        // The parser's end may run into the next line's indentation:
+                        // end the block after its last line break.
+                        let body = &text[start - base..end.max(start) - base];
+                        let trimmed = body.trim_end_matches([' ', '\t']);
+                        let end = if trimmed.ends_with('\n') {
+                            start + trimmed.len()
+                        } else {
+                            end.max(start)
+                        };
+                        block_header(text, base, start)..end
                     }
                     Style::SingleQuoted | Style::DoubleQuoted => {
                         start..quoted_end(text, base, start, style).min(end.max(start + 1))
