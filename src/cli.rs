@@ -1,15 +1,17 @@
 //! Command line: `lint`, `rules`, `explain`.
 
 use crate::diagnostic::{FileReport, Severity};
-use crate::discover::{self, Discovery};
+use crate::discover;
 use crate::lint::{self, FileOptions, Outcome};
 use crate::report::{self, Format, Summary};
 use crate::settings::Settings;
 use crate::{config, fix, kustomize, rules};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Exit codes.
@@ -156,7 +158,7 @@ pub fn main() -> i32 {
 }
 
 fn run_rules(format: RulesFormat) -> i32 {
-    let mut out = std::io::stdout().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
     let res = match format {
         RulesFormat::Text => rules::all().iter().try_for_each(|m| {
             writeln!(out, "{:<30} {:<8} {}", m.id, m.severity.as_str(), m.summary)
@@ -305,24 +307,14 @@ fn run_lint(args: LintArgs) -> i32 {
         no_ignore: args.no_ignore,
         threads,
         force_exclude: args.force_exclude,
-        config_root: config.path.as_ref().map(|_| config.root.clone()),
+        config_root: config
+            .path
+            .as_ref()
+            .map(|_| config::ConfigRoot::new(&config.root, &paths)),
         config_exclude: config.exclude.clone(),
         include: config.include.clone(),
     };
-    let found: Discovery = match discover::discover(&paths, &options) {
-        Ok(found) => found,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_FAILURE;
-        }
-    };
-    let mut failed = false;
-    for err in &found.errors {
-        eprintln!("error: {err}");
-        failed = true;
-    }
-    let patches = kustomize::patch_set(&found.kustomizations);
-    let settings = match Settings::from_config(&config) {
+    let settings = match Settings::from_config(&config, &paths) {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -340,62 +332,127 @@ fn run_lint(args: LintArgs) -> i32 {
     } else {
         Mode::Check
     };
-    let results: Vec<Result<FileResult, String>> = found
-        .files
-        .par_iter()
-        .map(|path| {
+    // Lint every file as the walk finds it; keep only the files with something to
+    // report (their text included), so memory does not grow with the tree.
+    let scanned = AtomicUsize::new(0);
+    let skipped = AtomicUsize::new(0);
+    let found: Mutex<Vec<(PathBuf, FileReport)>> = Mutex::new(Vec::new());
+    let read_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let check_options = FileOptions {
+        settings: &settings,
+        kustomize_patch: false,
+    };
+    let visited = discover::visit(&paths, &options, &|path, buf| {
+        buf.clear();
+        let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf));
+        if let Err(e) = read {
             let display = display_path(path, cwd.as_deref());
-            let bytes = std::fs::read(path).map_err(|e| format!("{display}: {e}"))?;
-            let options = FileOptions {
-                settings: &settings,
-                kustomize_patch: !patches.is_empty()
-                    && patches.contains(&kustomize::normalize(path)),
-            };
-            Ok(process(
-                Some(path),
-                &display,
-                bytes,
-                options,
-                mode,
-                args.unsafe_fixes,
-            ))
-        })
-        .collect();
-
-    let mut summary = Summary::default();
-    let mut reports: Vec<FileReport> = Vec::new();
-    let mut diffs: Vec<(String, String)> = Vec::new();
-    let mut fixed = (0usize, 0usize); // problems, files
-    let mut record = |result: FileResult, summary: &mut Summary, failed: &mut bool| {
-        for msg in &result.messages {
-            eprintln!("{msg}");
+            read_errors.lock().unwrap().push(format!("{display}: {e}"));
+            return;
         }
-        *failed |= result.failed;
-        if result.applied > 0 {
-            fixed.0 += result.applied;
-            fixed.1 += 1;
-        }
-        if let Some(diff) = result.diff {
-            diffs.push((result.path.clone(), diff));
-        }
-        match result.outcome {
-            Outcome::Skipped => summary.files_skipped += 1,
+        let display = display_path(path, cwd.as_deref());
+        match lint::lint_bytes(&display, buf, check_options) {
+            Outcome::Skipped => {
+                skipped.fetch_add(1, Ordering::Relaxed);
+            }
             Outcome::Scanned(report) => {
-                summary.files_scanned += 1;
+                scanned.fetch_add(1, Ordering::Relaxed);
                 if !report.diagnostics.is_empty() {
-                    reports.push(report);
+                    found.lock().unwrap().push((path.to_path_buf(), report));
                 }
             }
         }
-    };
-    for result in results {
-        match result {
-            Ok(result) => record(result, &mut summary, &mut failed),
-            Err(err) => {
-                eprintln!("error: {err}");
-                failed = true;
-            }
+        // Do not keep a large file's buffer around for the rest of the walk.
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new();
         }
+    });
+    let visited = match visited {
+        Ok(v) => v,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_FAILURE;
+        }
+    };
+    let mut failed = false;
+    let mut read_errors = read_errors.into_inner().unwrap();
+    read_errors.sort();
+    for err in visited.errors.iter().chain(&read_errors) {
+        eprintln!("error: {err}");
+        failed = true;
+    }
+    let patches = kustomize::patch_set(&visited.kustomizations);
+    let mut found = found.into_inner().unwrap();
+    found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+
+    // Kustomize patch files: their objects are fragments; lint them again as such. Then
+    // fix what can be fixed.
+    let results: Vec<FileResult> = found
+        .into_par_iter()
+        .map(|(path, report)| {
+            let patch = !patches.is_empty() && patches.contains(&kustomize::normalize(&path));
+            let options = FileOptions {
+                settings: &settings,
+                kustomize_patch: patch,
+            };
+            let report = match (&report.source, patch) {
+                (Some(text), true) => FileReport {
+                    diagnostics: lint::lint_text(&report.path, text, options),
+                    ..report
+                },
+                _ => report,
+            };
+            if mode == Mode::Check {
+                FileResult::report(report)
+            } else {
+                fix_report(Some(&path), report, options, mode, args.unsafe_fixes)
+            }
+        })
+        .collect();
+
+    let mut summary = Summary {
+        files_scanned: scanned.into_inner(),
+        files_skipped: skipped.into_inner(),
+        ..Summary::default()
+    };
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut diffs: Vec<(String, String)> = Vec::new();
+    let mut fixed = (0usize, 0usize); // problems, files
+    let mut record =
+        |result: FileResult, summary: &mut Summary, failed: &mut bool, counted: bool| {
+            for msg in &result.messages {
+                eprintln!("{msg}");
+            }
+            *failed |= result.failed;
+            if result.applied > 0 {
+                fixed.0 += result.applied;
+                fixed.1 += 1;
+            }
+            if let Some(diff) = result.diff {
+                diffs.push((result.path.clone(), diff));
+            }
+            match result.outcome {
+                Outcome::Skipped => summary.files_skipped += usize::from(!counted),
+                Outcome::Scanned(report) => {
+                    summary.files_scanned += usize::from(!counted);
+                    if !report.diagnostics.is_empty() {
+                        reports.push(report);
+                    }
+                }
+            }
+        };
+    // Make the renames durable: each rewritten file's directory once.
+    let mut written_dirs: Vec<&Path> = results
+        .iter()
+        .filter_map(|r| r.written.as_deref()?.parent())
+        .collect();
+    written_dirs.sort();
+    written_dirs.dedup();
+    for dir in written_dirs {
+        fix::write::sync_dir(dir);
+    }
+    for result in results {
+        record(result, &mut summary, &mut failed, true);
     }
     let mut stdin_output: Option<Vec<u8>> = None;
     if stdin {
@@ -424,14 +481,14 @@ fn run_lint(args: LintArgs) -> i32 {
                     .map_or(original, String::into_bytes),
             );
         }
-        record(result, &mut summary, &mut failed);
+        record(result, &mut summary, &mut failed, false);
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     diffs.sort();
     summary.count(&reports);
     summary.elapsed = started.elapsed();
 
-    let mut out = std::io::stdout().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
     let rendered = if mode == Mode::Diff {
         diffs
             .iter()
@@ -446,7 +503,10 @@ fn run_lint(args: LintArgs) -> i32 {
                     args.format,
                     &reports,
                     &summary,
-                    report::Style { color: false },
+                    report::Style {
+                        color: false,
+                        quiet: args.quiet,
+                    },
                     &mut err,
                 )
             })
@@ -455,7 +515,10 @@ fn run_lint(args: LintArgs) -> i32 {
             args.format,
             &reports,
             &summary,
-            report::Style { color },
+            report::Style {
+                color,
+                quiet: args.quiet,
+            },
             &mut out,
         )
         .and_then(|_| out.flush())
@@ -526,6 +589,23 @@ struct FileResult {
     failed: bool,
     /// The fixed text of stdin (`--fix -`).
     fixed_text: Option<String>,
+    /// The file was rewritten (its directory is synced at the end).
+    written: Option<PathBuf>,
+}
+
+impl FileResult {
+    fn report(report: FileReport) -> Self {
+        FileResult {
+            path: report.path.clone(),
+            outcome: Outcome::Scanned(report),
+            diff: None,
+            applied: 0,
+            messages: Vec::new(),
+            failed: false,
+            fixed_text: None,
+            written: None,
+        }
+    }
 }
 
 /// Lint one file and, per `mode`, fix it. `path` is where to write (None for stdin).
@@ -537,36 +617,49 @@ fn process(
     mode: Mode,
     unsafe_fixes: bool,
 ) -> FileResult {
-    let mut result = FileResult {
-        path: display.to_string(),
-        outcome: Outcome::Skipped,
-        diff: None,
-        applied: 0,
-        messages: Vec::new(),
-        failed: false,
-        fixed_text: None,
-    };
-    if mode == Mode::Check {
-        result.outcome = lint::lint_bytes(display, bytes, options);
-        return result;
+    match lint::lint_bytes(display, &bytes, options) {
+        Outcome::Scanned(report) if mode != Mode::Check => {
+            fix_report(path, report, options, mode, unsafe_fixes)
+        }
+        outcome => FileResult {
+            path: display.to_string(),
+            outcome,
+            diff: None,
+            applied: 0,
+            messages: Vec::new(),
+            failed: false,
+            fixed_text: None,
+            written: None,
+        },
     }
-    let outcome = lint::lint_bytes(display, bytes.clone(), options);
-    let Outcome::Scanned(report) = outcome else {
-        result.outcome = outcome;
-        return result;
-    };
+}
+
+/// Fix (or, for `--diff`, show the fixes of) a linted file. The text the report was made
+/// from is the original: the file is written only if it still holds exactly that.
+fn fix_report(
+    path: Option<&Path>,
+    report: FileReport,
+    options: FileOptions,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> FileResult {
+    let display = report.path.clone();
+    let display = display.as_str();
     let fixable = report.diagnostics.iter().any(|d| {
         d.fix.as_ref().is_some_and(|f| {
             unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe
         })
     });
-    let text = match (fixable, String::from_utf8(bytes.clone())) {
-        (true, Ok(text)) => text,
-        _ => {
-            result.outcome = Outcome::Scanned(report);
-            return result;
-        }
+    let text: std::sync::Arc<str> = match (&report.source, fixable) {
+        (Some(text), true) => text.clone(),
+        _ => return FileResult::report(report),
     };
+    let mut result = FileResult::report(FileReport {
+        path: report.path.clone(),
+        source: None,
+        diagnostics: Vec::new(),
+    });
+    let bytes = text.as_bytes();
     let fixed = fix::apply::fix_text(
         display,
         &text,
@@ -587,10 +680,13 @@ fn process(
     match (mode, path) {
         (Mode::Fix, None) => result.fixed_text = Some(new_text.clone()),
         (Mode::Fix, Some(path)) => {
-            if let Err(err) = fix::write::write_atomic(path, &bytes, new_text.as_bytes()) {
-                result.messages.push(format!("error: {display} {err}"));
-                result.failed = !matches!(err, fix::write::WriteError::Changed);
-                keep_original = true;
+            match fix::write::write_atomic(path, bytes, new_text.as_bytes()) {
+                Ok(()) => result.written = Some(path.to_path_buf()),
+                Err(err) => {
+                    result.messages.push(format!("error: {display} {err}"));
+                    result.failed = !matches!(err, fix::write::WriteError::Changed);
+                    keep_original = true;
+                }
             }
         }
         _ => result.diff = Some(fix::unified_diff(display, &text, &new_text)),
@@ -603,7 +699,7 @@ fn process(
     let (source, diagnostics) = if mode == Mode::Fix {
         (new_text, fixed.remaining)
     } else {
-        (text, report.diagnostics)
+        (text.to_string(), report.diagnostics)
     };
     result.outcome = Outcome::Scanned(FileReport {
         path: display.to_string(),

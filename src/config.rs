@@ -133,6 +133,55 @@ pub const KEYS: &[Key] = &[
     },
 ];
 
+/// Turns the paths being linted into paths relative to the configuration's directory,
+/// which its globs are relative to — also when a path argument goes through a symbolic
+/// link (the configuration's directory is canonical; walked paths are not).
+#[derive(Debug, Clone)]
+pub struct ConfigRoot {
+    cwd: PathBuf,
+    root: PathBuf,
+    /// (a path argument made absolute, its canonical form), for arguments that differ.
+    aliases: Vec<(PathBuf, PathBuf)>,
+}
+
+impl ConfigRoot {
+    pub fn new(root: &Path, args: &[PathBuf]) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| cwd.join(root));
+        let aliases = args
+            .iter()
+            .filter_map(|a| {
+                let lexical = crate::kustomize::normalize(&cwd.join(a));
+                let canonical = std::fs::canonicalize(a).ok()?;
+                (lexical != canonical).then_some((lexical, canonical))
+            })
+            .collect();
+        ConfigRoot { cwd, root, aliases }
+    }
+
+    /// The configuration's directory (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `path` (as walked or given, relative to the working directory or absolute)
+    /// relative to the configuration's directory, when it is below it.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let abs = crate::kustomize::normalize(&self.cwd.join(path));
+        if let Ok(rel) = abs.strip_prefix(&self.root) {
+            return Some(rel.to_path_buf());
+        }
+        self.aliases.iter().find_map(|(lexical, canonical)| {
+            let rest = abs.strip_prefix(lexical).ok()?;
+            canonical
+                .join(rest)
+                .strip_prefix(&self.root)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+    }
+}
+
 /// A configuration file that could not be used, with the position of the problem.
 #[derive(Debug)]
 pub struct ConfigError {

@@ -24,7 +24,7 @@ pub struct Options {
     pub force_exclude: bool,
     /// The configuration file's directory: `config_exclude` and `include` are relative
     /// to it.
-    pub config_root: Option<PathBuf>,
+    pub config_root: Option<crate::config::ConfigRoot>,
     /// Gitignore-style globs from the configuration.
     pub config_exclude: Vec<String>,
     /// Globs of files to lint when walking (default: the [`EXTENSIONS`]).
@@ -35,51 +35,42 @@ pub struct Options {
 struct Filter {
     cli: Gitignore,
     config: Gitignore,
-    config_root: Option<PathBuf>,
-    include: Option<globset::GlobSet>,
-    cwd: PathBuf,
+    config_root: Option<crate::config::ConfigRoot>,
+    /// Gitignore-style globs of files to lint (matched like exclusions).
+    include: Option<Gitignore>,
 }
 
 impl Filter {
     fn new(options: &Options) -> Result<Self, Error> {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let config_root = options
+        let root = options
             .config_root
             .as_ref()
-            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| cwd.join(r)));
-        let mut config = GitignoreBuilder::new(config_root.clone().unwrap_or_else(|| cwd.clone()));
-        for p in &options.config_exclude {
-            config
-                .add_line(None, p)
-                .map_err(|e| Error::BadGlob(format!("exclude in the configuration: {e}")))?;
-        }
-        let include = if options.include.is_empty() {
-            None
-        } else {
-            let mut b = globset::GlobSetBuilder::new();
-            for p in &options.include {
-                let glob = globset::GlobBuilder::new(p)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| Error::BadGlob(format!("include in the configuration: {e}")))?;
-                b.add(glob);
+            .map_or(cwd.as_path(), |r| r.root())
+            .to_path_buf();
+        let globs = |patterns: &[String], what: &str| -> Result<Gitignore, Error> {
+            let mut b = GitignoreBuilder::new(&root);
+            for p in patterns {
+                b.add_line(None, p)
+                    .map_err(|e| Error::BadGlob(format!("{what} in the configuration: {e}")))?;
             }
-            Some(b.build().map_err(|e| Error::BadGlob(e.to_string()))?)
+            b.build().map_err(|e| Error::BadGlob(e.to_string()))
         };
         Ok(Filter {
             cli: build_excludes(&options.exclude)?,
-            config: config.build().map_err(|e| Error::BadGlob(e.to_string()))?,
-            config_root,
-            include,
-            cwd,
+            config: globs(&options.config_exclude, "exclude")?,
+            config_root: options.config_root.clone(),
+            include: if options.include.is_empty() {
+                None
+            } else {
+                Some(globs(&options.include, "include")?)
+            },
         })
     }
 
     /// `path` relative to the configuration's directory, when it is below it.
     fn config_relative(&self, path: &Path) -> Option<PathBuf> {
-        let root = self.config_root.as_ref()?;
-        let abs = crate::kustomize::normalize(&self.cwd.join(path));
-        abs.strip_prefix(root).ok().map(Path::to_path_buf)
+        self.config_root.as_ref()?.relative(path)
     }
 
     fn excluded(&self, path: &Path, is_dir: bool) -> bool {
@@ -95,11 +86,13 @@ impl Filter {
     fn included(&self, path: &Path) -> bool {
         match &self.include {
             None => is_candidate(path),
-            Some(set) => {
-                let name = path.file_name().map(Path::new);
-                let rel = self.config_relative(path);
-                rel.is_some_and(|r| set.is_match(r)) || name.is_some_and(|n| set.is_match(n))
-            }
+            Some(globs) => match self.config_relative(path) {
+                Some(rel) => is_excluded(globs, &rel, false),
+                // Outside the configuration's directory only unanchored globs can match.
+                None => path
+                    .file_name()
+                    .is_some_and(|n| is_excluded(globs, Path::new(n), false)),
+            },
         }
     }
 }
@@ -176,53 +169,97 @@ fn is_kustomization(path: &Path) -> bool {
         .is_some_and(|n| KUSTOMIZATION_NAMES.contains(&n))
 }
 
-/// Find the files under `paths`.
-pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error> {
+/// What a visit found besides the files.
+#[derive(Debug, Default)]
+pub struct Visited {
+    /// Kustomization files seen on the way (walked, or above a linted path).
+    pub kustomizations: Vec<PathBuf>,
+    /// Problems met while walking (unreadable directories, …), sorted.
+    pub errors: Vec<String>,
+}
+
+/// Call `on_file` for every file to lint under `paths`, in parallel, as the walk finds
+/// them (nothing is collected first). `on_file` gets a scratch buffer of its thread.
+/// Files named explicitly are always visited (unless `force_exclude` excludes them);
+/// directories are walked. A file reached through two arguments is visited once.
+pub fn visit(
+    paths: &[PathBuf],
+    options: &Options,
+    on_file: &(dyn Fn(&Path, &mut Vec<u8>) + Sync),
+) -> Result<Visited, Error> {
     let filter = std::sync::Arc::new(Filter::new(options)?);
-    let mut found = Discovery::default();
+    let mut visited = Visited::default();
     let mut dirs = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|_| Error::NotFound(path.clone()))?;
         if meta.is_dir() {
             dirs.push(path.clone());
-            found
-                .kustomizations
-                .extend(kustomizations_above(&path.join("_")).into_iter().filter(
+            visited.kustomizations.extend(
+                kustomizations_above(&path.join("_")).into_iter().filter(
                     // the directory's own kustomization is found by the walk
                     |k| k.parent() != Some(path.as_path()),
-                ));
+                ),
+            );
         } else {
             // Files named explicitly are always linted, unless `--force-exclude`.
             if options.force_exclude && filter.excluded(path, false) {
                 continue;
             }
-            found.files.push(path.clone());
-            found.kustomizations.extend(kustomizations_above(path));
+            files.push(path.clone());
+            visited.kustomizations.extend(kustomizations_above(path));
         }
     }
-    if !dirs.is_empty() {
-        walk(&dirs, options, &filter, &mut found);
-    }
-    // The same file reached through two arguments (`. apps`, `apps ./apps`) once.
+    // The same file reached through two arguments (`. apps`, `apps ./apps`) once; with one
+    // argument this costs nothing.
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut seen = std::collections::HashSet::new();
-    let mut files: Vec<PathBuf> = found
-        .files
-        .drain(..)
-        .filter(|f| seen.insert(crate::kustomize::normalize(&cwd.join(f))))
-        .collect();
+    let seen: Option<Mutex<std::collections::HashSet<PathBuf>>> =
+        (paths.len() > 1).then(Default::default);
+    let first_time = |path: &Path| match &seen {
+        None => true,
+        Some(seen) => seen
+            .lock()
+            .unwrap()
+            .insert(crate::kustomize::normalize(&cwd.join(path))),
+    };
+    {
+        use rayon::prelude::*;
+        files.sort();
+        files
+            .par_iter()
+            .filter(|f| first_time(f))
+            .for_each_init(Vec::new, |buf, f| on_file(f, buf));
+    }
+    if !dirs.is_empty() {
+        walk(&dirs, options, &filter, &first_time, on_file, &mut visited);
+    }
+    visited.kustomizations.sort();
+    visited.kustomizations.dedup();
+    Ok(visited)
+}
+
+/// Find the files under `paths` (collected and sorted; [`visit`] streams them instead).
+pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error> {
+    let files = Mutex::new(Vec::new());
+    let visited = visit(paths, options, &|path, _| {
+        files.lock().unwrap().push(path.to_path_buf())
+    })?;
+    let mut files = files.into_inner().unwrap();
     files.sort();
-    found.files = files;
-    found.kustomizations.sort();
-    found.kustomizations.dedup();
-    Ok(found)
+    Ok(Discovery {
+        files,
+        kustomizations: visited.kustomizations,
+        errors: visited.errors,
+    })
 }
 
 fn walk(
     dirs: &[PathBuf],
     options: &Options,
     filter: &std::sync::Arc<Filter>,
-    found: &mut Discovery,
+    first_time: &(dyn Fn(&Path) -> bool + Sync),
+    on_file: &(dyn Fn(&Path, &mut Vec<u8>) + Sync),
+    visited: &mut Visited,
 ) {
     let honour = !options.no_ignore;
     let mut builder = WalkBuilder::new(&dirs[0]);
@@ -247,20 +284,22 @@ fn walk(
         }
         !excludes.excluded(entry.path(), is_dir)
     });
-    let files = Mutex::new(Vec::new());
     let kustomizations = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
-        Box::new(|entry| {
+        let mut buf = Vec::new();
+        let kustomizations = &kustomizations;
+        let errors = &errors;
+        Box::new(move |entry| {
             match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
-                        let path = entry.into_path();
-                        if is_kustomization(&path) {
-                            kustomizations.lock().unwrap().push(path.clone());
+                        let path = entry.path();
+                        if is_kustomization(path) {
+                            kustomizations.lock().unwrap().push(path.to_path_buf());
                         }
-                        if filter.included(&path) {
-                            files.lock().unwrap().push(path);
+                        if filter.included(path) && first_time(path) {
+                            on_file(path, &mut buf);
                         }
                     }
                 }
@@ -269,13 +308,12 @@ fn walk(
             WalkState::Continue
         })
     });
-    found.files.extend(files.into_inner().unwrap());
-    found
+    visited
         .kustomizations
         .extend(kustomizations.into_inner().unwrap());
     let mut errors = errors.into_inner().unwrap();
     errors.sort();
-    found.errors.extend(errors);
+    visited.errors.extend(errors);
 }
 
 /// Kustomization files in the directories above an explicitly named file, up to the

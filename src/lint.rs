@@ -68,13 +68,15 @@ fn utf16_may_hold_argo(bytes: &[u8]) -> bool {
 }
 
 /// Lint a file's bytes. `path` is the path to report.
-pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: FileOptions) -> Outcome {
-    if !may_hold_argo(&bytes) && !utf16_may_hold_argo(&bytes) {
+pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
+    if !may_hold_argo(bytes) && !utf16_may_hold_argo(bytes) {
         return Outcome::Skipped;
     }
-    let text = match source::decode(bytes) {
+    // Borrow the bytes as text: nothing is copied unless there is something to report.
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(err) => {
+        Err(_) => {
+            let err = source::decode(bytes.to_vec()).expect_err("not UTF-8");
             let meta = rules::builtin(SYNTAX_ERROR);
             let diag = Diagnostic {
                 rule: SYNTAX_ERROR,
@@ -97,12 +99,8 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: FileOptions) -> Outcome {
             });
         }
     };
-    let diagnostics = lint_text(path, &text, options);
-    let source = if diagnostics.is_empty() {
-        None
-    } else {
-        Some(Arc::from(text))
-    };
+    let diagnostics = lint_text(path, text, options);
+    let source = (!diagnostics.is_empty()).then(|| Arc::from(text));
     Outcome::Scanned(FileReport {
         path: path.to_string(),
         source,

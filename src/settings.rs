@@ -18,7 +18,7 @@ pub struct Settings {
     /// Rules ignored per path (`per-path-ignores`), relative to `root`.
     pub per_path_ignores: Vec<(Gitignore, Vec<String>)>,
     /// The directory the configuration's globs are relative to.
-    pub root: Option<PathBuf>,
+    pub root: Option<crate::config::ConfigRoot>,
 }
 
 impl Settings {
@@ -30,12 +30,13 @@ impl Settings {
         root: None,
     };
 
-    /// Settings of a configuration. Globs that do not compile are reported.
-    pub fn from_config(config: &Config) -> Result<Self, String> {
-        let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    /// Settings of a configuration, for linting `args`. Globs that do not compile are
+    /// reported.
+    pub fn from_config(config: &Config, args: &[PathBuf]) -> Result<Self, String> {
+        let root = crate::config::ConfigRoot::new(&config.root, args);
         let mut per_path_ignores = Vec::new();
         for (glob, rules) in &config.per_path_ignores {
-            let mut b = GitignoreBuilder::new(&root);
+            let mut b = GitignoreBuilder::new(root.root());
             b.add_line(None, glob)
                 .map_err(|e| format!("per-path-ignores: invalid glob `{glob}`: {e}"))?;
             let g = b
@@ -67,16 +68,12 @@ impl Settings {
         if self.per_path_ignores.is_empty() {
             return false;
         }
-        let abs = match std::env::current_dir() {
-            Ok(cwd) => crate::kustomize::normalize(&cwd.join(path)),
-            Err(_) => PathBuf::from(path),
-        };
-        let rel: &Path = match &self.root {
-            Some(root) => abs.strip_prefix(root).unwrap_or(&abs),
-            None => &abs,
+        let rel = match self.root.as_ref().and_then(|r| r.relative(Path::new(path))) {
+            Some(rel) => rel,
+            None => PathBuf::from(path),
         };
         self.per_path_ignores.iter().any(|(glob, rules)| {
-            rules.iter().any(|r| r == rule) && crate::discover::is_excluded(glob, rel, false)
+            rules.iter().any(|r| r == rule) && crate::discover::is_excluded(glob, &rel, false)
         })
     }
 }

@@ -52,16 +52,26 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Writ
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(new)?;
-    tmp.as_file().sync_all()?;
+    // The data must be on disk before the rename makes it the file.
+    tmp.as_file().sync_data()?;
     fs::set_permissions(tmp.path(), meta.permissions())?;
     // Last moment check: the file still holds what was read.
     if fs::read(path)? != original {
         return Err(WriteError::Changed);
     }
     tmp.persist(path).map_err(|e| WriteError::Io(e.error))?;
-    // Make the rename durable.
+    Ok(())
+}
+
+/// Make renames in `dir` durable (fsync the directory). Callers sync each directory once
+/// after all its files are written.
+pub fn sync_dir(dir: &Path) {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }

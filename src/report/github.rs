@@ -17,7 +17,12 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    reports: &[FileReport],
+    summary: &Summary,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for report in reports {
         for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
             let command = match d.severity {
@@ -49,6 +54,9 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
                 escape_data(&d.message)
             )?;
         }
+    }
+    if quiet {
+        return Ok(());
     }
     writeln!(out, "gitops-lint: {}", summary.line())
 }

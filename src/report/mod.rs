@@ -87,6 +87,8 @@ impl Summary {
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// No summary in the output (`--quiet`).
+    pub quiet: bool,
 }
 
 /// Start and end (exclusive) line/column of every diagnostic of a report.
@@ -134,7 +136,7 @@ pub fn render(
         Format::Concise => concise::render(reports, style, out),
         Format::Json => json::render(reports, summary, out),
         Format::JsonLines => json_lines::render(reports, out),
-        Format::Github => github::render(reports, summary, out),
+        Format::Github => github::render(reports, summary, style.quiet, out),
         Format::Sarif => sarif::render(reports, out),
     }
 }

@@ -60,18 +60,24 @@ fn fnv1a(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// A fingerprint that survives edits elsewhere in the file: rule, path, object and route,
-/// not line numbers.
-fn fingerprint(path: &str, d: &Diagnostic) -> String {
+/// What identifies a finding across commits: rule, path, object and route — not line
+/// numbers or document indices, which move when unrelated text is added above. Findings
+/// without a route are told apart by the text they point at.
+fn fingerprint_key(path: &str, text: Option<&str>, d: &Diagnostic) -> String {
     let object = d.object.as_ref();
+    let pointed = if d.route.is_empty() {
+        text.and_then(|t| t.get(d.span.clone())).unwrap_or("")
+    } else {
+        ""
+    };
     fnv1a(&[
         d.rule,
         path,
-        &d.document.map_or(String::new(), |i| i.to_string()),
         object.map_or("", |o| o.kind.as_str()),
         object.and_then(|o| o.name.as_deref()).unwrap_or(""),
         &d.route,
         if d.route.is_empty() { &d.message } else { "" },
+        pointed,
     ])
 }
 
@@ -104,6 +110,9 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let mut results = Vec::new();
     for report in reports {
+        // Identical keys in one file (two same-name objects, two equal comments) are
+        // numbered in file order.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
             let rule_index = rules.iter().position(|m| m.id == d.rule);
             let region = json!({
@@ -114,12 +123,18 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "charOffset": report.source.as_deref().map_or(0, |t| t[..d.span.start.min(t.len())].chars().count()),
                 "charLength": report.source.as_deref().map_or(0, |t| t.get(d.span.clone()).map_or(0, |s| s.chars().count())),
             });
+            let fingerprint = {
+                let key = fingerprint_key(&report.path, report.source.as_deref(), d);
+                let n = seen.entry(key.clone()).or_insert(0);
+                *n += 1;
+                format!("{key}:{n}")
+            };
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": level(d.severity),
                 "message": {"text": format!("{}.", d.message.trim_end_matches('.'))},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact(&report.path), "region": region}}],
-                "partialFingerprints": {"gitopsLint/v1": fingerprint(&report.path, d)},
+                "partialFingerprints": {"gitopsLint/v1": fingerprint},
             });
             if let Some(i) = rule_index {
                 result["ruleIndex"] = json!(i);

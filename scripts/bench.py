@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Benchmark gitops-lint against ripgrep on a generated Kubefirst-like tree.
+
+    cargo build --release && cargo build --release --example gen_tree
+    python3 scripts/bench.py [--files 100000] [--runs 7] [--tree DIR]
+
+Reports (warm cache, runs of the two commands alternated):
+- lint: median wall time of `gitops-lint lint --format json TREE` and of
+  `rg -l argoproj.io TREE` (a parallel, .gitignore-aware walk that reads every file), the
+  ratio, and peak RSS of each (wait4 rusage);
+- pre-commit case: median wall time of `gitops-lint lint FILE` on one Application file;
+- fix: median time of `--fix` on a fresh copy of a tree where ~1,000 files need fixing,
+  against `lint` on the same tree;
+- whether the JSON output is identical with `--threads 1` and with all threads.
+Timing goals live here, never in tests.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "gitops-lint")
+GEN = os.path.join(ROOT, "target", "release", "examples", "gen_tree")
+
+
+def timed(cmd, cwd=None):
+    """Wall seconds and peak RSS (KiB) of one run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss, code
+
+
+def gen(files, out):
+    subprocess.run([GEN, "--files", str(files), "--out", out], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--tree", help="use (or create) the tree here instead of a temp dir")
+    ap.add_argument("--fix-files", type=int, default=20_000,
+                    help="size of the tree for the --fix benchmark (~1,000 files to fix at 20,000)")
+    args = ap.parse_args()
+    for tool in (BIN, GEN):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"{tool} missing: cargo build --release && cargo build --release --example gen_tree")
+    rg = shutil.which("rg")
+    if not rg:
+        sys.exit("ripgrep (rg) not found: apt-get install ripgrep")
+
+    tmp = tempfile.mkdtemp(prefix="gitops-lint-bench-")
+    try:
+        tree = args.tree or os.path.join(tmp, "tree")
+        if not os.path.isdir(tree):
+            gen(args.files, tree)
+        print(f"machine: {os.cpu_count()} cores; tree: {tree}")
+        lint_cmd = [BIN, "lint", "--format", "json", tree]
+        rg_cmd = [rg, "-l", "argoproj.io", tree]
+        # Warm the page cache.
+        timed(rg_cmd)
+        timed(lint_cmd)
+        lint_t, rg_t, lint_rss, rg_rss = [], [], [], []
+        for _ in range(args.runs):
+            w, m, _ = timed(rg_cmd)
+            rg_t.append(w)
+            rg_rss.append(m)
+            w, m, code = timed(lint_cmd)
+            lint_t.append(w)
+            lint_rss.append(m)
+        lm, rm = statistics.median(lint_t), statistics.median(rg_t)
+        print(f"lint --format json: median {lm*1000:.0f} ms (min {min(lint_t)*1000:.0f}, max {max(lint_t)*1000:.0f}), "
+              f"peak RSS {max(lint_rss)/1024:.1f} MiB, exit {code}")
+        print(f"rg -l argoproj.io:  median {rm*1000:.0f} ms (min {min(rg_t)*1000:.0f}, max {max(rg_t)*1000:.0f}), "
+              f"peak RSS {max(rg_rss)/1024:.1f} MiB")
+        print(f"ratio lint/rg: {lm/rm:.2f} (goal <= 1.5); peak RSS goal <= 64 MiB")
+
+        # The pre-commit case: one Application file.
+        one = None
+        for d, _, files in os.walk(os.path.join(tree, "registry")):
+            for f in files:
+                if f.endswith(".yaml"):
+                    one = os.path.join(d, f)
+                    break
+            if one:
+                break
+        single = [timed([BIN, "lint", one])[0] for _ in range(100)]
+        print(f"one file ({os.path.relpath(one, tree)}): median {statistics.median(single)*1000:.2f} ms (goal <= 5 ms)")
+
+        # Same results with one thread and with all threads.
+        a = subprocess.run([BIN, "lint", "--format", "json", "--threads", "1", tree], capture_output=True).stdout
+        b = subprocess.run([BIN, "lint", "--format", "json", tree], capture_output=True).stdout
+        strip = lambda out: json.loads(out)["diagnostics"]
+        print(f"--threads 1 and all threads give the same diagnostics: {strip(a) == strip(b)} "
+              f"({len(strip(a))} diagnostics)")
+
+        # --fix on a tree where ~1,000 files need fixing.
+        fix_tree = os.path.join(tmp, "fix-tree")
+        gen(args.fix_files, fix_tree)
+        out = json.loads(subprocess.run([BIN, "lint", "--format", "json", fix_tree], capture_output=True).stdout)
+        to_fix = len({d["path"] for d in out["diagnostics"] if d["fix"]})
+        lint_only, fix_t = [], []
+        for i in range(max(3, args.runs // 2)):
+            copy = os.path.join(tmp, f"fix-copy-{i}")
+            shutil.copytree(fix_tree, copy)
+            timed([BIN, "lint", "--format", "json", copy])  # warm this copy's cache
+            lint_only.append(timed([BIN, "lint", "--format", "json", copy])[0])
+            fix_t.append(timed([BIN, "lint", "--fix", "--format", "json", copy])[0])
+            again = json.loads(subprocess.run([BIN, "lint", "--format", "json", copy], capture_output=True).stdout)
+            left = sum(1 for d in again["diagnostics"] if d["fix"])
+            shutil.rmtree(copy)
+        fm, lo = statistics.median(fix_t), statistics.median(lint_only)
+        print(f"--fix on {args.fix_files} files with {to_fix} to fix: median {fm*1000:.0f} ms; "
+              f"lint of the same tree {lo*1000:.0f} ms; ratio {fm/lo:.2f} (goal <= 2); fixable left after: {left}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
