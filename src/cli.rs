@@ -684,7 +684,9 @@ fn fix_report(
                 Ok(()) => result.written = Some(path.to_path_buf()),
                 Err(err) => {
                     result.messages.push(format!("error: {display} {err}"));
-                    result.failed = !matches!(err, fix::write::WriteError::Changed);
+                    // Refusals (changed, read-only, a symbolic link) leave the finding in
+                    // place and are not failures of the tool; an I/O error is.
+                    result.failed = matches!(err, fix::write::WriteError::Io(_));
                     keep_original = true;
                 }
             }

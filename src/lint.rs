@@ -116,13 +116,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         None
     };
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
-    let parsed = yaml::parse(parse_text, text);
     let mut out = Vec::new();
-
-    for err in &parsed.errors {
-        out.push(syntax_diagnostic(text, err, masked.is_some()));
-    }
-
     let hint = location_hint(path);
     let in_action = |span: &Span| {
         masked
@@ -145,8 +139,13 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut annotations: Vec<Annotation> = Vec::new();
     // Per object: the range of its diagnostics in `out`, and of its annotations.
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    if !options.kustomize_patch {
-        for doc in &parsed.documents {
+    // Documents are checked as the parser completes them and then dropped: a large file
+    // never has more than one document's tree in memory.
+    let errors = yaml::parse_each(parse_text, text, &mut |doc| {
+        if options.kustomize_patch {
+            return;
+        }
+        {
             let ctx = Context {
                 text,
                 masked: masked.as_ref(),
@@ -154,7 +153,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 document: &doc.root,
                 settings: options.settings,
             };
-            for obj in objects::find(doc, &scalar_text) {
+            for obj in objects::find(&doc, &scalar_text) {
                 let first = out.len();
                 duplicate_keys(&obj, &mut out);
                 rules::check_object(&obj, &ctx, &mut out);
@@ -169,6 +168,9 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
             }
         }
+    });
+    for err in &errors {
+        out.push(syntax_diagnostic(text, err, masked.is_some()));
     }
     apply_suppressions(
         path,
@@ -215,7 +217,12 @@ fn apply_suppressions(
             used[di][ri] = true;
             continue;
         }
-        let object = object_ranges.iter().find(|(diags, _)| diags.contains(&i));
+        // Object ranges are in order and `i` only grows: the first range not ending
+        // before `i` is the only candidate (a binary search keeps this linear overall).
+        let at = object_ranges.partition_point(|(diags, _)| diags.end <= i);
+        let object = object_ranges
+            .get(at)
+            .filter(|(diags, _)| diags.contains(&i));
         if let Some((_, anns)) = object {
             if let Some(a) = annotations[anns.clone()]
                 .iter_mut()

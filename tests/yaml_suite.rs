@@ -62,7 +62,11 @@ fn yaml_test_suite() {
             valid_ok += usize::from(!has_error);
         }
         if has_error != case.fail {
-            let what = if case.fail { "accepted invalid YAML" } else { "rejected valid YAML" };
+            let what = if case.fail {
+                "accepted invalid YAML"
+            } else {
+                "rejected valid YAML"
+            };
             disagreements.push(format!("{} {what}: {}", case.id, case.name));
         }
     }

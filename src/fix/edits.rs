@@ -51,6 +51,22 @@ impl<'a> Layout<'a> {
             .count()
     }
 
+    /// Column of the entry whose key text starts at `key_start`: the key's column, less
+    /// any anchor or tag written before it on its line (`&a key:`, `!t key:`).
+    fn key_col(&self, key_start: usize) -> usize {
+        let ls = self.line_start(key_start);
+        let prefix = self.text[ls..key_start].trim_start_matches('\u{feff}');
+        let mut rest = prefix.trim_start_matches(' ');
+        // Sequence indicators before a key belong to the indentation (`- key:`).
+        while let Some(r) = rest.strip_prefix('-') {
+            if !r.starts_with([' ', '\t']) {
+                break;
+            }
+            rest = r.trim_start_matches([' ', '\t']);
+        }
+        self.col(key_start) - rest.chars().count()
+    }
+
     /// Where a new line can be inserted after the line holding `end` (exclusive end of a
     /// node), and whether that is the end of a file without a final line break.
     fn after_line(&self, end: usize) -> (usize, bool) {
@@ -144,6 +160,13 @@ impl<'a> Layout<'a> {
         let (lo, hi) = (a.min(b), a.max(b));
         !self.text[lo..hi].contains('\n')
     }
+}
+
+/// Whether line-based edits can be made: YAML also breaks lines at a lone `\r` (old Mac
+/// line endings), which the edits do not follow, so such files get no line insertions.
+pub fn line_editable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'))
 }
 
 /// A JSON document: a flow mapping whose keys are double-quoted.
@@ -275,7 +298,7 @@ pub fn add_to_metadata(
             entries,
             flow: false,
         } if !entries.is_empty() => {
-            let key_col = l.col(entries[0].key.span.start);
+            let key_col = l.key_col(entries[0].key.span.start);
             let chosen = anchor(entries, position);
             let mut after = l.end_of_entry(entry_end(chosen), l.col(chosen.key.span.start));
             // In a templated file, never land inside a template block: if template control
@@ -302,7 +325,7 @@ pub fn add_to_metadata(
             flow: true,
         } => flow_add(l, &md.value, entries, position, value),
         _ if md.value.is_null() && md.value.span.is_empty() => {
-            let key_col = l.col(md.key.span.start) + 2;
+            let key_col = l.key_col(md.key.span.start) + 2;
             let lines = [
                 format!("{}finalizers:", pad(key_col)),
                 format!("{}- {value}", pad(key_col + l.offset_for(None, key_col))),
@@ -343,7 +366,16 @@ fn flow_add(
             content: format!("{key}: [{item}]"),
         }]);
     };
-    let at = entry_end(anchor(entries, position));
+    let chosen = anchor(entries, position);
+    let mut at = entry_end(chosen);
+    if chosen.value.span.is_empty() {
+        // `{key: }` / `{key:}`: insert after the `:` of an empty value, not before it.
+        let rest = &l.text[chosen.key.span.end..];
+        let blank = rest.len() - rest.trim_start().len();
+        if rest[blank..].starts_with(':') {
+            at = chosen.key.span.end + blank + 1;
+        }
+    }
     if l.inside_action(at) {
         return None;
     }
@@ -426,7 +458,7 @@ pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> O
             content: String::new(),
         });
     }
-    let key_col = l.col(fin.key.span.start);
+    let key_col = l.key_col(fin.key.span.start);
     edits.push(l.insert_lines(
         fin.value.span.end.max(fin.key.span.end),
         &[format!(
@@ -445,10 +477,20 @@ pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
     let last = items.last()?;
     let item = quoted_like(value, Some(last));
     if *flow {
-        let content = if l.same_line(fin.value.span.start, last.span.start) {
-            format!(", {item}")
+        // One item per line (JSON style) when the last item starts its own line, indented
+        // deeper than the key; otherwise on the last item's line.
+        let indent = l.indent_of(last.span.start);
+        let own_line = l.line_start(last.span.start) + indent.len() == last.span.start
+            || l.text[l.line_start(last.span.start)..last.span.start]
+                .trim_start()
+                .starts_with(',');
+        let content = if !l.same_line(fin.value.span.start, last.span.start)
+            && own_line
+            && indent.chars().count() > l.key_col(fin.key.span.start)
+        {
+            format!(",{}{indent}{item}", l.eol)
         } else {
-            format!(",{}{}{item}", l.eol, l.indent_of(last.span.start))
+            format!(", {item}")
         };
         return Some(vec![Edit {
             span: last.span.end..last.span.end,
@@ -477,7 +519,7 @@ pub fn add_metadata(l: &Layout, object: &Node, value: &str) -> Option<Vec<Edit>>
         return None;
     };
     let kind = entries.iter().find(|e| e.key.as_str() == Some("kind"))?;
-    let col = l.col(kind.key.span.start);
+    let col = l.key_col(kind.key.span.start);
     let lines = [
         format!("{}metadata:", pad(col)),
         format!("{}finalizers:", pad(col + 2)),

@@ -2,6 +2,7 @@
 //! re-linted before anything is written ([`apply`]); atomic writes ([`write`]).
 
 pub mod apply;
+pub mod check;
 pub mod edits;
 pub mod write;
 

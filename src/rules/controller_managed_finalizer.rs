@@ -34,7 +34,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"
                     .into(),
             ),
-            fix: meta.fix.as_ref().and_then(|f| {
+            fix: meta.fix.as_ref().filter(|_| edits::line_editable(ctx.text)).and_then(|f| {
                 let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
                 Some(Fix {
                     applicability: f.applicability,

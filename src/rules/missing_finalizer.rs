@@ -216,15 +216,41 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.
+/// Whether `mapping` has `key` more than once (Kubernetes rejects it; which one a fix
+/// should edit is anyone's guess).
+fn duplicated(mapping: &Node, key: &str) -> bool {
+    mapping
+        .entries()
+        .iter()
+        .filter(|e| e.key.as_str() == Some(key))
+        .count()
+        > 1
+}
+
 fn fix_for(
     obj: &ArgoObject,
     ctx: &Context,
     finding: &Finding,
     value: &str,
 ) -> Option<Vec<crate::diagnostic::Edit>> {
+    if !edits::line_editable(ctx.text)
+        || duplicated(obj.node, "metadata")
+        || duplicated(obj.node, "kind")
+        || obj
+            .node
+            .get("spec")
+            .is_some_and(|s| duplicated(s, "template"))
+        || obj
+            .node
+            .at("spec.template")
+            .is_some_and(|t| duplicated(t, "metadata"))
+    {
+        return None;
+    }
     let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
     match finding {
         Finding::NoMetadata => edits::add_metadata(&layout, obj.node, value),
+        Finding::NoFinalizers { metadata } if duplicated(&metadata.value, "finalizers") => None,
         Finding::NoFinalizers { metadata } => {
             edits::add_to_metadata(&layout, metadata, ctx.position(), value)
         }

@@ -7,7 +7,7 @@
 
 mod parse;
 
-pub use parse::{parse, ParseOutput, SyntaxError, MAX_DEPTH};
+pub use parse::{parse, parse_each, ParseOutput, SyntaxError, MAX_DEPTH};
 
 use crate::source::Span;
 

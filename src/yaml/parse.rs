@@ -70,17 +70,37 @@ enum Frame {
     },
 }
 
-/// Parse every document of `text`.
+/// Parse every document of `text`, collecting them.
 ///
 /// `original` is the file's text before template masking (the same length as `text`); it
 /// decides whether a masked-away prelude before the first `---` counts as a document, as a
 /// template renderer would see it.
 pub fn parse(text: &str, original: &str) -> ParseOutput {
-    let mut out = ParseOutput::default();
+    let mut documents = Vec::new();
+    let errors = parse_each(text, original, &mut |doc| documents.push(doc));
+    ParseOutput { documents, errors }
+}
+
+/// Parse `text` one document at a time: `on_document` gets each document as soon as it is
+/// complete, so a caller that does not keep them holds one document's tree at a time.
+/// Returns the syntax errors.
+pub fn parse_each(
+    text: &str,
+    original: &str,
+    on_document: &mut dyn FnMut(Document),
+) -> Vec<SyntaxError> {
+    let mut errors = Vec::new();
     let mut base = 0usize; // byte offset where the current parser run starts
-    let mut next_index = 0usize;
+                           // A masked-away template prelude before the first `---` is a document of its own.
+    let mut next_index = usize::from(masked_prelude(text, original));
     loop {
-        match parse_run(&text[base..], base, &mut next_index, &mut out) {
+        match parse_run(
+            &text[base..],
+            base,
+            &mut next_index,
+            on_document,
+            &mut errors,
+        ) {
             None => break,
             Some(err_offset) => {
                 // Resynchronise at the next `---` line after the failed document.
@@ -91,29 +111,19 @@ pub fn parse(text: &str, original: &str) -> ParseOutput {
             }
         }
     }
-    shift_for_prelude(text, original, &mut out);
-    out
+    errors
 }
 
-/// If template masking blanked a non-empty prelude before the first `---`, a renderer
-/// would still see a document there: count it, so indices match the original file.
-fn shift_for_prelude(text: &str, original: &str, out: &mut ParseOutput) {
+/// Whether template masking blanked a non-empty prelude before the first `---`: a
+/// renderer would still see a document there, so indices count it.
+fn masked_prelude(text: &str, original: &str) -> bool {
     if text.len() != original.len() || text == original {
-        return;
+        return false;
     }
     let Some(marker) = first_marker_line(text) else {
-        return;
+        return false;
     };
-    let masked_has_content = has_content(&text[..marker]);
-    let original_has_content = has_content(&original[..marker]);
-    if original_has_content && !masked_has_content {
-        for d in &mut out.documents {
-            d.index += 1;
-        }
-        for e in &mut out.errors {
-            e.document += 1;
-        }
-    }
+    has_content(&original[..marker]) && !has_content(&text[..marker])
 }
 
 fn has_content(text: &str) -> bool {
@@ -170,7 +180,8 @@ fn parse_run(
     text: &str,
     base: usize,
     next_index: &mut usize,
-    out: &mut ParseOutput,
+    on_document: &mut dyn FnMut(Document),
+    errors: &mut Vec<SyntaxError>,
 ) -> Option<usize> {
     let conv = CharToByte::new(text);
     let at = |char_index: usize| base + conv.byte(char_index);
@@ -205,7 +216,7 @@ fn parse_run(
                     *next_index += 1;
                     i
                 });
-                out.errors.push(SyntaxError {
+                errors.push(SyntaxError {
                     offset,
                     document,
                     message: err.info().to_string(),
@@ -224,7 +235,7 @@ fn parse_run(
             }
             Event::DocumentEnd => {
                 if let (Some(index), Some(node)) = (doc_open.take(), root.take()) {
-                    out.documents.push(Document { index, root: node });
+                    on_document(Document { index, root: node });
                 }
             }
             Event::Scalar(value, style, _, _) => {
@@ -275,7 +286,7 @@ fn parse_run(
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if stack.len() >= MAX_DEPTH {
                     let document = doc_open.unwrap_or(*next_index);
-                    out.errors.push(SyntaxError {
+                    errors.push(SyntaxError {
                         offset: start,
                         document,
                         message: format!("nesting deeper than {MAX_DEPTH} levels"),

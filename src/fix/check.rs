@@ -1,0 +1,135 @@
+//! The autofix round-trip property, shared by the fuzz target `fix_roundtrip` and the
+//! regression tests: for a text that parses, every single fix gives text that parses; the
+//! whole fix gives text that parses to the same data plus the cascade finalizer in the
+//! fixed objects; and a second fix is a no-op.
+
+use crate::diagnostic::Edit;
+use crate::fix::apply::{apply_edits, fix_text};
+use crate::lint::{lint_text, FileOptions};
+use crate::yaml::{self, Node, NodeKind};
+
+/// A node's data without spans or styles.
+pub fn value(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Scalar { value, .. } => format!("{value:?}"),
+        NodeKind::Alias => "*".into(),
+        NodeKind::Sequence { items, .. } => {
+            format!(
+                "[{}]",
+                items.iter().map(value).collect::<Vec<_>>().join(",")
+            )
+        }
+        NodeKind::Mapping { entries, .. } => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|e| format!("{}:{}", value(&e.key), value(&e.value)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
+const CASCADE: &str = "resources-finalizer.argocd.argoproj.io";
+
+fn is_cascade_list(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Sequence { items, .. }
+        if items.len() == 1 && items[0].as_str() == Some(CASCADE))
+}
+
+/// `after` is `before` with, at most, the cascade finalizer added: appended to a list,
+/// put in place of an empty value, or as a new `finalizers` (or `metadata`) key.
+pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
+    match (&before.kind, &after.kind) {
+        (NodeKind::Mapping { entries: b, .. }, NodeKind::Mapping { entries: a, .. }) => {
+            // `a` is `b`'s entries in order, with added finalizers/metadata keys among them.
+            let mut rest = b.iter().peekable();
+            for x in a {
+                if let Some(e) = rest.peek() {
+                    if value(&e.key) == value(&x.key) {
+                        if !same_but_finalizer(&e.value, &x.value) {
+                            return false;
+                        }
+                        rest.next();
+                        continue;
+                    }
+                }
+                let added = match x.key.as_str() {
+                    Some("finalizers") => is_cascade_list(&x.value),
+                    Some("metadata") => {
+                        x.value.entries().len() == 1
+                            && x.value.get("finalizers").is_some_and(is_cascade_list)
+                    }
+                    _ => false,
+                };
+                if !added {
+                    return false;
+                }
+            }
+            rest.next().is_none()
+        }
+        (NodeKind::Sequence { items: b, .. }, NodeKind::Sequence { items: a, .. }) => {
+            let same = |n: usize| {
+                b.iter()
+                    .zip(a)
+                    .take(n)
+                    .all(|(x, y)| same_but_finalizer(x, y))
+            };
+            (a.len() == b.len() && same(b.len()))
+                || (a.len() == b.len() + 1 && same(b.len()) && a[b.len()].as_str() == Some(CASCADE))
+        }
+        // `finalizers: ~` → `[cascade]`; `metadata:` (empty) → `{finalizers: [cascade]}`.
+        _ if before.is_null() => {
+            is_cascade_list(after)
+                || (after.entries().len() == 1
+                    && after.get("finalizers").is_some_and(is_cascade_list))
+                || value(before) == value(after)
+        }
+        _ => value(before) == value(after),
+    }
+}
+
+/// Check the round-trip property on `text`; `Err` says what broke.
+pub fn roundtrip(text: &str) -> Result<(), String> {
+    let before = yaml::parse(text, text);
+    if !before.errors.is_empty() || text.contains("{{") {
+        return Ok(());
+    }
+    let options = FileOptions::default();
+    let diags = lint_text("roundtrip.yaml", text, options);
+    for d in &diags {
+        if let Some(fix) = &d.fix {
+            let edits: Vec<&Edit> = fix.edits.iter().collect();
+            let fixed = apply_edits(text, &edits);
+            if !yaml::parse(&fixed, &fixed).errors.is_empty() {
+                return Err(format!("fix of {} broke the YAML:\n{fixed}", d.rule));
+            }
+        }
+    }
+    let result = fix_text("roundtrip.yaml", text, diags, options, false);
+    let Some(fixed) = result.fixed else {
+        return Ok(());
+    };
+    let after = yaml::parse(&fixed, &fixed);
+    if !after.errors.is_empty() {
+        return Err(format!("fixed text does not parse:\n{fixed}"));
+    }
+    if before.documents.len() != after.documents.len() {
+        return Err(format!("document count changed:\n{fixed}"));
+    }
+    for (b, a) in before.documents.iter().zip(&after.documents) {
+        if !same_but_finalizer(&b.root, &a.root) {
+            return Err(format!(
+                "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"
+            ));
+        }
+    }
+    let again = lint_text("roundtrip.yaml", &fixed, options);
+    if fix_text("roundtrip.yaml", &fixed, again, options, false)
+        .fixed
+        .is_some()
+    {
+        return Err(format!("a second fix changed the text:\n{fixed}"));
+    }
+    Ok(())
+}
