@@ -161,7 +161,7 @@ fn alias_bombs_are_not_expanded() {
         format!("{HEAD}spec:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        let items = vec![prev.as_str(); 10].join(", ");
+        let items = [prev.as_str(); 10].join(", ");
         text.push_str(&format!("  a{i}: &a{i} [{items}]\n"));
     }
     text.push_str("metadata: *a9\n");
