@@ -43,7 +43,12 @@ pub enum Outcome {
 
 /// Whether `bytes` could hold an Argo CD object.
 pub fn may_hold_argo(bytes: &[u8]) -> bool {
-    memmem::find(bytes, NEEDLE).is_some()
+    // One searcher for the whole run: building it costs more than searching a small file.
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memmem::Finder::new(NEEDLE))
+        .find(bytes)
+        .is_some()
 }
 
 /// A UTF-16 file (with a BOM) whose text mentions `argoproj.io`: not skipped, so that it
