@@ -67,6 +67,26 @@ impl<'a> Layout<'a> {
         self.col(key_start) - rest.chars().count()
     }
 
+    /// Whether an entry with an empty value is just `key:` (maybe a comment) and the next
+    /// content line is not indented deeper: no tag, anchor or continuation to step over.
+    fn nothing_after_key(&self, key: &Node) -> bool {
+        let (line_end, eof) = self.after_line(key.span.end);
+        let rest = self.text[key.span.end..line_end].trim();
+        let rest = rest.strip_prefix(':').map(str::trim_start);
+        if !rest.is_some_and(|r| r.is_empty() || r.starts_with('#')) {
+            return false;
+        }
+        if eof {
+            return true;
+        }
+        let key_col = self.key_col(key.span.start);
+        self.text[line_end..]
+            .lines()
+            .map(|line| line.trim_end_matches('\r'))
+            .find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+            .is_none_or(|line| line.len() - line.trim_start().len() <= key_col)
+    }
+
     /// Where a new line can be inserted after the line holding `end` (exclusive end of a
     /// node), and whether that is the end of a file without a final line break.
     fn after_line(&self, end: usize) -> (usize, bool) {
@@ -324,7 +344,7 @@ pub fn add_to_metadata(
             entries,
             flow: true,
         } => flow_add(l, &md.value, entries, position, value),
-        _ if md.value.is_null() && md.value.span.is_empty() => {
+        _ if md.value.is_null() && md.value.span.is_empty() && l.nothing_after_key(&md.key) => {
             let key_col = l.key_col(md.key.span.start) + 2;
             let lines = [
                 format!("{}finalizers:", pad(key_col)),
