@@ -504,16 +504,28 @@ pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
             || l.text[l.line_start(last.span.start)..last.span.start]
                 .trim_start()
                 .starts_with(',');
+        // Insert after the last thing before the closing bracket (the last item, or a
+        // trailing comma): robust to items written with a tag or an anchor.
+        let close = fin.value.span.end.checked_sub(1)?;
+        if l.text.as_bytes().get(close) != Some(&b']') {
+            return None;
+        }
+        let body = l.text[..close].trim_end();
+        let at = body.len();
+        if l.text[at..close].contains('#') || l.line_start(at) != l.line_start(last.span.start) {
+            return None; // a comment or odd layout between the last item and `]`
+        }
+        let comma = if body.ends_with(',') { "" } else { "," };
         let content = if !l.same_line(fin.value.span.start, last.span.start)
             && own_line
             && indent.chars().count() > l.key_col(fin.key.span.start)
         {
-            format!(",{}{indent}{item}", l.eol)
+            format!("{comma}{}{indent}{item}", l.eol)
         } else {
-            format!(", {item}")
+            format!("{comma} {item}")
         };
         return Some(vec![Edit {
-            span: last.span.end..last.span.end,
+            span: at..at,
             content,
         }]);
     }
