@@ -88,9 +88,9 @@ def load_all(path):
         return None
 
 
-def strip_cascade(doc, route):
-    """A copy of `doc` with the cascade finalizer taken out of the list at `route`."""
-    doc = copy.deepcopy(doc)
+def parent_at(doc, route):
+    """The mapping holding the last key of `route` (`metadata.finalizers`,
+    `items[2].metadata.finalizers`) in `doc`, and that key; (None, key) if absent."""
     node = doc
     parts = route.split(".")
     for p in parts[:-1]:
@@ -100,9 +100,15 @@ def strip_cascade(doc, route):
         else:
             node = node.get(p) if isinstance(node, dict) else None
         if node is None:
-            return doc
-    last = parts[-1]
-    fins = node.get(last)
+            break
+    return (node if isinstance(node, dict) else None), parts[-1]
+
+
+def strip_cascade(doc, route):
+    """A copy of `doc` with the cascade finalizer taken out of the list at `route`."""
+    doc = copy.deepcopy(doc)
+    node, last = parent_at(doc, route)
+    fins = node.get(last) if node is not None else None
     if isinstance(fins, list) and CASCADE in fins:
         fins = [f for f in fins if f != CASCADE]
         node[last] = fins if fins else None
@@ -112,18 +118,9 @@ def strip_cascade(doc, route):
 def normalise(doc, route):
     """Treat `finalizers: []`, `null` and an absent key alike, for comparison."""
     doc = copy.deepcopy(doc)
-    node = doc
-    parts = route.split(".")
-    for p in parts[:-1]:
-        if "[" in p:
-            key, idx = p[:-1].split("[")
-            node = node[key][int(idx)]
-        else:
-            node = node.get(p) if isinstance(node, dict) else None
-        if node is None:
-            return doc
-    if isinstance(node, dict) and not node.get(parts[-1]):
-        node.pop(parts[-1], None)
+    node, last = parent_at(doc, route)
+    if node is not None and not node.get(last):
+        node.pop(last, None)
     return doc
 
 
@@ -190,13 +187,8 @@ def corpus(binary, shared):
                     continue
                 # The fixed document: the finalizer is present after, and removing it
                 # gives back the original data.
-                fins = da
-                for p in route.split("."):
-                    if "[" in p:
-                        key, idx = p[:-1].split("[")
-                        fins = (fins or {}).get(key, [])[int(idx)]
-                    else:
-                        fins = (fins or {}).get(p) if isinstance(fins, dict) else None
+                node, last = parent_at(da, route)
+                fins = node.get(last) if node is not None else None
                 has = isinstance(fins, list) and CASCADE in fins
                 same &= has and normalise(strip_cascade(da, route), route) == normalise(db, route)
             if same:

@@ -232,24 +232,14 @@ fn run_explain(rule: &str) -> i32 {
     }
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+/// Whether to colour a stream that `is_terminal` (or not): `auto` colours a terminal
+/// unless `NO_COLOR` is set.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    }
-}
-
-fn use_color_stderr(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
         }
     }
 }
@@ -277,7 +267,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
-    let color = use_color(args.color);
+    let color = use_color(args.color, std::io::stdout().is_terminal());
     let cwd = std::env::current_dir().ok();
 
     let mut paths = args.paths.clone();
@@ -297,7 +287,10 @@ fn run_lint(args: LintArgs) -> i32 {
         Err(err) => {
             eprint!(
                 "{}",
-                report::render_error(&*err, use_color_stderr(args.color))
+                report::render_error(
+                    &*err,
+                    use_color(args.color, std::io::stderr().is_terminal())
+                )
             );
             return EXIT_FAILURE;
         }

@@ -97,16 +97,6 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Default)]
-pub struct Discovery {
-    /// Files to lint, sorted, without duplicates.
-    pub files: Vec<PathBuf>,
-    /// Kustomization files seen on the way (walked, or above an explicit file).
-    pub kustomizations: Vec<PathBuf>,
-    /// Problems met while walking (unreadable directories, …).
-    pub errors: Vec<String>,
-}
-
 #[derive(Debug)]
 pub enum Error {
     /// A path given on the command line does not exist.
@@ -236,21 +226,6 @@ pub fn visit(
     visited.kustomizations.sort();
     visited.kustomizations.dedup();
     Ok(visited)
-}
-
-/// Find the files under `paths` (collected and sorted; [`visit`] streams them instead).
-pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Error> {
-    let files = Mutex::new(Vec::new());
-    let visited = visit(paths, options, &|path, _| {
-        files.lock().unwrap().push(path.to_path_buf())
-    })?;
-    let mut files = files.into_inner().unwrap();
-    files.sort();
-    Ok(Discovery {
-        files,
-        kustomizations: visited.kustomizations,
-        errors: visited.errors,
-    })
 }
 
 fn walk(

@@ -34,6 +34,17 @@ impl Masked {
     }
 }
 
+/// The indentation a whole-line template action gives its output: the argument of
+/// `nindent N` / `indent N`, if any.
+pub fn output_indent(action_line: &str) -> Option<usize> {
+    let at = action_line.find("indent ")?;
+    action_line[at + 7..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Whether the text holds anything that looks like a template action.
 pub fn has_actions(text: &str) -> bool {
     memmem::find(text.as_bytes(), b"{{").is_some()

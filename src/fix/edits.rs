@@ -144,7 +144,8 @@ impl<'a> Layout<'a> {
             if !is_action_line {
                 break;
             }
-            let indent = nindent(trimmed).unwrap_or(original.len() - trimmed.len());
+            let indent =
+                crate::template::output_indent(trimmed).unwrap_or(original.len() - trimmed.len());
             if indent <= key_col {
                 break;
             }
@@ -260,16 +261,6 @@ pub fn item_offset(text: &str, document: &Node, mapping: Option<&Node>, key_col:
     most_common(&same_level)
         .or_else(|| most_common(&indented))
         .unwrap_or(2)
-}
-
-/// The `nindent N` / `indent N` argument of a template action line.
-fn nindent(action_line: &str) -> Option<usize> {
-    let at = action_line.find("indent ")?;
-    action_line[at + 7..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
 }
 
 fn pad(n: usize) -> String {

@@ -173,7 +173,7 @@ impl Context<'_> {
                 if o.is_empty() || o.starts_with('#') {
                     None
                 } else {
-                    Some(template_indent(o).unwrap_or(original.len() - o.len()))
+                    Some(crate::template::output_indent(o).unwrap_or(original.len() - o.len()))
                 }
             } else if trimmed.starts_with('#') {
                 None
@@ -229,16 +229,6 @@ impl Context<'_> {
                     .any(|c| c.start <= a.span.start && a.span.end <= c.end)
             })
     }
-}
-
-/// The indentation a whole-line template action gives its output (`nindent N`/`indent N`).
-fn template_indent(action_line: &str) -> Option<usize> {
-    let at = action_line.find("indent ")?;
-    action_line[at + 7..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
 }
 
 /// Report that an object's finalizers come from template logic and were not checked.
