@@ -73,7 +73,10 @@ fn killed_fix_leaves_every_file_old_or_new() {
             } else if text == fixed(i) {
                 new += 1;
             } else {
-                panic!("killed after {delay_ms} ms: {} is neither old nor new:\n{text}", path.display());
+                panic!(
+                    "killed after {delay_ms} ms: {} is neither old nor new:\n{text}",
+                    path.display()
+                );
             }
         }
         for sub in std::fs::read_dir(dir.path()).unwrap() {

@@ -1082,3 +1082,17 @@ fn tree_spans_stop_before_trailing_blanks_and_comments() {
     let key = &parsed.documents[0].root.entries()[0].key;
     assert_eq!(&source[key.span.clone()], "'k'");
 }
+
+/// saphyr's character index drifts after a directive line with multi-byte characters;
+/// spans come from its line and column instead.
+#[test]
+fn spans_after_a_non_ascii_directive_line() {
+    let source = "%FOO éé ✓\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\nspec: {}\n";
+    let diags =
+        gitops_lint::lint::lint_text("d.yaml", source, gitops_lint::lint::FileOptions::default());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(&source[diags[0].span.clone()], "metadata");
+    let parsed = gitops_lint::yaml::parse(source, source);
+    let name = parsed.documents[0].root.at("metadata.name").unwrap();
+    assert_eq!(&source[name.span.clone()], "x");
+}

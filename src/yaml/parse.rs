@@ -24,35 +24,68 @@ pub struct ParseOutput {
     pub errors: Vec<SyntaxError>,
 }
 
-/// Converts saphyr's character indices into byte offsets of `text`.
-struct CharToByte<'a> {
+/// Converts saphyr's positions into byte offsets of `text`.
+///
+/// For ASCII text the marker's index is the byte offset. Otherwise the line and column are
+/// used: saphyr's character index drifts after a directive line (`%FOO é`) holding
+/// multi-byte characters, while its line and column stay right. Lines break at `\n`,
+/// `\r\n` and a lone `\r`, as in YAML.
+struct ByteOffsets<'a> {
     text: &'a str,
-    /// Byte offset of every 64th character, or empty for ASCII text.
-    checkpoints: Vec<usize>,
+    /// Byte offset of each line's start; empty for ASCII text.
+    line_starts: Vec<usize>,
+    /// The last conversion (line, column, byte), to walk forward from on long lines.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
-impl<'a> CharToByte<'a> {
+impl<'a> ByteOffsets<'a> {
     fn new(text: &'a str) -> Self {
-        let checkpoints = if text.is_ascii() {
+        let line_starts = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices().step_by(64).map(|(b, _)| b).collect()
+            let bytes = text.as_bytes();
+            // saphyr does not count a BOM as a column.
+            let mut starts = vec![if text.starts_with('\u{feff}') { 3 } else { 0 }];
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    continue; // CRLF: the break is at the `\n`
+                }
+                starts.push(i + 1);
+            }
+            starts
         };
-        CharToByte { text, checkpoints }
+        ByteOffsets {
+            text,
+            line_starts,
+            last: std::cell::Cell::new((usize::MAX, 0, 0)),
+        }
     }
 
-    fn byte(&self, char_index: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            return char_index.min(self.text.len());
+    fn byte(&self, m: &saphyr_parser::Marker) -> usize {
+        if self.line_starts.is_empty() {
+            return m.index().min(self.text.len());
         }
-        let Some(&base) = self.checkpoints.get(char_index / 64) else {
+        let Some(&line_start) = self.line_starts.get(m.line().saturating_sub(1)) else {
             return self.text.len();
         };
-        let rest = char_index % 64;
-        self.text[base..]
-            .char_indices()
-            .nth(rest)
-            .map_or(self.text.len(), |(b, _)| base + b)
+        let (last_line, last_col, last_byte) = self.last.get();
+        let (mut col, mut byte) = if last_line == m.line() && last_col <= m.col() {
+            (last_col, last_byte)
+        } else {
+            (0, line_start)
+        };
+        let mut chars = self.text[byte..].chars();
+        while col < m.col() {
+            match chars.next() {
+                Some(c) => {
+                    byte += c.len_utf8();
+                    col += 1;
+                }
+                None => break,
+            }
+        }
+        self.last.set((m.line(), col, byte));
+        byte
     }
 }
 
@@ -183,8 +216,8 @@ fn parse_run(
     on_document: &mut dyn FnMut(Document),
     errors: &mut Vec<SyntaxError>,
 ) -> Option<usize> {
-    let conv = CharToByte::new(text);
-    let at = |char_index: usize| base + conv.byte(char_index);
+    let conv = ByteOffsets::new(text);
+    let at = |m: &saphyr_parser::Marker| base + conv.byte(m);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc_open: Option<usize> = None;
@@ -210,7 +243,7 @@ fn parse_run(
         let (event, span) = match event {
             Ok(ev) => ev,
             Err(err) => {
-                let offset = at(err.marker().index());
+                let offset = at(err.marker());
                 let document = doc_open.unwrap_or_else(|| {
                     let i = *next_index;
                     *next_index += 1;
@@ -224,8 +257,8 @@ fn parse_run(
                 return Some(offset);
             }
         };
-        let start = at(span.start.index());
-        let end = at(span.end.index());
+        let start = at(&span.start);
+        let end = at(&span.end);
         match event {
             Event::DocumentStart(_) => {
                 doc_open = Some(*next_index);
