@@ -104,7 +104,7 @@ impl<'a> Layout<'a> {
     fn insert_lines(&self, end: usize, lines: &[String]) -> Edit {
         let (at, eof) = self.after_line(end);
         let mut content = String::new();
-        for (i, line) in lines.iter().enumerate() {
+        for line in lines {
             if eof {
                 content.push_str(self.eol);
                 content.push_str(line);
@@ -112,7 +112,6 @@ impl<'a> Layout<'a> {
                 content.push_str(line);
                 content.push_str(self.eol);
             }
-            let _ = i;
         }
         Edit {
             span: at..at,

@@ -39,7 +39,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let not_checked = |span: Span, why: &str, out: &mut Vec<Diagnostic>| {
-        super::not_checked(obj, ctx, span, field, why, out)
+        super::not_checked(obj, span, field, why, out)
     };
 
     let finding = match obj.node.entry_at(metadata_route) {
@@ -50,7 +50,6 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             if ctx.templated_between_children(obj.node, obj.node.span.clone()) {
                 return super::not_checked(
                     obj,
-                    ctx,
                     obj.kind_node.span.clone(),
                     metadata_route,
                     "template logic",

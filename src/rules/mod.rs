@@ -234,13 +234,11 @@ impl Context<'_> {
 /// Report that an object's finalizers come from template logic and were not checked.
 pub(crate) fn not_checked(
     obj: &ArgoObject,
-    ctx: &Context,
     span: Span,
     field: &str,
     reason: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let _ = ctx;
     let meta = builtin(NOT_CHECKED);
     out.push(Diagnostic {
         rule: NOT_CHECKED,
