@@ -447,9 +447,18 @@ pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> O
             value.to_string()
         };
         let edit = if fin.value.span.is_empty() {
+            // `{finalizers: }` gets the list after its `:`; `{finalizers}` (no `:`) gets
+            // `: [...]` after the key.
+            let rest = &l.text[fin.key.span.end..];
+            let blank = rest.len() - rest.trim_start().len();
+            let (at, content) = if rest[blank..].starts_with(':') {
+                (fin.key.span.end + blank + 1, format!(" [{value}]"))
+            } else {
+                (fin.key.span.end, format!(": [{value}]"))
+            };
             Edit {
-                span: fin.value.span.clone(),
-                content: format!(" [{value}]"),
+                span: at..at,
+                content,
             }
         } else {
             Edit {
