@@ -219,8 +219,8 @@ fn eol_of(text: &str) -> &'static str {
 /// offset of the other block lists in the same mapping (siblings, e.g. `ownerReferences`),
 /// which may be indentless; else the most common *indented* offset in the document (2 or
 /// 4); else 2. Indentless lists elsewhere do not make a new `finalizers` list indentless:
-/// in Kubefirst's own finalizer commits (PR #711, #880), 57 files whose other lists are all
-/// indentless got `finalizers:` with items indented by 2.
+/// following the document's majority style instead made 58 of the 504 files of Kubefirst's
+/// own finalizer commits (PR #711, #880) indentless where upstream indented the items by 2.
 pub fn item_offset(text: &str, document: &Node, mapping: Option<&Node>, key_col: usize) -> usize {
     let layout = Layout {
         text,
