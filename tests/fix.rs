@@ -1023,6 +1023,32 @@ spec:
     }
 }
 
+/// Two `finalizers` keys: Kubernetes rejects the object, and which one a fix should edit
+/// is a guess; the duplicate is reported and nothing is changed.
+#[test]
+fn duplicate_finalizers_keys_are_reported_not_fixed() {
+    let dir = tempdir();
+    let input = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: app
+  finalizers:
+    - ? other
+  finalizers:
+    - foregroundDeletion
+spec:
+  project: default
+";
+    write(dir.path(), "app.yaml", input);
+    let diff = run(dir.path(), &["lint", "--diff", "app.yaml"]);
+    assert_eq!(diff.stdout, "", "{diff:?}");
+    let fix = run(dir.path(), &["lint", "--fix", "app.yaml"]);
+    assert_eq!(read(dir.path(), "app.yaml"), input, "{fix:?}");
+    assert!(fix.stdout.contains("duplicate key `finalizers`"), "{fix:?}");
+    assert!(fix.stdout.contains("missing-finalizer"), "{fix:?}");
+    assert_eq!(fix.code, Some(1), "{fix:?}");
+}
+
 // ---------------------------------------------------------------------------------------
 // File style: line endings, BOM, final newline, documents
 

@@ -1096,3 +1096,36 @@ fn spans_after_a_non_ascii_directive_line() {
     let name = parsed.documents[0].root.at("metadata.name").unwrap();
     assert_eq!(&source[name.span.clone()], "x");
 }
+
+/// The parser reports a value omitted with its `:` (`? key` alone) at the next token,
+/// which may be lines on; the tree puts it right after the key (or at its `:`), so that a
+/// collection ends where its text ends.
+#[test]
+fn omitted_mapping_values_sit_at_their_key() {
+    for (source, key, at) in [
+        ("? x\n? y\n", "x", 3),
+        ("- ? x\n  # c\n\n- y\n", "x", 5),
+        ("? x\n: \n", "x", 4),
+        ("a:\n  - ? int\nb:\n", "int", 12),
+    ] {
+        let parsed = yaml::parse(source, source);
+        assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);
+        fn find<'a>(n: &'a Node, key: &str) -> Option<&'a gitops_lint::yaml::Entry> {
+            match &n.kind {
+                NodeKind::Mapping { entries, .. } => entries.iter().find_map(|e| {
+                    (e.key.as_str() == Some(key))
+                        .then_some(e)
+                        .or_else(|| find(&e.value, key))
+                }),
+                NodeKind::Sequence { items, .. } => items.iter().find_map(|i| find(i, key)),
+                _ => None,
+            }
+        }
+        let entry = find(&parsed.documents[0].root, key).unwrap();
+        assert_eq!(entry.value.span, at..at, "{source:?}");
+    }
+    // The list holding such an item ends at the item, not at the next key.
+    let source = "a:\n  - ? int\nb:\n";
+    let root = &yaml::parse(source, source).documents[0].root;
+    assert_eq!(&source[root.get("a").unwrap().span.clone()], "- ? int");
+}

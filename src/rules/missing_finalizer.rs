@@ -191,7 +191,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             message: format!("this {}", obj.kind.as_str()),
         });
     }
-    let fix = fix_for(obj, ctx, &finding, value).and_then(|edits| {
+    let fix = fix_for(obj, ctx, &finding, metadata_route, value).and_then(|edits| {
         let fix_meta = meta.fix.as_ref()?;
         Some(Fix {
             applicability: fix_meta.applicability,
@@ -230,6 +230,7 @@ fn fix_for(
     obj: &ArgoObject,
     ctx: &Context,
     finding: &Finding,
+    metadata_route: &str,
     value: &str,
 ) -> Option<Vec<crate::diagnostic::Edit>> {
     if !edits::line_editable(ctx.text)
@@ -243,13 +244,16 @@ fn fix_for(
             .node
             .at("spec.template")
             .is_some_and(|t| duplicated(t, "metadata"))
+        || obj
+            .node
+            .at(metadata_route)
+            .is_some_and(|m| duplicated(m, "finalizers"))
     {
         return None;
     }
     let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
     match finding {
         Finding::NoMetadata => edits::add_metadata(&layout, obj.node, value),
-        Finding::NoFinalizers { metadata } if duplicated(&metadata.value, "finalizers") => None,
         Finding::NoFinalizers { metadata } => {
             edits::add_to_metadata(&layout, metadata, ctx.position(), value)
         }

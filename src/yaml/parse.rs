@@ -224,14 +224,26 @@ fn parse_run(
     let mut root: Option<Node> = None;
 
     // Attach a finished node to its parent, or make it the document root.
-    fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
+    fn attach(
+        stack: &mut [Frame],
+        root: &mut Option<Node>,
+        mut node: Node,
+        text: &str,
+        base: usize,
+    ) {
         match stack.last_mut() {
             Some(Frame::Mapping {
                 entries,
                 pending_key,
                 ..
             }) => match pending_key.take() {
-                Some(key) => entries.push(Entry { key, value: node }),
+                Some(key) => {
+                    if node.span.is_empty() && node.is_null() {
+                        let at = omitted_value_at(text, base, key.span.end, node.span.start);
+                        node.span = at..at;
+                    }
+                    entries.push(Entry { key, value: node })
+                }
                 None => *pending_key = Some(node),
             },
             Some(Frame::Sequence { items, .. }) => items.push(node),
@@ -306,7 +318,7 @@ fn parse_run(
                         style,
                     },
                 };
-                attach(&mut stack, &mut root, node);
+                attach(&mut stack, &mut root, node, text, base);
             }
             Event::Alias(_) => attach(
                 &mut stack,
@@ -315,6 +327,8 @@ fn parse_run(
                     span: start..end,
                     kind: NodeKind::Alias,
                 },
+                text,
+                base,
             ),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if stack.len() >= MAX_DEPTH {
@@ -398,12 +412,34 @@ fn parse_run(
                         }
                     }
                 };
-                attach(&mut stack, &mut root, node);
+                attach(&mut stack, &mut root, node, text, base);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
     }
     None
+}
+
+/// Where an empty mapping value is. The parser reports a value omitted together with its
+/// `:` (`? key` alone) at the next token, which may be lines further on, past comments;
+/// the value belongs at its `:` when there is one, else right after the key.
+fn omitted_value_at(text: &str, base: usize, key_end: usize, reported: usize) -> usize {
+    if reported <= key_end {
+        return reported;
+    }
+    let bytes = text.as_bytes();
+    let mut i = key_end - base;
+    while i <= reported - base && i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            }
+            b':' => return base + i,
+            _ => break,
+        }
+    }
+    key_end
 }
 
 fn collection_span(
