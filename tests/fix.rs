@@ -1049,6 +1049,29 @@ spec:
     assert_eq!(fix.code, Some(1), "{fix:?}");
 }
 
+/// A tab before a key: YAML forbids tabs in indentation and parsers
+/// disagree on the column, so no line is inserted there (the finding stays).
+#[test]
+fn tab_indented_keys_and_items_are_not_edited() {
+    let dir = tempdir();
+    for input in [
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \tname: app\nspec:\n  project: default\n",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \tlabels:\n    - other\nspec:\n  project: default\n",
+    ] {
+        write(dir.path(), "app.yaml", input);
+        let diff = run(dir.path(), &["lint", "--diff", "app.yaml"]);
+        assert_eq!(diff.stdout, "", "{diff:?}");
+        assert!(!diff.stderr.contains("not applied"), "{diff:?}");
+        // The finding is there, with no fix offered (not one refused by the safety net).
+        let check = run(dir.path(), &["lint", "--format", "json", "app.yaml"]);
+        let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+        let diags = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diags.len(), 1, "{check:?}");
+        assert_eq!(diags[0]["rule"], "missing-finalizer");
+        assert!(diags[0]["fix"].is_null(), "{check:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // File style: line endings, BOM, final newline, documents
 

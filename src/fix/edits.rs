@@ -52,11 +52,15 @@ impl<'a> Layout<'a> {
     }
 
     /// Column of the entry whose key text starts at `key_start`: the key's column, less
-    /// any anchor or tag written before it on its line (`&a key:`, `!t key:`).
-    fn key_col(&self, key_start: usize) -> usize {
+    /// any anchor or tag written before it on its line (`&a key:`, `!t key:`). None when a
+    /// tab is part of the indentation: YAML forbids it and parsers disagree on the column.
+    fn key_col(&self, key_start: usize) -> Option<usize> {
         let ls = self.line_start(key_start);
         let prefix = self.text[ls..key_start].trim_start_matches('\u{feff}');
         let mut rest = prefix.trim_start_matches(' ');
+        if rest.starts_with('\t') {
+            return None;
+        }
         // Sequence indicators before a key belong to the indentation (`- key:`).
         while let Some(r) = rest.strip_prefix('-') {
             if !r.starts_with([' ', '\t']) {
@@ -64,7 +68,7 @@ impl<'a> Layout<'a> {
             }
             rest = r.trim_start_matches([' ', '\t']);
         }
-        self.col(key_start) - rest.chars().count()
+        Some(self.col(key_start) - rest.chars().count())
     }
 
     /// Whether an entry with an empty value is just `key:` (maybe a comment) and the next
@@ -79,7 +83,9 @@ impl<'a> Layout<'a> {
         if eof {
             return true;
         }
-        let key_col = self.key_col(key.span.start);
+        let Some(key_col) = self.key_col(key.span.start) else {
+            return false;
+        };
         self.text[line_end..]
             .lines()
             .map(|line| line.trim_end_matches('\r'))
@@ -308,7 +314,7 @@ pub fn add_to_metadata(
             entries,
             flow: false,
         } if !entries.is_empty() => {
-            let key_col = l.key_col(entries[0].key.span.start);
+            let key_col = l.key_col(entries[0].key.span.start)?;
             let chosen = anchor(entries, position);
             let mut after = l.end_of_entry(entry_end(chosen), l.col(chosen.key.span.start));
             // In a templated file, never land inside a template block: if template control
@@ -335,7 +341,7 @@ pub fn add_to_metadata(
             flow: true,
         } => flow_add(l, &md.value, entries, position, value),
         _ if md.value.is_null() && md.value.span.is_empty() && l.nothing_after_key(&md.key) => {
-            let key_col = l.key_col(md.key.span.start) + 2;
+            let key_col = l.key_col(md.key.span.start)? + 2;
             let lines = [
                 format!("{}finalizers:", pad(key_col)),
                 format!("{}- {value}", pad(key_col + l.offset_for(None, key_col))),
@@ -477,7 +483,7 @@ pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> O
             content: String::new(),
         });
     }
-    let key_col = l.key_col(fin.key.span.start);
+    let key_col = l.key_col(fin.key.span.start)?;
     edits.push(l.insert_lines(
         fin.value.span.end.max(fin.key.span.end),
         &[format!(
@@ -517,7 +523,8 @@ pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
         let comma = if body.ends_with(',') { "" } else { "," };
         let content = if !l.same_line(fin.value.span.start, last.span.start)
             && own_line
-            && indent.chars().count() > l.key_col(fin.key.span.start)
+            && l.key_col(fin.key.span.start)
+                .is_some_and(|col| indent.chars().count() > col)
         {
             format!("{comma}{}{indent}{item}", l.eol)
         } else {
@@ -533,6 +540,9 @@ pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
     let dash = before.trim_end_matches([' ', '\t']).len().checked_sub(1)?;
     if l.text.as_bytes()[dash] != b'-' {
         return None;
+    }
+    if l.text[l.line_start(dash)..dash].contains('\t') {
+        return None; // a tab in the indentation: the column is ambiguous
     }
     let gap = &l.text[dash + 1..last.span.start];
     let line = format!("{}-{gap}{item}", pad(l.col(dash)));
@@ -550,7 +560,7 @@ pub fn add_metadata(l: &Layout, object: &Node, value: &str) -> Option<Vec<Edit>>
         return None;
     };
     let kind = entries.iter().find(|e| e.key.as_str() == Some("kind"))?;
-    let col = l.key_col(kind.key.span.start);
+    let col = l.key_col(kind.key.span.start)?;
     let lines = [
         format!("{}metadata:", pad(col)),
         format!("{}finalizers:", pad(col + 2)),
