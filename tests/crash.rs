@@ -48,52 +48,91 @@ fn killed_fix_leaves_every_file_old_or_new() {
         assert_eq!(std::fs::read_to_string(path).unwrap(), fixed(i));
     }
 
-    let mut partly_fixed_runs = 0;
-    // Kill points spread over the length of a complete run on this machine.
-    for percent in [5u32, 15, 30, 45, 60, 75, 90] {
-        let delay_ms = (full.as_millis() as u64 * u64::from(percent)) / 100;
-        let dir = tempfile::tempdir().unwrap();
-        write_tree(dir.path());
-        let mut child = Command::new(BIN)
-            .args(["lint", "--fix", "--quiet", "--format", "concise", "."])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL; it may have finished already
-        let _ = child.wait();
-        let (mut old, mut new, mut temp) = (0, 0, 0);
-        for i in 0..FILES {
-            let path = dir.path().join(format!("d{}/app-{i}.yaml", i % 30));
-            let text = std::fs::read_to_string(&path).unwrap();
-            if text == original(i) {
-                old += 1;
-            } else if text == fixed(i) {
-                new += 1;
-            } else {
-                panic!(
-                    "killed after {delay_ms} ms: {} is neither old nor new:\n{text}",
-                    path.display()
-                );
-            }
+    // Kill points spread over the length of a complete run on this machine; then, as the
+    // files are renamed into place together at the end of a run, bisect between the
+    // latest all-old and the earliest all-new kill for one that lands among the renames.
+    let mut kills = Kills {
+        all_old_ms: 0,
+        all_new_ms: full.as_millis() as u64 * 2,
+        partly_fixed_runs: 0,
+    };
+    for percent in [5u64, 15, 30, 45, 60, 75, 90] {
+        kills.kill((full.as_millis() as u64 * percent) / 100);
+    }
+    for _ in 0..12 {
+        if kills.partly_fixed_runs > 0 || kills.all_new_ms <= kills.all_old_ms + 1 {
+            break;
         }
-        for sub in std::fs::read_dir(dir.path()).unwrap() {
-            for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
-                let name = f.unwrap().file_name().to_string_lossy().into_owned();
-                if name.starts_with(".gitops-lint-") && name.ends_with(".tmp") {
-                    temp += 1; // an unfinished temporary file: never a linted name
-                } else {
-                    assert!(name.ends_with(".yaml"), "unexpected file {name}");
-                }
-            }
-        }
-        eprintln!("killed after {delay_ms} ms: {old} old, {new} new, {temp} temporary files left");
-        if old > 0 && new > 0 {
-            partly_fixed_runs += 1;
-        }
+        kills.kill((kills.all_old_ms + kills.all_new_ms) / 2);
     }
     // The kills did land in the middle of a run at least once (else the test proves nothing).
-    assert!(partly_fixed_runs > 0, "no kill landed during the fix run");
+    assert!(
+        kills.partly_fixed_runs > 0,
+        "no kill landed during the renames of the fix run"
+    );
+}
+
+/// What the kills so far found: the latest kill that left every file old, the earliest
+/// that left every file new, and how many left some of each.
+struct Kills {
+    all_old_ms: u64,
+    all_new_ms: u64,
+    partly_fixed_runs: usize,
+}
+
+impl Kills {
+    fn kill(&mut self, delay_ms: u64) {
+        let (old, new) = kill_after(delay_ms);
+        if new == 0 {
+            self.all_old_ms = self.all_old_ms.max(delay_ms);
+        } else if old == 0 {
+            self.all_new_ms = self.all_new_ms.min(delay_ms);
+        } else {
+            self.partly_fixed_runs += 1;
+        }
+    }
+}
+
+/// Run `--fix` on a fresh tree, kill it after `delay_ms`, check that every file is old or
+/// new, and count them.
+fn kill_after(delay_ms: u64) -> (usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path());
+    let mut child = Command::new(BIN)
+        .args(["lint", "--fix", "--quiet", "--format", "concise", "."])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill(); // SIGKILL; it may have finished already
+    let _ = child.wait();
+    let (mut old, mut new, mut temp) = (0, 0, 0);
+    for i in 0..FILES {
+        let path = dir.path().join(format!("d{}/app-{i}.yaml", i % 30));
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text == original(i) {
+            old += 1;
+        } else if text == fixed(i) {
+            new += 1;
+        } else {
+            panic!(
+                "killed after {delay_ms} ms: {} is neither old nor new:\n{text}",
+                path.display()
+            );
+        }
+    }
+    for sub in std::fs::read_dir(dir.path()).unwrap() {
+        for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            if name.starts_with(".gitops-lint-") && name.ends_with(".tmp") {
+                temp += 1; // an unfinished temporary file: never a linted name
+            } else {
+                assert!(name.ends_with(".yaml"), "unexpected file {name}");
+            }
+        }
+    }
+    eprintln!("killed after {delay_ms} ms: {old} old, {new} new, {temp} temporary files left");
+    (old, new)
 }
