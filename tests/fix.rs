@@ -1049,26 +1049,32 @@ spec:
     assert_eq!(fix.code, Some(1), "{fix:?}");
 }
 
-/// A tab before a key: YAML forbids tabs in indentation and parsers
-/// disagree on the column, so no line is inserted there (the finding stays).
+/// Layouts where a line edit could land wrongly get no fix (the finding stays): a tab
+/// before a key (YAML forbids tabs in indentation and parsers disagree on the column), and
+/// an empty `finalizers` whose tag sits on the next line.
 #[test]
-fn tab_indented_keys_and_items_are_not_edited() {
+fn no_fix_is_offered_where_the_layout_is_ambiguous() {
     let dir = tempdir();
-    for input in [
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \tname: app\nspec:\n  project: default\n",
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \tlabels:\n    - other\nspec:\n  project: default\n",
+    let head = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n";
+    let tail = "spec:\n  project: default\n";
+    for body in [
+        "  \tname: app\n",
+        "  \tlabels:\n    - other\n",
+        "  name: app\n  finalizers:\n    !!null\n",
+        "  name: app\n  finalizers:\n   ! # a comment\n",
     ] {
-        write(dir.path(), "app.yaml", input);
+        let input = format!("{head}{body}{tail}");
+        write(dir.path(), "app.yaml", &input);
         let diff = run(dir.path(), &["lint", "--diff", "app.yaml"]);
-        assert_eq!(diff.stdout, "", "{diff:?}");
-        assert!(!diff.stderr.contains("not applied"), "{diff:?}");
+        assert_eq!(diff.stdout, "", "{input}\n{diff:?}");
+        assert!(!diff.stderr.contains("not applied"), "{input}\n{diff:?}");
         // The finding is there, with no fix offered (not one refused by the safety net).
         let check = run(dir.path(), &["lint", "--format", "json", "app.yaml"]);
         let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
         let diags = json["diagnostics"].as_array().unwrap();
-        assert_eq!(diags.len(), 1, "{check:?}");
+        assert_eq!(diags.len(), 1, "{input}\n{check:?}");
         assert_eq!(diags[0]["rule"], "missing-finalizer");
-        assert!(diags[0]["fix"].is_null(), "{check:?}");
+        assert!(diags[0]["fix"].is_null(), "{input}\n{check:?}");
     }
 }
 

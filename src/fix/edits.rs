@@ -475,6 +475,9 @@ pub fn add_under_empty(l: &Layout, fin: &Entry, parent: &Node, value: &str) -> O
         return Some(vec![edit]);
     }
     let mut edits = Vec::new();
+    if fin.value.span.is_empty() && !l.nothing_after_key(&fin.key) {
+        return None; // a tag or anchor on a line of its own: not a plain `finalizers:`
+    }
     if !fin.value.span.is_empty() {
         // `finalizers: ~` → `finalizers:` and the item below it.
         let colon = l.text[fin.key.span.end..fin.value.span.start].find(':')? + fin.key.span.end;
