@@ -1097,9 +1097,10 @@ fn spans_after_a_non_ascii_directive_line() {
     assert_eq!(&source[name.span.clone()], "x");
 }
 
-/// The parser reports a value omitted with its `:` (`? key` alone) at the next token,
-/// which may be lines on; the tree puts it right after the key (or at its `:`), so that a
-/// collection ends where its text ends.
+/// The parser reports a value omitted with its `:` (`? key` alone), or an empty one with a
+/// tag or anchor, at the next token, which may be lines on; the tree puts it after its tag
+/// or anchor, else at its `:`, else right after the key, so that a collection ends where
+/// its text ends.
 #[test]
 fn omitted_mapping_values_sit_at_their_key() {
     for (source, key, at) in [
@@ -1107,6 +1108,10 @@ fn omitted_mapping_values_sit_at_their_key() {
         ("- ? x\n  # c\n\n- y\n", "x", 5),
         ("? x\n: \n", "x", 4),
         ("a:\n  - ? int\nb:\n", "int", 12),
+        ("k: !\nspec: 1\n", "k", 4),
+        ("m:\n  k:\n   !t # c\n  b: 1\n", "k", 13),
+        ("m:\n  k: &a\n\n  b: 1\n", "k", 10),
+        ("m:\n  k:\n  !t b: 1\n", "k", 6),
     ] {
         let parsed = yaml::parse(source, source);
         assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);

@@ -224,26 +224,14 @@ fn parse_run(
     let mut root: Option<Node> = None;
 
     // Attach a finished node to its parent, or make it the document root.
-    fn attach(
-        stack: &mut [Frame],
-        root: &mut Option<Node>,
-        mut node: Node,
-        text: &str,
-        base: usize,
-    ) {
+    fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
         match stack.last_mut() {
             Some(Frame::Mapping {
                 entries,
                 pending_key,
                 ..
             }) => match pending_key.take() {
-                Some(key) => {
-                    if node.span.is_empty() && node.is_null() {
-                        let at = omitted_value_at(text, base, key.span.end, node.span.start);
-                        node.span = at..at;
-                    }
-                    entries.push(Entry { key, value: node })
-                }
+                Some(key) => entries.push(Entry { key, value: node }),
                 None => *pending_key = Some(node),
             },
             Some(Frame::Sequence { items, .. }) => items.push(node),
@@ -283,7 +271,7 @@ fn parse_run(
                     on_document(Document { index, root: node });
                 }
             }
-            Event::Scalar(value, style, _, _) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -293,7 +281,21 @@ fn parse_run(
                 };
                 let start = skip_properties(text, base, start, end);
                 let span = match style {
-                    _ if value.is_empty() && style == Style::Plain => start..start,
+                    _ if value.is_empty() && style == Style::Plain => {
+                        let at = match stack.last() {
+                            Some(Frame::Mapping {
+                                pending_key: Some(key),
+                                ..
+                            }) => empty_value_at(
+                                text,
+                                base,
+                                key.span.end,
+                                anchor > 0 || tag.is_some(),
+                            ),
+                            _ => start,
+                        };
+                        at..at
+                    }
                     Style::Literal | Style::Folded => {
                         // The parser's end may run into the next line's indentation:
                         // end the block after its last line break.
@@ -318,7 +320,7 @@ fn parse_run(
                         style,
                     },
                 };
-                attach(&mut stack, &mut root, node, text, base);
+                attach(&mut stack, &mut root, node);
             }
             Event::Alias(_) => attach(
                 &mut stack,
@@ -327,8 +329,6 @@ fn parse_run(
                     span: start..end,
                     kind: NodeKind::Alias,
                 },
-                text,
-                base,
             ),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if stack.len() >= MAX_DEPTH {
@@ -412,7 +412,7 @@ fn parse_run(
                         }
                     }
                 };
-                attach(&mut stack, &mut root, node, text, base);
+                attach(&mut stack, &mut root, node);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
@@ -421,25 +421,31 @@ fn parse_run(
 }
 
 /// Where an empty mapping value is. The parser reports a value omitted together with its
-/// `:` (`? key` alone) at the next token, which may be lines further on, past comments;
-/// the value belongs at its `:` when there is one, else right after the key.
-fn omitted_value_at(text: &str, base: usize, key_end: usize, reported: usize) -> usize {
-    if reported <= key_end {
-        return reported;
-    }
+/// `:` (`? key` alone), or one with a tag or anchor (`key: !t`), at the next token, which
+/// may be lines further on, past comments. The value belongs after its tag and anchor
+/// (`has_properties`), else at its `:`, else (no `:`) right after the key.
+fn empty_value_at(text: &str, base: usize, key_end: usize, has_properties: bool) -> usize {
     let bytes = text.as_bytes();
     let mut i = key_end - base;
-    while i <= reported - base && i < bytes.len() {
+    let mut at = None;
+    while i < bytes.len() {
         match bytes[i] {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'#' => {
-                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+            b':' if at.is_none() => {
+                at = Some(i);
+                i += 1;
             }
-            b':' => return base + i,
+            b'!' | b'&' if has_properties && at.is_some() => {
+                while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                    i += 1;
+                }
+                at = Some(i);
+            }
             _ => break,
         }
     }
-    key_end
+    at.map_or(key_end, |at| base + at)
 }
 
 fn collection_span(
