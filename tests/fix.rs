@@ -1049,6 +1049,23 @@ spec:
     assert_eq!(fix.code, Some(1), "{fix:?}");
 }
 
+/// A list whose last item is empty (`-` alone) gets the new item with its space.
+#[test]
+fn list_ending_in_an_empty_item_gets_a_proper_item() {
+    let dir = tempdir();
+    let head = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app\n";
+    let input = format!("{head}  finalizers:\n    -\nspec:\n  project: default\n");
+    write(dir.path(), "app.yaml", &input);
+    let fix = run(dir.path(), &["lint", "--fix", "app.yaml"]);
+    assert_eq!(
+        read(dir.path(), "app.yaml"),
+        format!(
+            "{head}  finalizers:\n    -\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: default\n"
+        ),
+        "{fix:?}"
+    );
+}
+
 /// Layouts where a line edit could land wrongly get no fix (the finding stays): a tab
 /// before a key (YAML forbids tabs in indentation and parsers disagree on the column), and
 /// an empty `finalizers` whose tag sits on the next line.

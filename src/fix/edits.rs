@@ -547,7 +547,11 @@ pub fn append_item(l: &Layout, fin: &Entry, value: &str) -> Option<Vec<Edit>> {
     if l.text[l.line_start(dash)..dash].contains('\t') {
         return None; // a tab in the indentation: the column is ambiguous
     }
-    let gap = &l.text[dash + 1..last.span.start];
+    // An empty last item (`-` alone) has no gap: the new item still needs a space.
+    let gap = match &l.text[dash + 1..last.span.start] {
+        "" => " ",
+        gap => gap,
+    };
     let line = format!("{}-{gap}{item}", pad(l.col(dash)));
     let edit = l.insert_lines(last.span.end, &[line]);
     (!l.inside_action(edit.span.start)).then(|| vec![edit])
