@@ -48,54 +48,38 @@ fn killed_fix_leaves_every_file_old_or_new() {
         assert_eq!(std::fs::read_to_string(path).unwrap(), fixed(i));
     }
 
-    // Kill points spread over the length of a complete run on this machine; then, as the
-    // files are renamed into place together at the end of a run, bisect between the
-    // latest all-old and the earliest all-new kill for one that lands among the renames.
-    let mut kills = Kills {
-        all_old_ms: 0,
-        all_new_ms: full.as_millis() as u64 * 2,
-        partly_fixed_runs: 0,
-    };
+    // Kill points spread over the length of a complete run on this machine (these mostly
+    // land before the renames: files are staged, synced, then renamed together).
     for percent in [5u64, 15, 30, 45, 60, 75, 90] {
-        kills.kill((full.as_millis() as u64 * percent) / 100);
+        kill(Kill::After(Duration::from_millis(
+            (full.as_millis() as u64 * percent) / 100,
+        )));
     }
-    for _ in 0..12 {
-        if kills.partly_fixed_runs > 0 || kills.all_new_ms <= kills.all_old_ms + 1 {
+    // Then kills among the renames: as soon as the first file in path order (where the
+    // renames start) is new. Run times vary too much for a fixed delay to land there.
+    let mut partly_fixed_runs = 0;
+    for _ in 0..10 {
+        let (old, new) = kill(Kill::AtFirstRename);
+        if old > 0 && new > 0 {
+            partly_fixed_runs += 1;
             break;
         }
-        kills.kill((kills.all_old_ms + kills.all_new_ms) / 2);
     }
-    // The kills did land in the middle of a run at least once (else the test proves nothing).
+    // The kills did land in the middle of the renames (else the test proves nothing).
     assert!(
-        kills.partly_fixed_runs > 0,
+        partly_fixed_runs > 0,
         "no kill landed during the renames of the fix run"
     );
 }
 
-/// What the kills so far found: the latest kill that left every file old, the earliest
-/// that left every file new, and how many left some of each.
-struct Kills {
-    all_old_ms: u64,
-    all_new_ms: u64,
-    partly_fixed_runs: usize,
+enum Kill {
+    After(Duration),
+    AtFirstRename,
 }
 
-impl Kills {
-    fn kill(&mut self, delay_ms: u64) {
-        let (old, new) = kill_after(delay_ms);
-        if new == 0 {
-            self.all_old_ms = self.all_old_ms.max(delay_ms);
-        } else if old == 0 {
-            self.all_new_ms = self.all_new_ms.min(delay_ms);
-        } else {
-            self.partly_fixed_runs += 1;
-        }
-    }
-}
-
-/// Run `--fix` on a fresh tree, kill it after `delay_ms`, check that every file is old or
-/// new, and count them.
-fn kill_after(delay_ms: u64) -> (usize, usize) {
+/// Run `--fix` on a fresh tree, kill it (SIGKILL) at `when`, check that every file is old
+/// or new, and count them.
+fn kill(when: Kill) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     write_tree(dir.path());
     let mut child = Command::new(BIN)
@@ -105,7 +89,18 @@ fn kill_after(delay_ms: u64) -> (usize, usize) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(delay_ms));
+    match when {
+        Kill::After(delay) => std::thread::sleep(delay),
+        Kill::AtFirstRename => {
+            let first = dir.path().join("d0/app-0.yaml");
+            let start = std::time::Instant::now();
+            while std::fs::read_to_string(&first).is_ok_and(|t| t == original(0))
+                && start.elapsed() < Duration::from_secs(60)
+            {
+                std::hint::spin_loop();
+            }
+        }
+    }
     let _ = child.kill(); // SIGKILL; it may have finished already
     let _ = child.wait();
     let (mut old, mut new, mut temp) = (0, 0, 0);
@@ -117,10 +112,7 @@ fn kill_after(delay_ms: u64) -> (usize, usize) {
         } else if text == fixed(i) {
             new += 1;
         } else {
-            panic!(
-                "killed after {delay_ms} ms: {} is neither old nor new:\n{text}",
-                path.display()
-            );
+            panic!("killed: {} is neither old nor new:\n{text}", path.display());
         }
     }
     for sub in std::fs::read_dir(dir.path()).unwrap() {
@@ -133,6 +125,6 @@ fn kill_after(delay_ms: u64) -> (usize, usize) {
             }
         }
     }
-    eprintln!("killed after {delay_ms} ms: {old} old, {new} new, {temp} temporary files left");
+    eprintln!("killed: {old} old, {new} new, {temp} temporary files left");
     (old, new)
 }
