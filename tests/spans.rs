@@ -1112,6 +1112,7 @@ fn omitted_mapping_values_sit_at_their_key() {
         ("m:\n  k:\n   !t # c\n  b: 1\n", "k", 13),
         ("m:\n  k: &a\n\n  b: 1\n", "k", 10),
         ("m:\n  k:\n  !t b: 1\n", "k", 6),
+        ("m: {k: !t}\n", "k", 9),
     ] {
         let parsed = yaml::parse(source, source);
         assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);

@@ -388,8 +388,9 @@ fn flow_add(
         // `{key: }` / `{key:}`: insert after the `:` of an empty value, not before it.
         let rest = &l.text[chosen.key.span.end..];
         let blank = rest.len() - rest.trim_start().len();
+        // (An empty value with a tag or anchor already ends after them.)
         if rest[blank..].starts_with(':') {
-            at = chosen.key.span.end + blank + 1;
+            at = at.max(chosen.key.span.end + blank + 1);
         }
     }
     if l.inside_action(at) {

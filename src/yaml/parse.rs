@@ -437,7 +437,13 @@ fn empty_value_at(text: &str, base: usize, key_end: usize, has_properties: bool)
                 i += 1;
             }
             b'!' | b'&' if has_properties && at.is_some() => {
-                while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                // A tag or anchor ends at a blank or a flow indicator.
+                while i < bytes.len()
+                    && !matches!(
+                        bytes[i],
+                        b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                    )
+                {
                     i += 1;
                 }
                 at = Some(i);
