@@ -385,6 +385,20 @@ fn flow_add(
     let chosen = anchor(entries, position);
     let mut at = entry_end(chosen);
     if chosen.value.span.is_empty() {
+        // Only a plain `key:` / `key` with nothing else up to the next `,` or `}`: tags and
+        // anchors of empty flow values are not worth guessing around.
+        let rest = &l.text[chosen.key.span.end..];
+        let stop = rest.find([',', '}'])?;
+        if !rest[..stop]
+            .trim()
+            .trim_start_matches(':')
+            .trim()
+            .is_empty()
+        {
+            return None;
+        }
+    }
+    if chosen.value.span.is_empty() {
         // `{key: }` / `{key:}`: insert after the `:` of an empty value, not before it.
         let rest = &l.text[chosen.key.span.end..];
         let blank = rest.len() - rest.trim_start().len();
