@@ -3,11 +3,11 @@
 //! threads, Kustomize patches, and the `rules` / `explain` subcommands.
 
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gitops-lint");
+mod common;
+use common::*;
 
 const RULE_IDS: [&str; 6] = [
     "missing-finalizer",
@@ -18,88 +18,8 @@ const RULE_IDS: [&str; 6] = [
     "unused-suppression",
 ];
 
-/// An Application without a cascade finalizer: `missing-finalizer` on `metadata` (line 3).
-fn bad(name: &str) -> String {
-    format!(
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  \
-         namespace: argocd\nspec:\n  project: default\n"
-    )
-}
-
-/// An Application with the cascade finalizer: no finding.
-fn good(name: &str) -> String {
-    format!(
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  \
-         finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: default\n"
-    )
-}
-
 /// A manifest that is not an Argo CD object and does not mention `argoproj.io`.
 const CONFIGMAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  k: v\n";
-
-/// An Application that only has a warning (a controller-managed finalizer beside the
-/// cascade one).
-const WARNING_ONLY: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \
-     name: warn\n  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n    \
-     - post-delete-finalizer.argocd.argoproj.io\nspec:\n  project: default\n";
-
-/// Write `content` to `dir/rel`, creating parent directories.
-fn write(dir: &Path, rel: &str, content: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
-}
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
-    cmd
-}
-
-fn finish(out: std::process::Output) -> Run {
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    finish(command(dir, args).output().unwrap())
-}
-
-fn run_env(dir: &Path, args: &[&str], key: &str, value: &str) -> Run {
-    finish(command(dir, args).env(key, value).output().unwrap())
-}
-
-fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut child = command(dir, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    finish(child.wait_with_output().unwrap())
-}
-
-/// Parse stdout as exactly one JSON document (trailing non-whitespace is an error).
-fn parse_json(r: &Run) -> Value {
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", r.stdout))
-}
 
 /// Run `lint --format json ARGS...` and return (exit code, JSON).
 fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
@@ -134,10 +54,6 @@ fn paths(json: &Value) -> Vec<String> {
     let mut p: Vec<String> = found(json).into_iter().map(|(p, _)| p).collect();
     p.dedup();
     p
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
 }
 
 // ---------------------------------------------------------------------------------------

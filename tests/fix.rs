@@ -21,9 +21,10 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gitops-lint");
+mod common;
+use common::{read, repo_tempdir as tempdir, run, run_stdin, write, Run};
+
 const FIN: &str = "resources-finalizer.argocd.argoproj.io";
 const MISSING: &str = "missing-finalizer";
 const UNKNOWN: &str = "unknown-finalizer";
@@ -31,45 +32,6 @@ const BOM: &str = "\u{feff}";
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-/// A fresh directory that is its own repository root, so that no `.gitops-lint.yaml`
-/// above it is picked up.
-fn tempdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
-
-fn write(dir: &Path, rel: &str, content: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
-}
-
-fn read(dir: &Path, rel: &str) -> String {
-    String::from_utf8(std::fs::read(dir.join(rel)).unwrap()).unwrap()
-}
 
 /// `lint` with `args` and then the file.
 fn lint_args<'a>(mode: &'a str, args: &[&'a str], file: &'a str) -> Vec<&'a str> {
@@ -639,6 +601,60 @@ spec:
   project: default
 ",
     );
+}
+
+#[test]
+fn flow_collections_with_blanks_inside_their_brackets_are_fixed_in_flow_style() {
+    // A blank after `{`/`[` once made them look like block collections: no fix at all.
+    shape(
+        "flow-metadata-spaced",
+        "app.yaml",
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: guestbook, namespace: argocd }
+spec:
+  project: default
+",
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: guestbook, namespace: argocd, finalizers: [resources-finalizer.argocd.argoproj.io] }
+spec:
+  project: default
+",
+    );
+    shape(
+        "flow-list-spaced",
+        "app.yaml",
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: guestbook
+  finalizers: [ example.com/protect ]
+spec:
+  project: default
+",
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: guestbook
+  finalizers: [ example.com/protect, resources-finalizer.argocd.argoproj.io ]
+spec:
+  project: default
+",
+    );
+}
+
+#[test]
+fn flow_root_without_metadata_is_reported_not_fixed() {
+    // (fuzz regression) A one-line flow document, `{ ` with a blank: the missing
+    // `metadata` was added as block lines after the closing brace.
+    let dir = tempdir();
+    let input =
+        "{ \"apiVersion\": \"argoproj.io/v1alpha1\", \"kind\": \"Application\", \"spec\": {} }\n";
+    let fix = check_unchanged(dir.path(), &[], "app.yaml", input);
+    assert_eq!(fix.code, Some(1), "{fix:?}");
+    assert!(fix.stderr.contains("1 remaining"), "{fix:?}");
+    assert!(!fix.stderr.contains("would not parse"), "{fix:?}");
 }
 
 #[test]
@@ -2151,31 +2167,6 @@ spec:
 ",
         1,
     );
-}
-
-fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
 }
 
 #[test]

@@ -272,21 +272,28 @@ fn nonexistent_path_exits_2() {
 
 #[test]
 fn file_changed_or_deleted_between_read_and_write() {
-    use gitops_lint::fix::write::{write_atomic, WriteError};
+    use gitops_lint::fix::write::{stage, sync_staged, WriteError};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.yaml");
     std::fs::write(&path, "original\n").unwrap();
-    // Changed since it was read: not overwritten.
+    // Changed after it was read and its fix staged: not overwritten.
+    let staged = stage(&path, b"fixed\n").unwrap();
+    sync_staged([&staged]).unwrap();
     std::fs::write(&path, "changed by someone else\n").unwrap();
-    let err = write_atomic(&path, b"original\n", b"fixed\n").unwrap_err();
+    let err = staged.commit(b"original\n").unwrap_err();
     assert!(matches!(err, WriteError::Changed), "{err}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "changed by someone else\n"
     );
-    // Deleted since it was read: not recreated.
+    // Deleted after its fix was staged: not recreated.
+    let staged = stage(&path, b"fixed\n").unwrap();
     std::fs::remove_file(&path).unwrap();
-    let err = write_atomic(&path, b"original\n", b"fixed\n").unwrap_err();
+    let err = staged.commit(b"changed by someone else\n").unwrap_err();
+    assert!(matches!(err, WriteError::Io(_)), "{err}");
+    assert!(!path.exists());
+    // Deleted before: nothing is staged.
+    let err = stage(&path, b"fixed\n").unwrap_err();
     assert!(matches!(err, WriteError::Io(_)), "{err}");
     assert!(!path.exists());
     // No temporary file is left behind.

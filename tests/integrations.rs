@@ -6,31 +6,9 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gitops-lint");
-
-/// An Application without a cascade finalizer: `missing-finalizer` on the `metadata` key
-/// (line 3, columns 1..9).
-fn bad(name: &str) -> String {
-    format!(
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  \
-         namespace: argocd\nspec:\n  project: default\n"
-    )
-}
-
-/// An Application with the cascade finalizer: no finding.
-fn good(name: &str) -> String {
-    format!(
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  \
-         finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: default\n"
-    )
-}
-
-/// An Application whose only finding is a `controller-managed-finalizer` warning (line 6).
-const WARNING_ONLY: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \
-     name: warn\n  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n    \
-     - post-delete-finalizer.argocd.argoproj.io\nspec:\n  project: default\n";
+mod common;
+use common::*;
 
 /// An Application whose finalizers come from template logic: only `not-checked` (info).
 const TEMPLATED: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \
@@ -42,50 +20,12 @@ const CUSTOM_FINALIZER: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Applicat
      metadata:\n  name: custom\n  finalizers:\n    - example.com/cascade-delete\nspec:\n  \
      project: default\n";
 
-/// Write `content` to `dir/rel`, creating parent directories.
-fn write(dir: &Path, rel: &str, content: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
 /// `lint --format json ARGS...`: exit code and the parsed document.
 fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
     let mut all = vec!["lint", "--format", "json"];
     all.extend_from_slice(args);
     let r = run(dir, &all);
-    let json = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            r.stdout, r.stderr
-        )
-    });
-    (r.code, json)
+    (r.code, parse_json(&r))
 }
 
 fn diagnostics(json: &Value) -> &Vec<Value> {

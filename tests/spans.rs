@@ -1102,6 +1102,49 @@ fn spans_after_a_non_ascii_directive_line() {
 /// or anchor, else at its `:`, else right after the key, so that a collection ends where
 /// its text ends.
 #[test]
+fn flow_collections_start_at_their_bracket_whatever_follows_it() {
+    // The parser's start event for `{`/`[` runs on over blanks and a comment.
+    for (source, key, text) in [
+        ("m: { a: b }\n", "m", "{ a: b }"),
+        ("m: [ a ]\n", "m", "[ a ]"),
+        ("m: [\t a ]\n", "m", "[\t a ]"),
+        ("m: { # c\n  a: b }\n", "m", "{ # c\n  a: b }"),
+        ("m: &x # c\n  { a: b }\n", "m", "{ a: b }"),
+        ("m: !t  [ ]\n", "m", "[ ]"),
+        ("m: { }\n", "m", "{ }"),
+    ] {
+        let parsed = yaml::parse(source, source);
+        assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);
+        let value = parsed.documents[0].root.get(key).unwrap();
+        assert!(
+            matches!(
+                value.kind,
+                NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
+            ),
+            "{source:?}: {value:?}"
+        );
+        assert_eq!(&source[value.span.clone()], text, "{source:?}");
+    }
+    // A root flow mapping too; block collections with properties stay block ones.
+    let source = "{ a: [ b ] }\n";
+    let root = &yaml::parse(source, source).documents[0].root;
+    assert!(matches!(root.kind, NodeKind::Mapping { flow: true, .. }));
+    assert_eq!(&source[root.span.clone()], "{ a: [ b ] }");
+    for source in ["m: !t\n  a: b\n", "m: &x # c\n  - a\n", "m: &x\n  [k]: v\n"] {
+        let parsed = yaml::parse(source, source);
+        assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);
+        let value = parsed.documents[0].root.get("m").unwrap();
+        assert!(
+            matches!(
+                value.kind,
+                NodeKind::Mapping { flow: false, .. } | NodeKind::Sequence { flow: false, .. }
+            ),
+            "{source:?}: {value:?}"
+        );
+    }
+}
+
+#[test]
 fn omitted_mapping_values_sit_at_their_key() {
     for (source, key, at) in [
         ("? x\n? y\n", "x", 3),

@@ -70,10 +70,6 @@ pub fn stage(path: &Path, new: &[u8]) -> Result<Staged, WriteError> {
 }
 
 impl Staged {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Put the new text in place, if the file still holds `original`. Call after
     /// [`sync_staged`], so that the rename never exposes data that is not on disk.
     pub fn commit(self, original: &[u8]) -> Result<(), WriteError> {
@@ -136,18 +132,6 @@ fn sync_file_systems<'a>(paths: impl Iterator<Item = &'a Path>) -> io::Result<()
             devices.push(dev);
             rustix::fs::syncfs(fs::File::open(path)?)?;
         }
-    }
-    Ok(())
-}
-
-/// Replace the file at `path`, which must still hold `original`, with `new` (one file:
-/// stage, fdatasync, commit, fsync the directory).
-pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteError> {
-    let staged = stage(path, new)?;
-    fs::File::open(&*staged.tmp)?.sync_data()?;
-    staged.commit(original)?;
-    if let Ok(d) = fs::File::open(parent_dir(path)) {
-        let _ = d.sync_all();
     }
     Ok(())
 }

@@ -340,12 +340,9 @@ fn parse_run(
                     });
                     return Some(start);
                 }
-                let opener = text
-                    .as_bytes()
-                    .get(end.wrapping_sub(base).wrapping_sub(1))
-                    .copied();
-                let flow = end > start && matches!(opener, Some(b'{' | b'['));
-                let start = if flow { end - 1 } else { end };
+                let opener = flow_opener(text, base, start, end);
+                let flow = opener.is_some();
+                let start = opener.unwrap_or(end);
                 stack.push(if matches!(event, Event::MappingStart(..)) {
                     Frame::Mapping {
                         start,
@@ -452,6 +449,34 @@ fn empty_value_at(text: &str, base: usize, key_end: usize, has_properties: bool)
         }
     }
     at.map_or(key_end, |at| base + at)
+}
+
+/// Where the `{` or `[` opening a flow collection is, from the span of its start event:
+/// properties, then the indicator, then (the parser's span runs on) blanks and even a
+/// comment (`{ # note`). The indicator is the last character that is neither blank nor
+/// in a comment; `None` when that is not `{`/`[`: a block collection (an empty span, or its
+/// properties and the line break after them).
+fn flow_opener(text: &str, base: usize, start: usize, end: usize) -> Option<usize> {
+    let bytes = text
+        .as_bytes()
+        .get(start.checked_sub(base)?..end.checked_sub(base)?)?;
+    let is_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut last = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'#' && (i == 0 || is_blank(bytes[i - 1])) {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if !is_blank(bytes[i]) {
+            last = Some(i);
+        }
+        i += 1;
+    }
+    let i = last?;
+    matches!(bytes[i], b'{' | b'[').then_some(start + i)
 }
 
 fn collection_span(
