@@ -1082,6 +1082,29 @@ fn list_ending_in_an_empty_item_gets_a_proper_item() {
     );
 }
 
+/// (fuzz regression) A list ending in an item with an empty explicit key (`- ?`), followed
+/// by the outer mapping's `: v`: the new item goes inside the list, not after `: v`.
+#[test]
+fn list_ending_in_an_empty_explicit_key_gets_the_item_inside_the_list() {
+    let dir = tempdir();
+    let head = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app\n";
+    let input = format!("{head}  finalizers:\n  - ?\n  : v\nspec:\n  project: default\n");
+    write(dir.path(), "app.yaml", &input);
+    let fix = run(dir.path(), &["lint", "--fix", "app.yaml"]);
+    assert_eq!(
+        read(dir.path(), "app.yaml"),
+        format!(
+            "{head}  finalizers:\n  - ?\n  - resources-finalizer.argocd.argoproj.io\n  : v\nspec:\n  project: default\n"
+        ),
+        "{fix:?}"
+    );
+    assert!(
+        fix.stderr
+            .contains("Fixed 1 problem in 1 file; 0 remaining."),
+        "{fix:?}"
+    );
+}
+
 /// Layouts where a line edit could land wrongly get no fix (the finding stays): a tab
 /// before a key (YAML forbids tabs in indentation and parsers disagree on the column), and
 /// an empty `finalizers` whose tag sits on the next line.

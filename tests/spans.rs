@@ -1102,6 +1102,44 @@ fn spans_after_a_non_ascii_directive_line() {
 /// or anchor, else at its `:`, else right after the key, so that a collection ends where
 /// its text ends.
 #[test]
+fn empty_keys_sit_after_their_question_mark() {
+    // (fuzz regression) `- ?` with nothing: the parser reports the empty key at the next
+    // token, here the outer mapping's `:` a line on, so the list ended on that line and the
+    // new finalizer went after it, outside the list.
+    let source = "m:\n  k:\n  - ?\n  : y\n";
+    let parsed = yaml::parse(source, source);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let m = parsed.documents[0].root.get("m").unwrap();
+    let NodeKind::Mapping { entries, .. } = &m.kind else {
+        panic!("{m:?}")
+    };
+    let list = &entries[0].value;
+    assert_eq!(&source[list.span.clone()], "- ?");
+    let NodeKind::Sequence { items, .. } = &list.kind else {
+        panic!("{list:?}")
+    };
+    let NodeKind::Mapping { entries: item, .. } = &items[0].kind else {
+        panic!("{:?}", items[0])
+    };
+    assert_eq!(item[0].key.span, 13..13, "after the `?`");
+    assert_eq!(
+        item[0].value.span,
+        13..13,
+        "the `:` below is not this key's"
+    );
+    // The outer mapping's own empty key (`: y`) sits at its colon.
+    assert_eq!(entries[1].key.span, 16..16);
+    assert_eq!(&source[entries[1].value.span.clone()], "y");
+    // In a flow mapping, after its `?` too.
+    let source = "{ a: 1, ? , b: 2 }\n";
+    let root = &yaml::parse(source, source).documents[0].root;
+    let NodeKind::Mapping { entries, .. } = &root.kind else {
+        panic!("{root:?}")
+    };
+    assert_eq!(entries[1].key.span, 9..9, "{entries:?}");
+}
+
+#[test]
 fn flow_collections_start_at_their_bracket_whatever_follows_it() {
     // The parser's start event for `{`/`[` runs on over blanks and a comment.
     for (source, key, text) in [
@@ -1156,6 +1194,8 @@ fn omitted_mapping_values_sit_at_their_key() {
         ("m:\n  k: &a\n\n  b: 1\n", "k", 10),
         ("m:\n  k:\n  !t b: 1\n", "k", 6),
         ("m: {k: !t}\n", "k", 9),
+        // A `:` on a later line in another column is the outer mapping's.
+        ("m:\n  k:\n  - ? x\n  : y\n", "x", 15),
     ] {
         let parsed = yaml::parse(source, source);
         assert!(parsed.errors.is_empty(), "{source:?}: {:?}", parsed.errors);

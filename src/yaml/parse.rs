@@ -285,13 +285,29 @@ fn parse_run(
                         let at = match stack.last() {
                             Some(Frame::Mapping {
                                 pending_key: Some(key),
+                                start: mapping_start,
+                                flow,
                                 ..
                             }) => empty_value_at(
                                 text,
                                 base,
                                 key.span.end,
                                 anchor > 0 || tag.is_some(),
+                                (!flow).then(|| column(text, base, *mapping_start)),
                             ),
+                            Some(Frame::Mapping {
+                                pending_key: None,
+                                start: mapping_start,
+                                entries,
+                                flow,
+                            }) if anchor == 0 && tag.is_none() => {
+                                let after = match entries.last() {
+                                    Some(e) => e.value.span.end,
+                                    None if *flow => mapping_start + 1,
+                                    None => *mapping_start,
+                                };
+                                empty_key_at(text, base, after, start)
+                            }
                             _ => start,
                         };
                         at..at
@@ -420,16 +436,32 @@ fn parse_run(
 /// Where an empty mapping value is. The parser reports a value omitted together with its
 /// `:` (`? key` alone), or one with a tag or anchor (`key: !t`), at the next token, which
 /// may be lines further on, past comments. The value belongs after its tag and anchor
-/// (`has_properties`), else at its `:`, else (no `:`) right after the key.
-fn empty_value_at(text: &str, base: usize, key_end: usize, has_properties: bool) -> usize {
+/// (`has_properties`), else at its `:`, else (no `:`) right after the key. In a block
+/// mapping whose keys are at `block_column`, a `:` on a later line is the key's only when
+/// it is at that column (`- ? k` then `  : v` one column left is the outer mapping's).
+fn empty_value_at(
+    text: &str,
+    base: usize,
+    key_end: usize,
+    has_properties: bool,
+    block_column: Option<usize>,
+) -> usize {
     let bytes = text.as_bytes();
     let mut i = key_end - base;
     let mut at = None;
+    let mut new_line = false;
     while i < bytes.len() {
         match bytes[i] {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'\n' => {
+                new_line = true;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
             b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
             b':' if at.is_none() => {
+                if new_line && block_column.is_some_and(|c| c != column(text, base, base + i)) {
+                    break;
+                }
                 at = Some(i);
                 i += 1;
             }
@@ -449,6 +481,34 @@ fn empty_value_at(text: &str, base: usize, key_end: usize, has_properties: bool)
         }
     }
     at.map_or(key_end, |at| base + at)
+}
+
+/// Where an empty mapping key (no tag or anchor) is. The parser reports it at the next
+/// token, which may be lines further on (`- ?` then `: v` on the next line, the outer
+/// mapping's). Scanning from `after` (the end of the previous entry, or the mapping's
+/// start) over blanks, comments and flow indicators: right after its `?` when there is
+/// one; otherwise where reported (`: v`, an implicit empty key, sits at its `:`).
+fn empty_key_at(text: &str, base: usize, after: usize, reported: usize) -> usize {
+    let bytes = text.as_bytes();
+    let stop = reported.saturating_sub(base).min(bytes.len());
+    let mut i = after.saturating_sub(base);
+    while i < stop {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'{' => i += 1,
+            b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+            b'?' => return base + i + 1,
+            _ => break,
+        }
+    }
+    reported
+}
+
+/// The column of `pos` in bytes from the start of its line (comparing indentation, which is
+/// spaces, so bytes are columns).
+fn column(text: &str, base: usize, pos: usize) -> usize {
+    let i = pos.saturating_sub(base).min(text.len());
+    let bytes = &text.as_bytes()[..i];
+    i - memchr::memrchr(b'\n', bytes).map_or(0, |n| n + 1)
 }
 
 /// Where the `{` or `[` opening a flow collection is, from the span of its start event:
