@@ -293,7 +293,7 @@ fn parse_run(
                                 base,
                                 key.span.end,
                                 anchor > 0 || tag.is_some(),
-                                (!flow).then(|| column(text, base, *mapping_start)),
+                                (!flow).then_some(*mapping_start),
                             ),
                             Some(Frame::Mapping {
                                 pending_key: None,
@@ -437,14 +437,14 @@ fn parse_run(
 /// `:` (`? key` alone), or one with a tag or anchor (`key: !t`), at the next token, which
 /// may be lines further on, past comments. The value belongs after its tag and anchor
 /// (`has_properties`), else at its `:`, else (no `:`) right after the key. In a block
-/// mapping whose keys are at `block_column`, a `:` on a later line is the key's only when
-/// it is at that column (`- ? k` then `  : v` one column left is the outer mapping's).
+/// mapping starting at `block_start`, a `:` on a later line is the key's only when it is
+/// in the mapping's column (`- ? k` then `  : v` one column left is the outer mapping's).
 fn empty_value_at(
     text: &str,
     base: usize,
     key_end: usize,
     has_properties: bool,
-    block_column: Option<usize>,
+    block_start: Option<usize>,
 ) -> usize {
     let bytes = text.as_bytes();
     let mut i = key_end - base;
@@ -459,7 +459,10 @@ fn empty_value_at(
             b' ' | b'\t' | b'\r' => i += 1,
             b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
             b':' if at.is_none() => {
-                if new_line && block_column.is_some_and(|c| c != column(text, base, base + i)) {
+                if new_line
+                    && block_start
+                        .is_some_and(|s| column(text, base, s) != column(text, base, base + i))
+                {
                     break;
                 }
                 at = Some(i);
