@@ -1106,8 +1106,8 @@ fn list_ending_in_an_empty_explicit_key_gets_the_item_inside_the_list() {
 }
 
 /// Layouts where a line edit could land wrongly get no fix (the finding stays): a tab
-/// before a key (YAML forbids tabs in indentation and parsers disagree on the column), and
-/// an empty `finalizers` whose tag sits on the next line.
+/// before a key (YAML forbids tabs in indentation and parsers disagree on the column), an
+/// empty `finalizers` whose tag sits on the next line, and an explicit key below its `?`.
 #[test]
 fn no_fix_is_offered_where_the_layout_is_ambiguous() {
     let dir = tempdir();
@@ -1118,6 +1118,10 @@ fn no_fix_is_offered_where_the_layout_is_ambiguous() {
         "  \tlabels:\n    - other\n",
         "  name: app\n  finalizers:\n    !!null\n",
         "  name: app\n  finalizers:\n   ! # a comment\n",
+        // (fuzz regression) An explicit key on the line after its `?`: the entry's column
+        // is the `?`'s; `finalizers:` went in at the key's.
+        " ?\n  d\n",
+        "  ? # why\n\n    name\n  : app\n",
     ] {
         let input = format!("{head}{body}{tail}");
         write(dir.path(), "app.yaml", &input);

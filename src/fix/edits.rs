@@ -53,12 +53,14 @@ impl<'a> Layout<'a> {
 
     /// Column of the entry whose key text starts at `key_start`: the key's column, less
     /// any anchor or tag written before it on its line (`&a key:`, `!t key:`). None when a
-    /// tab is part of the indentation: YAML forbids it and parsers disagree on the column.
+    /// tab is part of the indentation: YAML forbids it and parsers disagree on the column;
+    /// and for an explicit key written on the line after its `?`: the entry's column is
+    /// the `?`'s, not the key's.
     fn key_col(&self, key_start: usize) -> Option<usize> {
         let ls = self.line_start(key_start);
         let prefix = self.text[ls..key_start].trim_start_matches('\u{feff}');
         let mut rest = prefix.trim_start_matches(' ');
-        if rest.starts_with('\t') {
+        if rest.starts_with('\t') || (rest.is_empty() && self.after_question_mark(ls)) {
             return None;
         }
         // Sequence indicators before a key belong to the indentation (`- key:`).
@@ -69,6 +71,27 @@ impl<'a> Layout<'a> {
             rest = r.trim_start_matches([' ', '\t']);
         }
         Some(self.col(key_start) - rest.chars().count())
+    }
+
+    /// Whether the last content before the line starting at `ls` (past blank and comment
+    /// lines) is a `?` indicator. A `?` at the end of a plain scalar (`a: why ?`) counts
+    /// too, which only costs a fix.
+    fn after_question_mark(&self, ls: usize) -> bool {
+        for line in self.text[..ls].lines().rev() {
+            let content = match line.find('#') {
+                Some(i) if i == 0 || line[..i].ends_with([' ', '\t']) => &line[..i],
+                _ => line,
+            }
+            .trim_end();
+            if content.trim_start().is_empty() {
+                continue;
+            }
+            let Some(before) = content.strip_suffix('?') else {
+                return false;
+            };
+            return before.is_empty() || before.ends_with([' ', '\t']);
+        }
+        false
     }
 
     /// Whether an entry with an empty value is just `key:` (maybe a comment) and the next
