@@ -224,8 +224,11 @@ fn run_explain(rule: &str) -> i32 {
         None => {
             let known: Vec<&str> = rules::all().iter().map(|m| m.id.as_str()).collect();
             eprintln!(
-                "error: unknown rule `{rule}`; known rules: {}",
-                known.join(", ")
+                "{}",
+                report::escape::message(&format!(
+                    "error: unknown rule `{rule}`; known rules: {}",
+                    known.join(", ")
+                ))
             );
             EXIT_FAILURE
         }
@@ -257,6 +260,29 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
         s = rest;
     }
     s.to_string()
+}
+
+/// The exact bytes of the name [`display_path`] shows, when the displayed string does not
+/// spell them (not UTF-8, or a `\\` shown as `/`); see `FileReport::path_bytes`.
+fn exact_path_bytes(path: &Path, cwd: Option<&Path>, display: &str) -> Option<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let rel = match (path.is_absolute(), cwd) {
+            (true, Some(cwd)) => path.strip_prefix(cwd).unwrap_or(path),
+            _ => path,
+        };
+        let mut b = rel.as_os_str().as_bytes();
+        while let Some(rest) = b.strip_prefix(b"./") {
+            b = rest;
+        }
+        (b != display.as_bytes()).then(|| b.to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, cwd, display);
+        None
+    }
 }
 
 fn run_lint(args: LintArgs) -> i32 {
@@ -310,9 +336,10 @@ fn run_lint(args: LintArgs) -> i32 {
     let settings = match Settings::from_config(&config, &paths) {
         Ok(s) => s,
         Err(e) => {
+            let path = config_path.as_deref().unwrap_or(Path::new("")).display();
             eprintln!(
-                "error: {}: {e}",
-                config_path.as_deref().unwrap_or(Path::new("")).display()
+                "{}",
+                report::escape::message(&format!("error: {path}: {e}"))
             );
             return EXIT_FAILURE;
         }
@@ -363,7 +390,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let visited = match visited {
         Ok(v) => v,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("{}", report::escape::message(&format!("error: {err}")));
             return EXIT_FAILURE;
         }
     };
@@ -371,7 +398,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let mut read_errors = read_errors.into_inner().unwrap();
     read_errors.sort();
     for err in visited.errors.iter().chain(&read_errors) {
-        eprintln!("error: {err}");
+        eprintln!("{}", report::escape::message(&format!("error: {err}")));
         failed = true;
     }
     let patches = kustomize::patch_set(&visited.kustomizations);
@@ -383,6 +410,11 @@ fn run_lint(args: LintArgs) -> i32 {
     let results: Vec<FileResult> = found
         .into_par_iter()
         .map(|(path, report)| {
+            let path_bytes = exact_path_bytes(&path, cwd.as_deref(), &report.path);
+            let report = FileReport {
+                path_bytes,
+                ..report
+            };
             let patch = !patches.is_empty() && patches.contains(&kustomize::normalize(&path));
             let options = FileOptions {
                 settings: &settings,
@@ -414,7 +446,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let mut record =
         |result: FileResult, summary: &mut Summary, failed: &mut bool, counted: bool| {
             for msg in &result.messages {
-                eprintln!("{msg}");
+                eprintln!("{}", report::escape::message(msg));
             }
             *failed |= result.failed;
             if result.applied > 0 {
@@ -454,7 +486,10 @@ fn run_lint(args: LintArgs) -> i32 {
     if stdin {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: reading stdin: {e}");
+            eprintln!(
+                "{}",
+                report::escape::message(&format!("error: reading stdin: {e}"))
+            );
             return EXIT_FAILURE;
         }
         let name = args
@@ -491,9 +526,8 @@ fn run_lint(args: LintArgs) -> i32 {
 
     let mut out = BufWriter::new(std::io::stdout().lock());
     let rendered = if mode == Mode::Diff {
-        diffs
-            .iter()
-            .try_for_each(|(_, d)| out.write_all(d.as_bytes()))
+        let terminal = std::io::stdout().is_terminal();
+        report::render_diffs(diffs.iter().map(|(_, d)| d.as_str()), terminal, &mut out)
             .and_then(|_| out.flush())
     } else if let Some(fixed) = &stdin_output {
         let mut err = std::io::stderr().lock();
@@ -526,7 +560,10 @@ fn run_lint(args: LintArgs) -> i32 {
     };
     if let Err(e) = rendered {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: writing output: {e}");
+            eprintln!(
+                "{}",
+                report::escape::message(&format!("error: writing output: {e}"))
+            );
         }
         return EXIT_FAILURE;
     }
@@ -734,13 +771,15 @@ fn fix_report(
     };
     result.applied = fixed.applied.len();
     if mode != Mode::Fix {
-        result.diff = Some(fix::unified_diff(display, &text, &new_text));
+        let name = report.path_bytes.as_deref().unwrap_or(display.as_bytes());
+        result.diff = Some(fix::unified_diff_named(name, &text, &new_text));
         result.outcome = Outcome::Scanned(report);
         return result;
     }
     let diagnostics = fixed.remaining;
     result.outcome = Outcome::Scanned(FileReport {
         path: display.to_string(),
+        path_bytes: report.path_bytes.clone(),
         source: (!diagnostics.is_empty()).then(|| std::sync::Arc::from(new_text.as_str())),
         diagnostics,
     });

@@ -86,6 +86,10 @@ pub struct Diagnostic {
 pub struct FileReport {
     /// The path as found from the working directory, `/`-separated.
     pub path: String,
+    /// The path's exact bytes, only when `path` does not spell them (a name that is not
+    /// UTF-8, shown with U+FFFD in `path`, or a `\\` shown as `/`). JSON writes them as
+    /// `path_bytes`, SARIF percent-encodes them, human formats escape the invalid bytes.
+    pub path_bytes: Option<Vec<u8>>,
     /// The file's text, kept only when there are diagnostics to render. For a file that is
     /// not valid UTF-8 this is the valid prefix.
     pub source: Option<Arc<str>>,

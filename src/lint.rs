@@ -99,6 +99,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
             // The report keeps the valid prefix: line/column of the error come from it.
             return Outcome::Scanned(FileReport {
                 path: path.to_string(),
+                path_bytes: None,
                 source: Some(Arc::from(err.prefix)),
                 diagnostics: vec![diag],
             });
@@ -108,6 +109,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
     let source = (!diagnostics.is_empty()).then(|| Arc::from(text));
     Outcome::Scanned(FileReport {
         path: path.to_string(),
+        path_bytes: None,
         source,
         diagnostics,
     })

@@ -1,11 +1,15 @@
 //! `path:line:col: severity[rule] message`, one line per diagnostic.
 
-use super::{positions, Style};
+use super::{escape, positions, Style};
 use crate::diagnostic::{FileReport, Severity};
 use std::io::{self, Write};
 
+/// Paths and messages are escaped (one line each; see [`escape`]), and under GitHub
+/// Actions each line is neutralised.
 pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let gha = escape::github_actions();
     for report in reports {
+        let path = escape::path(report);
         for (d, (start, _)) in report.diagnostics.iter().zip(positions(report)) {
             let severity = d.severity.as_str();
             let severity = if style.color {
@@ -19,11 +23,16 @@ pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::
                 severity.to_string()
             };
             let message = d.message.replace('\n', " ");
-            writeln!(
-                out,
+            let message = escape::text(&message);
+            let line = format!(
                 "{}:{}:{}: {}[{}] {}",
-                report.path, start.line, start.column, severity, d.rule, message
-            )?;
+                path, start.line, start.column, severity, d.rule, message
+            );
+            if gha {
+                writeln!(out, "{}", escape::neutralize(&line))?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     Ok(())

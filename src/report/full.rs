@@ -1,27 +1,60 @@
 //! Graphical report per diagnostic (miette), with the source snippet and labels.
+//!
+//! miette gets only the lines around each diagnostic's spans ([`Snippet`], from a line
+//! index built once per file) with controls escaped, and escaped names and messages.
 
+use super::escape;
+use super::snippet::Snippet;
 use super::Style;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::source::LineIndex;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
 /// Adapter from our diagnostic model to `miette::Diagnostic`.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    message: String,
+    source: Snippet,
+    labels: Vec<LabeledSpan>,
+}
+
+impl<'a> Report<'a> {
+    fn new(diag: &'a Diagnostic, name: &str, text: &str, index: &LineIndex) -> Self {
+        let spans: Vec<_> = std::iter::once(&diag.span)
+            .chain(diag.labels.iter().map(|l| &l.span))
+            .collect();
+        let source = Snippet::new(name.to_string(), text, index, &spans);
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(escape::text(&diag.label).into_owned()),
+            source.span(&diag.span),
+        );
+        let secondary = diag.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(
+                Some(escape::text(&l.message).into_owned()),
+                source.span(&l.span),
+            )
+        });
+        let labels = std::iter::once(primary).chain(secondary).collect();
+        Report {
+            diag,
+            message: escape::text(&diag.message).into_owned(),
+            source,
+            labels,
+        }
+    }
 }
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -47,7 +80,8 @@ impl miette::Diagnostic for Report<'_> {
             .fix
             .as_ref()
             .map(|f| format!("\nfix available: {}", f.title));
-        Some(Box::new(format!("{help}{}", fix.unwrap_or_default())))
+        let help = format!("{help}{}", fix.unwrap_or_default());
+        Some(Box::new(escape::text_lines(&help).into_owned()))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -59,14 +93,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(self.diag.label.clone()),
-            (self.diag.span.start, self.diag.span.len()),
-        );
-        let secondary = self.diag.labels.iter().map(|l| {
-            LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
-        });
-        Some(Box::new(std::iter::once(primary).chain(secondary)))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 
@@ -79,19 +106,21 @@ pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100);
+    let gha = escape::github_actions();
+    let mut fence = escape::Fence::new(gha);
     for report in reports {
-        let text: Arc<str> = report.source.clone().unwrap_or_else(|| Arc::from(""));
+        let text = report.source.as_deref().unwrap_or("");
+        let index = LineIndex::new(text);
+        let name = escape::path(report);
         for diag in &report.diagnostics {
-            let r = Report {
-                diag,
-                source: NamedSource::new(&report.path, text.clone()),
-            };
+            let r = Report::new(diag, &name, text, &index);
             let mut buf = String::new();
             if handler.render_report(&mut buf, &r).is_err() {
-                buf = format!("{}: {}\n", report.path, diag.message);
+                buf = format!("{name}: {}\n", r.message);
             }
-            writeln!(out, "{buf}")?;
+            buf.push('\n');
+            fence.write(out, escape::neutralize_lines(&buf, gha).as_bytes())?;
         }
     }
-    Ok(())
+    fence.close(out)
 }

@@ -1,15 +1,19 @@
 //! GitHub Actions workflow commands: one `::error|warning|notice ...::message` line per
 //! diagnostic (annotations on the pull request), then a plain summary line.
 
-use super::{positions, Summary};
+use super::{escape, positions, Summary};
 use crate::diagnostic::{FileReport, Severity};
 use std::io::{self, Write};
 
-/// Escape a command's message as GitHub's toolkit does.
+/// Escape a command's message as GitHub's toolkit does; other controls are shown escaped
+/// (`\x1b`) and `##[` as `##\[`, so that the line carries nothing else the runner or the
+/// log viewer acts on.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape::text_keep_newlines(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+        .replace("##[", "##\\[")
 }
 
 /// Escape a command property value (also `:` and `,`).
@@ -24,6 +28,10 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for report in reports {
+        let path = match &report.path_bytes {
+            Some(b) => escape::bytes(b),
+            None => report.path.clone(),
+        };
         for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
             let command = match d.severity {
                 Severity::Error => "error",
@@ -32,7 +40,7 @@ pub fn render(
             };
             let mut props = format!(
                 "file={},line={},endLine={}",
-                escape_property(&report.path),
+                escape_property(&path),
                 start.line,
                 end.line
             );
@@ -40,7 +48,7 @@ pub fn render(
                 // Columns only for single-line spans, as GitHub ignores them otherwise.
                 props = format!(
                     "file={},line={},col={},endLine={},endColumn={}",
-                    escape_property(&report.path),
+                    escape_property(&path),
                     start.line,
                     start.column,
                     end.line,
@@ -68,6 +76,8 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(escape_data("a%b\r\nc"), "a%25b%0D%0Ac");
+        assert_eq!(escape_data("\x1b ##[x"), "\\x1b ##\\[x");
+        assert_eq!(escape_property("##[a:b"), "##\\[a%3Ab");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 }

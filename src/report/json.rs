@@ -1,6 +1,6 @@
 //! One JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
 
-use super::{positions, Summary};
+use super::{escape, positions, Summary};
 use crate::diagnostic::{Applicability, FileReport, ObjectRef};
 use crate::source::LineCol;
 use serde::Serialize;
@@ -19,6 +19,10 @@ pub(crate) struct JsonDiagnostic<'a> {
     severity: &'a str,
     message: &'a str,
     path: &'a str,
+    /// The path's bytes (numbers 0–255), only when `path` does not spell the file's name
+    /// exactly (not UTF-8, or a `\\` that `path` shows as `/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<&'a [u8]>,
     document: Option<usize>,
     object: Option<&'a ObjectRef>,
     route: &'a str,
@@ -68,6 +72,7 @@ pub(crate) fn diagnostics(reports: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
                 severity: d.severity.as_str(),
                 message: &d.message,
                 path: &report.path,
+                path_bytes: report.path_bytes.as_deref(),
                 document: d.document,
                 object: d.object.as_ref(),
                 route: &d.route,
@@ -109,6 +114,6 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
             fixable: summary.fixable,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &output)?;
+    escape::write_json(out, &output, true)?;
     writeln!(out)
 }

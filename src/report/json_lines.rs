@@ -3,12 +3,13 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::json::diagnostics;
 use crate::diagnostic::FileReport;
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for d in diagnostics(reports) {
-        serde_json::to_writer(&mut *out, &d)?;
+        escape::write_json(out, &d, false)?;
         writeln!(out)?;
     }
     Ok(())

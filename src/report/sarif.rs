@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`).
 
-use super::positions;
+use super::{positions, CharCounts};
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -16,10 +16,12 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Percent-encode what may not stand in a URI reference.
-fn uri_encode(path: &str) -> String {
+/// Percent-encode (RFC 3986) all but the unreserved characters, the sub-delimiters, `@`
+/// and `/`: a space, `%`, `#`, `?`, `:`, `[`, `]`, controls, non-ASCII (as its UTF-8
+/// bytes) and bytes that are not UTF-8 (`%FF`, so the name is kept exactly).
+fn uri_encode(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for &b in path {
         match b {
             b'A'..=b'Z'
             | b'a'..=b'z'
@@ -40,8 +42,7 @@ fn uri_encode(path: &str) -> String {
             | b')'
             | b'*'
             | b','
-            | b';'
-            | b':' => out.push(b as char),
+            | b';' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -81,11 +82,20 @@ fn fingerprint_key(path: &str, text: Option<&str>, d: &Diagnostic) -> String {
     ])
 }
 
-fn artifact(path: &str) -> Value {
-    if path.starts_with('/') {
+/// The artifact location of a report: a `file://` URI for an absolute path, else a
+/// relative reference against `%SRCROOT%`. A first segment holding a `:` (which would read
+/// as a scheme if decoded) is written after `./`.
+fn artifact(report: &FileReport) -> Value {
+    let path = report
+        .path_bytes
+        .as_deref()
+        .unwrap_or(report.path.as_bytes());
+    if path.starts_with(b"/") {
         json!({"uri": format!("file://{}", uri_encode(path))})
     } else {
-        json!({"uri": uri_encode(path), "uriBaseId": "%SRCROOT%"})
+        let first = path.split(|&b| b == b'/').next().unwrap_or_default();
+        let dot = if first.contains(&b':') { "./" } else { "" };
+        json!({"uri": format!("{dot}{}", uri_encode(path)), "uriBaseId": "%SRCROOT%"})
     }
 }
 
@@ -110,6 +120,22 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let mut results = Vec::new();
     for report in reports {
+        let text = report.source.as_deref().unwrap_or("");
+        let offsets = report.diagnostics.iter().flat_map(|d| {
+            let edits = d.fix.iter().flat_map(|f| &f.edits);
+            [d.span.start, d.span.end]
+                .into_iter()
+                .chain(edits.flat_map(|e| [e.span.start, e.span.end]))
+        });
+        let chars = CharCounts::new(text, offsets);
+        let count = |span: &std::ops::Range<usize>| {
+            let start = chars.at(text, span.start);
+            let len = match text.get(span.clone()) {
+                Some(_) => chars.at(text, span.end) - start,
+                None => 0,
+            };
+            (start, len)
+        };
         // Identical keys in one file (two same-name objects, two equal comments) are
         // numbered in file order.
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -120,8 +146,8 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "startColumn": start.column,
                 "endLine": end.line,
                 "endColumn": end.column,
-                "charOffset": report.source.as_deref().map_or(0, |t| t[..d.span.start.min(t.len())].chars().count()),
-                "charLength": report.source.as_deref().map_or(0, |t| t.get(d.span.clone()).map_or(0, |s| s.chars().count())),
+                "charOffset": count(&d.span).0,
+                "charLength": count(&d.span).1,
             });
             let fingerprint = {
                 let key = fingerprint_key(&report.path, report.source.as_deref(), d);
@@ -133,21 +159,21 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "ruleId": d.rule,
                 "level": level(d.severity),
                 "message": {"text": format!("{}.", d.message.trim_end_matches('.'))},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact(&report.path), "region": region}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(report), "region": region}}],
                 "partialFingerprints": {"gitopsLint/v1": fingerprint},
             });
             if let Some(i) = rule_index {
                 result["ruleIndex"] = json!(i);
             }
-            if let (Some(fix), Some(text)) = (&d.fix, report.source.as_deref()) {
+            if let (Some(fix), Some(_)) = (&d.fix, report.source.as_deref()) {
                 let replacements: Vec<Value> = fix
                     .edits
                     .iter()
                     .map(|e| {
                         json!({
                             "deletedRegion": {
-                                "charOffset": text[..e.span.start].chars().count(),
-                                "charLength": text[e.span.clone()].chars().count(),
+                                "charOffset": count(&e.span).0,
+                                "charLength": count(&e.span).1,
                             },
                             "insertedContent": {"text": e.content},
                         })
@@ -155,16 +181,16 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     .collect();
                 result["fixes"] = json!([{
                     "description": {"text": format!("{}.", fix.title.trim_end_matches('.'))},
-                    "artifactChanges": [{"artifactLocation": artifact(&report.path), "replacements": replacements}],
+                    "artifactChanges": [{"artifactLocation": artifact(report), "replacements": replacements}],
                 }]);
             }
             results.push(result);
         }
     }
-    let cwd = std::env::current_dir()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let root = format!("file://{}/", uri_encode(cwd.trim_end_matches('/')));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = cwd.as_os_str().as_encoded_bytes();
+    let cwd = cwd.strip_suffix(b"/").unwrap_or(cwd);
+    let root = format!("file://{}/", uri_encode(cwd));
     let sarif = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -181,6 +207,36 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    super::escape::write_json(out, &sarif, true)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(path: &str, bytes: Option<&[u8]>) -> String {
+        let report = FileReport {
+            path: path.into(),
+            path_bytes: bytes.map(<[u8]>::to_vec),
+            source: None,
+            diagnostics: Vec::new(),
+        };
+        artifact(&report)["uri"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn uris_are_relative_references() {
+        assert_eq!(
+            uri("https:evil.example.yaml", None),
+            "./https%3Aevil.example.yaml"
+        );
+        assert_eq!(
+            uri("a b/c:d#e?f%g.yaml", None),
+            "a%20b/c%3Ad%23e%3Ff%25g.yaml"
+        );
+        assert_eq!(uri("é[1].yaml", None), "%C3%A9%5B1%5D.yaml");
+        assert_eq!(uri("\u{fffd}.yaml", Some(b"\xff.yaml")), "%FF.yaml");
+        assert_eq!(uri("/abs/x y", None), "file:///abs/x%20y");
+    }
 }
