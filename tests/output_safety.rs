@@ -380,3 +380,20 @@ fn sarif_uris_are_relative_references_that_keep_the_bytes() {
         assert!(!first.contains(':'), "{uri}");
     }
 }
+
+#[test]
+fn configuration_errors_are_escaped() {
+    let dir = fixture();
+    let config = "rules:\n  \"\x1b]0;t\x07 \u{9b}2J\r::add-mask::x ##[warning]y\": error\n";
+    std::fs::write(dir.path().join(".gitops-lint.yaml"), config).unwrap();
+    for github in [false, true] {
+        let out = run(dir.path(), &["lint", "--color", "always"], github);
+        assert_eq!(out.code, Some(2), "{}", show(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(".gitops-lint.yaml:2:"), "{stderr}");
+        let found = raw_controls(&out.stderr);
+        assert!(found.is_empty(), "{found:#?}");
+        let acted = runner_commands(&out.stderr);
+        assert!(!github || acted.is_empty(), "{acted:#?}");
+    }
+}
