@@ -397,3 +397,56 @@ fn configuration_errors_are_escaped() {
         assert!(!github || acted.is_empty(), "{acted:#?}");
     }
 }
+
+/// The binary's stdout when it is a terminal (a pseudo-terminal; its `\r\n` for `\n` undone).
+#[cfg(target_os = "linux")]
+fn run_on_terminal(dir: &Path, args: &[&str]) -> Vec<u8> {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use std::io::Read;
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(std::process::Stdio::from(slave))
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    let mut master = std::fs::File::from(master);
+    let (mut out, mut buf) = (Vec::new(), [0u8; 65536]);
+    while let Ok(n @ 1..) = master.read(&mut buf) {
+        out.extend_from_slice(&buf[..n]);
+    }
+    child.wait().unwrap();
+    String::from_utf8_lossy(&out)
+        .replace("\r\n", "\n")
+        .into_bytes()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_no_raw_controls_from_diff_or_colour_output() {
+    let dir = fixture();
+    for args in [
+        &["lint", "--diff"][..],
+        &["lint", "--format", "full"],
+        &["lint", "--format", "concise"],
+    ] {
+        let out = run_on_terminal(dir.path(), args);
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains("HDR.yaml"), "{args:?}: {text}");
+        let found = raw_controls(&out);
+        assert!(found.is_empty(), "{args:?}: {found:#?}");
+    }
+    let diff = run_on_terminal(dir.path(), &["lint", "--diff"]);
+    assert!(String::from_utf8_lossy(&diff).contains("esc \\x1b[2J bel \\x07 c1 \\u{9b}1;1H"));
+}
