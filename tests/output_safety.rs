@@ -75,6 +75,7 @@ const NAMES: &[&[u8]] = &[
     b"c\r::add-mask::cr.yaml",
     b"::warning::lead.yaml",
     b"  ::notice::blank.yaml",
+    "\u{a0}\u{3000}::add-mask::nbsp.yaml".as_bytes(),
     b"x ##[add-mask]y.yaml",
     b"esc\x1b]0;title\x07.yaml",
     "c1\u{9b}2J\u{202e}.yaml".as_bytes(),
@@ -89,6 +90,7 @@ const EXACT: &[&str] = &[
     "c\r::add-mask::cr.yaml",
     "::warning::lead.yaml",
     "  ::notice::blank.yaml",
+    "\u{a0}\u{3000}::add-mask::nbsp.yaml",
     "https:evil.example.yaml",
 ];
 
