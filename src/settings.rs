@@ -36,12 +36,13 @@ impl Settings {
         let root = crate::config::ConfigRoot::new(&config.root, args);
         let mut per_path_ignores = Vec::new();
         for (glob, rules) in &config.per_path_ignores {
+            let invalid = |e| {
+                let why = crate::discover::glob_error(glob, e);
+                format!("per-path-ignores: invalid glob {why}")
+            };
             let mut b = GitignoreBuilder::new(root.root());
-            b.add_line(None, glob)
-                .map_err(|e| format!("per-path-ignores: invalid glob `{glob}`: {e}"))?;
-            let g = b
-                .build()
-                .map_err(|e| format!("per-path-ignores: invalid glob `{glob}`: {e}"))?;
+            b.add_line(None, glob).map_err(invalid)?;
+            let g = b.build().map_err(invalid)?;
             per_path_ignores.push((g, rules.clone()));
         }
         Ok(Settings {
