@@ -1,11 +1,11 @@
 //! Command line: `lint`, `rules`, `explain`.
 
+use crate::config::Config;
 use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
 use crate::lint::{self, FileOptions, Outcome};
 use crate::report::{self, Format, Summary};
 use crate::settings::Settings;
-use crate::config::Config;
 use crate::{config, fix, kustomize, rules};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
@@ -488,7 +488,8 @@ fn run_lint(args: LintArgs) -> i32 {
     let mut stdin_output: Option<Vec<u8>> = None;
     if stdin {
         let mut bytes = Vec::new();
-        let read = crate::read::read_capped(std::io::stdin().lock(), &mut bytes, args.max_file_size);
+        let read =
+            crate::read::read_capped(std::io::stdin().lock(), &mut bytes, args.max_file_size);
         if let Err(e) = read {
             match e {
                 crate::read::ReadError::Io(e) => eprintln!("error: reading stdin: {e}"),

@@ -260,9 +260,7 @@ impl miette::Diagnostic for ConfigError {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.snippet
-            .as_ref()
-            .map(|s| s as &dyn miette::SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -352,7 +350,10 @@ fn load_file(path: &Path, follow: bool) -> Result<Config, Box<ConfigError>> {
     let text = String::from_utf8(bytes).map_err(|e| {
         ConfigError::file(
             path,
-            format!("cannot read: not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+            format!(
+                "cannot read: not UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
     let root = path
@@ -487,7 +488,11 @@ fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
     let full = section.map_or_else(|| name.to_string(), |s| format!("{s}.{name}"));
     (
         Some(key.span.clone()),
-        format!("unknown key {}; expected one of {}", quote(&full), names.join(", ")),
+        format!(
+            "unknown key {}; expected one of {}",
+            quote(&full),
+            names.join(", ")
+        ),
     )
 }
 
@@ -502,7 +507,11 @@ fn unknown_rule(node: &Node, id: &str) -> Problem {
         .collect();
     (
         Some(node.span.clone()),
-        format!("unknown rule {}; known rules: {}", quote(id), known.join(", ")),
+        format!(
+            "unknown rule {}; known rules: {}",
+            quote(id),
+            known.join(", ")
+        ),
     )
 }
 

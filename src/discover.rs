@@ -52,11 +52,14 @@ impl Filter {
             let mut b = GitignoreBuilder::new(&root);
             for p in patterns {
                 b.add_line(None, p).map_err(|e| {
-                    Error::BadGlob(format!("`{what}` of the configuration: {}", glob_error(p, e)))
+                    Error::BadGlob(format!(
+                        "the configuration's `{what}`: {}",
+                        glob_error(p, e)
+                    ))
                 })?;
             }
             b.build()
-                .map_err(|e| too_complex(patterns, &format!("`{what}` of the configuration"), &e))
+                .map_err(|e| too_complex(patterns, &format!("the configuration's `{what}`"), &e))
         };
         Ok(Filter {
             cli: build_excludes(&options.exclude)?,
@@ -185,7 +188,9 @@ fn build_excludes(patterns: &[String]) -> Result<Gitignore, Error> {
             .add_line(None, p)
             .map_err(|e| Error::BadGlob(format!("--exclude: {}", glob_error(p, e))))?;
     }
-    builder.build().map_err(|e| too_complex(patterns, "--exclude", &e))
+    builder
+        .build()
+        .map_err(|e| too_complex(patterns, "--exclude", &e))
 }
 
 /// Whether `path` or one of its parent directories matches an exclude pattern. Paths

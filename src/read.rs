@@ -21,7 +21,10 @@ pub enum ReadError {
     /// A symbolic link, when links are not to be followed.
     Symlink,
     /// Larger than `limit` bytes; `size` when the file system tells it.
-    TooLarge { limit: u64, size: Option<u64> },
+    TooLarge {
+        limit: u64,
+        size: Option<u64>,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -33,7 +36,10 @@ impl std::fmt::Display for ReadError {
             ReadError::TooLarge {
                 limit,
                 size: Some(size),
-            } => write!(f, "is {size} bytes, over the limit of {limit} bytes; not read"),
+            } => write!(
+                f,
+                "is {size} bytes, over the limit of {limit} bytes; not read"
+            ),
             ReadError::TooLarge { limit, size: None } => {
                 write!(f, "is over the limit of {limit} bytes; not read")
             }
@@ -177,7 +183,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
-        _ => return Err(format!("`{s}`: unknown unit (use K, M or G: KiB, MiB, GiB)")),
+        _ => {
+            return Err(format!(
+                "`{s}`: unknown unit (use K, M or G: KiB, MiB, GiB)"
+            ))
+        }
     };
     n.checked_mul(unit)
         .ok_or_else(|| format!("`{s}` is too large"))
@@ -219,7 +229,10 @@ mod tests {
         read_file(&file, &mut buf, 3, true).unwrap();
         assert_eq!(buf, b"abc");
         let err = read_file(&file, &mut buf, 2, true).unwrap_err();
-        assert!(err.to_string().contains("is 3 bytes, over the limit of 2"), "{err}");
+        assert!(
+            err.to_string().contains("is 3 bytes, over the limit of 2"),
+            "{err}"
+        );
         let err = read_file(dir.path(), &mut buf, 2, true).unwrap_err();
         assert!(err.to_string().contains("a directory"), "{err}");
         let err = read_file(Path::new("/dev/zero"), &mut buf, 10, true).unwrap_err();
