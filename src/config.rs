@@ -337,10 +337,9 @@ fn load_file(path: &Path, follow: bool) -> Result<Config, Box<ConfigError>> {
             crate::read::ReadError::TooLarge { .. } => {
                 format!("{e} (a configuration file is at most 1 MiB)")
             }
-            crate::read::ReadError::Symlink => format!(
-                "is a symbolic link; a configuration file found by discovery must be a \
-                 regular file, and is not followed"
-            ),
+            crate::read::ReadError::Symlink => "is a symbolic link; a configuration file \
+                 found by discovery must be a regular file, and is not followed"
+                .to_string(),
             crate::read::ReadError::NotRegular(kind) => {
                 format!("is {kind}; a configuration file must be a regular file (not read)")
             }
