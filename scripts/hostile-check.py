@@ -62,6 +62,12 @@ def main():
         os.symlink("..", os.path.join(tmp, "d", "up"))
         case("symlink loops (walk)", None, 1, ["lint", "--format", "json", "."])
         case("missing path", None, 2, ["lint", "no/such/path.yaml"])
+        # Only regular files are read: no hang on a FIFO, no endless read of /dev/zero.
+        os.mkfifo(os.path.join(tmp, "fifo.yaml"))
+        case("FIFO named", None, 2, ["lint", "fifo.yaml"])
+        case("/dev/zero named", None, 2, ["lint", "/dev/zero"])
+        case("--config FIFO", None, 2, ["lint", "--config", "fifo.yaml", "empty.yaml"])
+        case("--config /dev/zero", None, 2, ["lint", "--config", "/dev/zero", "empty.yaml"])
 
         # Large files: a manifest bundle (CRD-like documents, few Applications), linear time.
         doc = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
