@@ -15,8 +15,10 @@ pub struct Settings {
     pub extra_cascade: Vec<String>,
     /// Rule levels from the configuration (absent: the rule's own severity).
     pub levels: BTreeMap<String, RuleLevel>,
-    /// Rules ignored per path (`per-path-ignores`), relative to `root`.
-    pub per_path_ignores: Vec<(Gitignore, Vec<String>)>,
+    /// Rules ignored per path (`per-path-ignores`): per rule, the globs (relative to
+    /// `root`) of the paths where it is ignored, compiled together so that a finding costs
+    /// one match per rule however many globs there are.
+    pub per_path_ignores: Vec<(String, Gitignore)>,
     /// The directory the configuration's globs are relative to.
     pub root: Option<crate::config::ConfigRoot>,
 }
@@ -34,16 +36,39 @@ impl Settings {
     /// reported.
     pub fn from_config(config: &Config, args: &[PathBuf]) -> Result<Self, String> {
         let root = crate::config::ConfigRoot::new(&config.root, args);
-        let mut per_path_ignores = Vec::new();
+        let mut by_rule: BTreeMap<&str, (GitignoreBuilder, usize)> = BTreeMap::new();
         for (glob, rules) in &config.per_path_ignores {
             let invalid = |e| {
                 let why = crate::discover::glob_error(glob, e);
                 format!("per-path-ignores: invalid glob {why}")
             };
-            let mut b = GitignoreBuilder::new(root.root());
-            b.add_line(None, glob).map_err(invalid)?;
-            let g = b.build().map_err(invalid)?;
-            per_path_ignores.push((g, rules.clone()));
+            // Each glob ignores its rules where it matches. A negated glob (`!x`) alone
+            // never matches; among the others it would re-include paths, so it is only
+            // checked, not compiled.
+            if glob.starts_with('!') {
+                GitignoreBuilder::new(root.root())
+                    .add_line(None, glob)
+                    .map_err(invalid)?;
+                continue;
+            }
+            for rule in rules {
+                let (b, n) = by_rule
+                    .entry(rule)
+                    .or_insert_with(|| (GitignoreBuilder::new(root.root()), 0));
+                b.add_line(None, glob).map_err(invalid)?;
+                *n += 1;
+            }
+        }
+        let mut per_path_ignores = Vec::new();
+        for (rule, (b, n)) in by_rule {
+            let g = b.build().map_err(|e| {
+                format!(
+                    "per-path-ignores: the {n} globs of rule `{rule}` are too many or too \
+                     complex to compile together ({}); use fewer or simpler patterns",
+                    e.to_string().chars().take(300).collect::<String>()
+                )
+            })?;
+            per_path_ignores.push((rule.to_string(), g));
         }
         Ok(Settings {
             finalizer_position: config.fix.finalizer_position,
@@ -73,8 +98,8 @@ impl Settings {
             Some(rel) => rel,
             None => PathBuf::from(path),
         };
-        self.per_path_ignores.iter().any(|(glob, rules)| {
-            rules.iter().any(|r| r == rule) && crate::discover::is_excluded(glob, &rel, false)
-        })
+        self.per_path_ignores
+            .iter()
+            .any(|(r, globs)| r == rule && crate::discover::is_excluded(globs, &rel, false))
     }
 }

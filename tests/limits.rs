@@ -441,3 +441,39 @@ fn the_default_size_cap_is_256_mib() {
         "{r:?}"
     );
 }
+
+#[test]
+fn many_per_path_ignores_cost_one_match_per_finding_and_rule() {
+    let repo = repo_tempdir();
+    let mut config = String::from("per-path-ignores:\n");
+    for i in 0..9_998 {
+        config.push_str(&format!("  \"**/dir{i}/*x*.yaml\": [missing-finalizer]\n"));
+    }
+    config.push_str("  \"skip/**\": [missing-finalizer]\n");
+    // A negated glob alone ignores nothing (it is not compiled with the others).
+    config.push_str("  \"!many.yaml\": [missing-finalizer]\n");
+    write(repo.path(), ".gitops-lint.yaml", &config);
+    let apps: String = (0..10_000)
+        .map(|i| bad(&format!("a{i}")) + "---\n")
+        .collect();
+    write(repo.path(), "many.yaml", &apps);
+    write(repo.path(), "skip/x.yaml", &bad("x"));
+    write(repo.path(), "dir7/axb.yaml", &bad("y"));
+    let r = run(
+        repo.path(),
+        &["lint", "--format", "concise", "--quiet", "."],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        10_000,
+        "{:?}",
+        &lines[lines.len().saturating_sub(3)..]
+    );
+    assert!(
+        lines.iter().all(|l| l.starts_with("many.yaml:")),
+        "{:?}",
+        &lines[..3]
+    );
+}
