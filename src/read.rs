@@ -96,6 +96,13 @@ pub fn read_file(
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_name(meta.file_type())));
     }
+    // procfs files (`/proc/self/environ`) say they are empty regular files: a kernel
+    // interface, not a file on disk, and never input.
+    if meta.len() == 0 {
+        if let Some(kind) = pseudo_file(&file) {
+            return Err(ReadError::NotRegular(kind));
+        }
+    }
     if meta.len() > limit {
         return Err(ReadError::TooLarge {
             limit,
@@ -116,6 +123,27 @@ pub fn read_capped(reader: impl Read, buf: &mut Vec<u8>, limit: u64) -> Result<(
         return Err(ReadError::TooLarge { limit, size: None });
     }
     Ok(())
+}
+
+/// What `file` is when it belongs to a kernel pseudo-file system (procfs, sysfs, …).
+#[cfg(target_os = "linux")]
+#[allow(clippy::unnecessary_cast)]
+fn pseudo_file(file: &File) -> Option<&'static str> {
+    let f_type = rustix::fs::fstatfs(file).ok()?.f_type as u64;
+    let kind = match f_type {
+        0x9fa0 => "a procfs file (a kernel interface)",
+        0x6265_6572 => "a sysfs file (a kernel interface)",
+        0x6462_6720 | 0x7472_6163 | 0x7365_6673 | 0x2_7e0eb | 0x6367_7270 => {
+            "a file of a kernel pseudo-file system"
+        }
+        _ => return None,
+    };
+    Some(kind)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pseudo_file(_: &File) -> Option<&'static str> {
+    None
 }
 
 /// Open `path` for reading without blocking on a FIFO and, unless `follow`, without
@@ -237,6 +265,12 @@ mod tests {
         assert!(err.to_string().contains("a directory"), "{err}");
         let err = read_file(Path::new("/dev/zero"), &mut buf, 10, true).unwrap_err();
         assert!(err.to_string().contains("a character device"), "{err}");
+        #[cfg(target_os = "linux")]
+        {
+            let environ = Path::new("/proc/self/environ");
+            let err = read_file(environ, &mut buf, 1 << 20, true).unwrap_err();
+            assert!(err.to_string().contains("procfs"), "{err}");
+        }
         let link = dir.path().join("link.yaml");
         std::os::unix::fs::symlink(&file, &link).unwrap();
         read_file(&link, &mut buf, 3, true).unwrap();

@@ -23,7 +23,11 @@ struct Run {
 
 /// Run the binary in `dir` with `args` (and `input` on stdin), killing it at the deadline.
 fn run_until(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Run {
-    let mut child = command(dir, args)
+    run_command(command(dir, args), args, input)
+}
+
+fn run_command(mut cmd: std::process::Command, args: &[&str], input: Option<&[u8]>) -> Run {
+    let mut child = cmd
         .stdin(if input.is_some() {
             Stdio::piped()
         } else {
@@ -159,6 +163,17 @@ fn an_explicit_configuration_must_be_a_regular_file_and_never_blocks() {
     let r = run(repo.path(), &["lint", "--config", ".", "a.yaml"]);
     assert_eq!(r.code, Some(2), "{r:?}");
     assert!(r.stderr.contains("is a directory"), "{r:?}");
+    // The environment is no configuration either.
+    #[cfg(target_os = "linux")]
+    {
+        let args = ["lint", "--config", "/proc/self/environ", "a.yaml"];
+        let mut cmd = command(repo.path(), &args);
+        cmd.env("SECRET_TOKEN", "abc");
+        let r = run_command(cmd, &args, None);
+        assert_eq!(r.code, Some(2), "{r:?}");
+        assert!(r.stderr.contains("is a procfs file"), "{r:?}");
+        assert_no_secret(&r);
+    }
 }
 
 #[test]
