@@ -304,8 +304,8 @@ pub fn find(start: &Path) -> Result<Option<PathBuf>, Box<ConfigError>> {
                 &candidate,
                 format!(
                     "is {what}; a configuration file found by discovery must be a regular \
-                     file inside the repository, and is not followed (name a file with \
-                     --config, or use --isolated)"
+                     file inside the repository (a symbolic link is not followed; name a \
+                     file with --config, or use --isolated)"
                 ),
             ));
         }

@@ -146,6 +146,13 @@ fn a_discovered_configuration_that_links_inside_the_repository_is_refused_too() 
     let r = run(repo.path(), &["lint", "."]);
     assert_eq!(r.code, Some(2), "{r:?}");
     assert!(r.stderr.contains("is a directory"), "{r:?}");
+    // And a FIFO: refused, without blocking.
+    let repo = repo_tempdir();
+    write(repo.path(), "a.yaml", &bad("a"));
+    mkfifo(&repo.path().join(".gitops-lint.yaml"));
+    let r = run(repo.path(), &["lint", "."]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("is a FIFO"), "{r:?}");
 }
 
 #[test]
