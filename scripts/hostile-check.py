@@ -62,6 +62,21 @@ def main():
         os.symlink("..", os.path.join(tmp, "d", "up"))
         case("symlink loops (walk)", None, 1, ["lint", "--format", "json", "."])
         case("missing path", None, 2, ["lint", "no/such/path.yaml"])
+        # Only regular files are read: no hang on a FIFO, no endless read of /dev/zero.
+        os.mkfifo(os.path.join(tmp, "fifo.yaml"))
+        case("FIFO named", None, 2, ["lint", "fifo.yaml"])
+        case("/dev/zero named", None, 2, ["lint", "/dev/zero"])
+        case("--config FIFO", None, 2, ["lint", "--config", "fifo.yaml", "empty.yaml"])
+        case("--config /dev/zero", None, 2, ["lint", "--config", "/dev/zero", "empty.yaml"])
+        # A configuration at the glob limit: per-path-ignores are matched once per file and
+        # rule, not once per finding (20,000 findings took 206 s when they were).
+        with open(os.path.join(tmp, "ppi.gitops-lint.yaml"), "w") as f:
+            f.write("per-path-ignores:\n" + "".join(
+                f'  "**/dir{i}/*x*.yaml": [missing-finalizer]\n' for i in range(10_000)))
+        apps = "".join(f"{HEAD}metadata:\n  name: a{i}\nspec: {{}}\n---\n" for i in range(20_000))
+        case("20k-apps-10k-ignores.yaml", apps, 1,
+             ["lint", "--config", "ppi.gitops-lint.yaml", "--format", "json", "20k-apps-10k-ignores.yaml"],
+             limit=5)
 
         # Large files: a manifest bundle (CRD-like documents, few Applications), linear time.
         doc = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"

@@ -1,5 +1,6 @@
 //! Command line: `lint`, `rules`, `explain`.
 
+use crate::config::Config;
 use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
 use crate::lint::{self, FileOptions, Outcome};
@@ -8,7 +9,7 @@ use crate::settings::Settings;
 use crate::{config, fix, kustomize, rules};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -96,9 +97,13 @@ pub struct LintArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Number of threads (default: one per core).
+    /// Number of threads (default, and with 0: one per core; at most 4 per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Files larger than this are not read (an error, exit 2), stdin included: bytes, or
+    /// with a unit (K, M, G: KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::read::parse_size)]
+    pub max_file_size: u64,
     /// The path to report for input read from stdin (`-`).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
@@ -285,11 +290,30 @@ fn exact_path_bytes(path: &Path, cwd: Option<&Path>, display: &str) -> Option<Ve
     }
 }
 
+/// The most threads per core `--threads` may ask for.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The number of threads to use for `--threads` (`None` or 0: one per core), capped at
+/// [`MAX_THREADS_PER_CORE`] per core with a warning.
+fn thread_count(requested: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    match requested {
+        None | Some(0) => cores,
+        Some(n) if n > max => {
+            eprintln!(
+                "warning: --threads {n} is more than {MAX_THREADS_PER_CORE} per core \
+                 ({cores} cores); using {max}"
+            );
+            max
+        }
+        Some(n) => n,
+    }
+}
+
 fn run_lint(args: LintArgs) -> i32 {
     let started = Instant::now();
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = thread_count(args.threads);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
@@ -303,13 +327,19 @@ fn run_lint(args: LintArgs) -> i32 {
         paths.push(PathBuf::from("."));
     }
 
-    let config_path = match &args.config {
-        _ if args.isolated => None,
-        Some(p) => Some(p.clone()),
+    let found = match &args.config {
+        _ if args.isolated => Ok(None),
+        Some(p) => Ok(Some(p.clone())),
         None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
     };
-    let config = match config_path.as_deref().map(config::load).transpose() {
-        Ok(c) => c.unwrap_or_default(),
+    let config_path = found.as_ref().ok().cloned().flatten();
+    let loaded = found.and_then(|path| match (path, &args.config) {
+        (None, _) => Ok(Config::default()),
+        (Some(p), Some(_)) => config::load(&p),
+        (Some(p), None) => config::load_found(&p),
+    });
+    let config = match loaded {
+        Ok(c) => c,
         Err(err) => {
             eprint!(
                 "{}",
@@ -321,6 +351,10 @@ fn run_lint(args: LintArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
+    if let Err(err) = discover::check_glob_limits(&args.exclude, config.glob_count()) {
+        eprintln!("{}", report::escape::message(&format!("error: {err}")));
+        return EXIT_FAILURE;
+    }
     let options = discover::Options {
         exclude: args.exclude.clone(),
         no_ignore: args.no_ignore,
@@ -363,11 +397,12 @@ fn run_lint(args: LintArgs) -> i32 {
         kustomize_patch: false,
     };
     let visited = discover::visit(&paths, &options, &|path, buf| {
-        buf.clear();
-        let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf));
-        if let Err(e) = read {
+        if let Err(e) = crate::read::read_file(path, buf, args.max_file_size, true) {
             let display = display_path(path, cwd.as_deref());
-            read_errors.lock().unwrap().push(format!("{display}: {e}"));
+            read_errors
+                .lock()
+                .unwrap()
+                .push(format!("{display}: {}", read_error_message(&e)));
             return;
         }
         let display = display_path(path, cwd.as_deref());
@@ -485,11 +520,19 @@ fn run_lint(args: LintArgs) -> i32 {
     let mut stdin_output: Option<Vec<u8>> = None;
     if stdin {
         let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!(
-                "{}",
-                report::escape::message(&format!("error: reading stdin: {e}"))
-            );
+        let read =
+            crate::read::read_capped(std::io::stdin().lock(), &mut bytes, args.max_file_size);
+        if let Err(e) = read {
+            match e {
+                crate::read::ReadError::Io(e) => eprintln!(
+                    "{}",
+                    report::escape::message(&format!("error: reading stdin: {e}"))
+                ),
+                e => eprintln!(
+                    "{}",
+                    report::escape::message(&format!("error: stdin: {}", read_error_message(&e)))
+                ),
+            }
             return EXIT_FAILURE;
         }
         let name = args
@@ -599,6 +642,14 @@ fn run_lint(args: LintArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// A file that could not be read, for a message after its path.
+fn read_error_message(e: &crate::read::ReadError) -> String {
+    match e {
+        crate::read::ReadError::TooLarge { .. } => format!("{e} (--max-file-size)"),
+        e => e.to_string(),
     }
 }
 

@@ -11,8 +11,19 @@ use crate::yaml::{self, Node, NodeKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod snippet;
+pub(crate) use snippet::quote;
+
 /// File names looked for, in order.
 pub const FILE_NAMES: &[&str] = &[".gitops-lint.yaml", "gitops-lint.yaml"];
+
+/// The largest configuration file read: 1 MiB.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+/// The most globs in a run: `include`, `exclude` and `per-path-ignores` of the
+/// configuration and `--exclude` on the command line together.
+pub const MAX_GLOBS: usize = 10_000;
+/// The longest glob, in bytes.
+pub const MAX_PATTERN_LEN: usize = 4096;
 
 /// Where `finalizers:` goes when it is added to a `metadata` mapping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +70,13 @@ pub struct Config {
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     pub accepted_finalizers: Vec<String>,
     pub fix: FixConfig,
+}
+
+impl Config {
+    /// How many globs the configuration has (`include`, `exclude`, `per-path-ignores`).
+    pub fn glob_count(&self) -> usize {
+        self.include.len() + self.exclude.len() + self.per_path_ignores.len()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -191,18 +209,26 @@ pub struct ConfigError {
     pub span: Option<Span>,
     /// The file's text, for rendering the snippet.
     pub text: String,
-    source: miette::NamedSource<String>,
+    /// What the snippet shows: the lines around the error, cut to a bounded width.
+    snippet: Option<snippet::Snippet>,
 }
 
 impl ConfigError {
     fn new(path: &Path, message: String, span: Option<Span>, text: String) -> Self {
         ConfigError {
-            source: miette::NamedSource::new(path.display().to_string(), text.clone()),
+            snippet: span
+                .as_ref()
+                .map(|span| snippet::Snippet::new(path.display().to_string(), &text, span)),
             path: path.to_path_buf(),
-            message,
+            message: snippet::bounded_message(message),
             span,
             text,
         }
+    }
+
+    /// A problem with the file itself (not its content).
+    fn file(path: &Path, message: String) -> Box<Self> {
+        Box::new(ConfigError::new(path, message, None, String::new()))
     }
 }
 
@@ -234,13 +260,11 @@ impl miette::Diagnostic for ConfigError {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span
-            .as_ref()
-            .map(|_| &self.source as &dyn miette::SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
+        let span = self.snippet.as_ref()?.span().clone();
         Some(Box::new(std::iter::once(
             miette::LabeledSpan::new_primary_with_span(
                 Some("here".into()),
@@ -253,8 +277,14 @@ impl miette::Diagnostic for ConfigError {
 /// The configuration file for `start` (a file or directory): the nearest
 /// `.gitops-lint.yaml` / `gitops-lint.yaml` in it or above it, stopping at the
 /// repository root (a directory holding `.git`, directory or file).
-pub fn find(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
+///
+/// A configuration found this way comes with the files being linted, so it must be a
+/// regular file in its directory: a symbolic link (which could lead out of the repository,
+/// to `/proc/self/environ` or `/etc/passwd`) or anything else is refused, not followed.
+pub fn find(start: &Path) -> Result<Option<PathBuf>, Box<ConfigError>> {
+    let Ok(start) = std::fs::canonicalize(start) else {
+        return Ok(None);
+    };
     let mut dir = if start.is_dir() {
         Some(start.as_path())
     } else {
@@ -263,27 +293,67 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     while let Some(d) = dir {
         for name in FILE_NAMES {
             let candidate = d.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
+            let Ok(meta) = std::fs::symlink_metadata(&candidate) else {
+                continue;
+            };
+            if meta.is_file() {
+                return Ok(Some(candidate));
             }
+            let what = crate::read::kind_name(meta.file_type());
+            return Err(ConfigError::file(
+                &candidate,
+                format!(
+                    "is {what}; a configuration file found by discovery must be a regular \
+                     file inside the repository (a symbolic link is not followed; name a \
+                     file with --config, or use --isolated)"
+                ),
+            ));
         }
         if d.join(".git").exists() {
-            return None;
+            return Ok(None);
         }
         dir = d.parent();
     }
-    None
+    Ok(None)
 }
 
-/// Load and validate a configuration file.
+/// Load and validate a configuration file named with `--config`: it may be a symbolic
+/// link, but must lead to a regular file of at most [`MAX_CONFIG_SIZE`] bytes.
 pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(ConfigError::new(
+    load_file(path, true)
+}
+
+/// Load and validate a configuration file that [`find`] found: a symbolic link is refused
+/// (also one put in its place since).
+pub fn load_found(path: &Path) -> Result<Config, Box<ConfigError>> {
+    load_file(path, false)
+}
+
+fn load_file(path: &Path, follow: bool) -> Result<Config, Box<ConfigError>> {
+    let mut bytes = Vec::new();
+    if let Err(e) = crate::read::read_file(path, &mut bytes, MAX_CONFIG_SIZE, follow) {
+        let message = match e {
+            crate::read::ReadError::Io(e) => format!("cannot read: {e}"),
+            crate::read::ReadError::TooLarge { .. } => {
+                format!("{e} (a configuration file is at most 1 MiB)")
+            }
+            crate::read::ReadError::Symlink => "is a symbolic link; a configuration file \
+                 found by discovery must be a regular file, and is not followed"
+                .to_string(),
+            crate::read::ReadError::NotRegular(kind) => {
+                format!("is {kind}; a configuration file must be a regular file (not read)")
+            }
+        };
+        return Err(ConfigError::file(path, message));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::file(
             path,
-            format!("cannot read: {e}"),
-            None,
-            String::new(),
-        ))
+            format!(
+                "cannot read: not UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
     })?;
     let root = path
         .parent()
@@ -360,13 +430,68 @@ fn mapping<'a>(node: &'a Node, what: &str) -> Result<&'a [yaml::Entry], Problem>
     }
 }
 
+/// The globs of a configuration, counted against [`MAX_GLOBS`], each at most
+/// [`MAX_PATTERN_LEN`] bytes.
+#[derive(Default)]
+struct GlobCount {
+    count: usize,
+    /// The first glob past the limit.
+    over: Option<Span>,
+}
+
+impl GlobCount {
+    fn add(&mut self, glob: &str, node: &Node) -> Result<(), Problem> {
+        if glob.len() > MAX_PATTERN_LEN {
+            return Err((
+                Some(node.span.clone()),
+                format!(
+                    "glob too long: {} bytes; the limit is {MAX_PATTERN_LEN} bytes",
+                    glob.len()
+                ),
+            ));
+        }
+        self.count += 1;
+        if self.count == MAX_GLOBS + 1 {
+            self.over = Some(node.span.clone());
+        }
+        Ok(())
+    }
+
+    /// A list of globs.
+    fn list(&mut self, node: &Node) -> Result<Vec<String>, Problem> {
+        let globs = strings(node, "globs")?;
+        for (glob, item) in globs.iter().zip(node.items()) {
+            self.add(glob, item)?;
+        }
+        Ok(globs)
+    }
+
+    fn check(self) -> Result<(), Problem> {
+        match self.over {
+            None => Ok(()),
+            Some(span) => Err((
+                Some(span),
+                format!(
+                    "too many globs: {} (include, exclude and per-path-ignores together); \
+                     the limit is {MAX_GLOBS}",
+                    self.count
+                ),
+            )),
+        }
+    }
+}
+
 fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
     let names: Vec<String> = known.iter().map(|k| format!("`{}`", k.name)).collect();
     let name = key.as_str().unwrap_or("?");
     let full = section.map_or_else(|| name.to_string(), |s| format!("{s}.{name}"));
     (
         Some(key.span.clone()),
-        format!("unknown key `{full}`; expected one of {}", names.join(", ")),
+        format!(
+            "unknown key {}; expected one of {}",
+            quote(&full),
+            names.join(", ")
+        ),
     )
 }
 
@@ -381,7 +506,11 @@ fn unknown_rule(node: &Node, id: &str) -> Problem {
         .collect();
     (
         Some(node.span.clone()),
-        format!("unknown rule `{id}`; known rules: {}", known.join(", ")),
+        format!(
+            "unknown rule {}; known rules: {}",
+            quote(id),
+            known.join(", ")
+        ),
     )
 }
 
@@ -395,6 +524,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
         ));
     }
     let mut config = Config::default();
+    let mut globs = GlobCount::default();
     let Some(doc) = parsed.documents.first() else {
         return Ok(config);
     };
@@ -410,8 +540,8 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
         };
         let value = &entry.value;
         match name {
-            "include" => config.include = strings(value, "globs")?,
-            "exclude" => config.exclude = strings(value, "globs")?,
+            "include" => config.include = globs.list(value)?,
+            "exclude" => config.exclude = globs.list(value)?,
             "rules" => {
                 for e in mapping(value, "a mapping of rule id → level")? {
                     let id = e.key.as_str().unwrap_or_default();
@@ -428,7 +558,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
                                 Some(e.value.span.clone()),
                                 format!(
                                     "expected `off`, `info`, `warning` or `error` for rule `{id}`, found {}",
-                                    e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), |v| format!("`{v}`"))
+                                    e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), quote)
                                 ),
                             ))
                         }
@@ -439,6 +569,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
             "per-path-ignores" => {
                 for e in mapping(value, "a mapping of glob → list of rule ids")? {
                     let glob = e.key.as_str().unwrap_or_default().to_string();
+                    globs.add(&glob, &e.key)?;
                     let ids = strings(&e.value, "rule ids")?;
                     for (i, id) in ids.iter().enumerate() {
                         if !rule_exists(id) {
@@ -473,7 +604,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
                                         Some(e.value.span.clone()),
                                         format!(
                                             "expected one of `end`, `after-name`, `after-namespace`, found {}",
-                                            e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), |v| format!("`{v}`"))
+                                            e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), quote)
                                         ),
                                     )
                                 })?;
@@ -485,6 +616,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
             _ => return Err(unknown_key(&entry.key, KEYS, None)),
         }
     }
+    globs.check()?;
     Ok(config)
 }
 

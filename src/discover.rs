@@ -51,10 +51,15 @@ impl Filter {
         let globs = |patterns: &[String], what: &str| -> Result<Gitignore, Error> {
             let mut b = GitignoreBuilder::new(&root);
             for p in patterns {
-                b.add_line(None, p)
-                    .map_err(|e| Error::BadGlob(format!("{what} in the configuration: {e}")))?;
+                b.add_line(None, p).map_err(|e| {
+                    Error::BadGlob(format!(
+                        "the configuration's `{what}`: {}",
+                        glob_error(p, e)
+                    ))
+                })?;
             }
-            b.build().map_err(|e| Error::BadGlob(e.to_string()))
+            b.build()
+                .map_err(|e| too_complex(patterns, &format!("the configuration's `{what}`"), &e))
         };
         Ok(Filter {
             cli: build_excludes(&options.exclude)?,
@@ -101,26 +106,91 @@ impl Filter {
 pub enum Error {
     /// A path given on the command line does not exist.
     NotFound(PathBuf),
+    /// A glob that does not compile (where it comes from, and why).
     BadGlob(String),
+    /// Globs over a limit ([`crate::config::MAX_GLOBS`], [`crate::config::MAX_PATTERN_LEN`])
+    /// or too complex to compile together.
+    Globs(String),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::NotFound(p) => write!(f, "{}: no such file or directory", p.display()),
-            Error::BadGlob(e) => write!(f, "invalid --exclude pattern: {e}"),
+            Error::BadGlob(e) => write!(f, "invalid glob in {e}"),
+            Error::Globs(e) => write!(f, "{e}"),
         }
     }
 }
 
+/// Why `glob` does not compile, with the glob quoted once and cut to a bounded length.
+pub(crate) fn glob_error(glob: &str, e: ignore::Error) -> String {
+    let why = match e {
+        ignore::Error::Glob { err, .. } => err,
+        e => e.to_string(),
+    };
+    let why: String = why.chars().take(300).collect();
+    format!("{}: {why}", crate::config::quote(glob))
+}
+
+/// An error of the glob library, cut to a bounded length (it may quote a glob).
+fn bounded(e: &ignore::Error) -> String {
+    let s = e.to_string();
+    match s.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
+    }
+}
+
+/// A set of globs that each compile but not together (the automaton grows past the glob
+/// library's size limit: "error building NFA").
+fn too_complex(patterns: &[String], what: &str, e: &ignore::Error) -> Error {
+    let which = match patterns {
+        [one] => format!(" ({})", crate::config::quote(one)),
+        _ => String::new(),
+    };
+    Error::Globs(format!(
+        "the {} globs of {what}{which} are too many or too complex to compile together \
+         ({}); use fewer or simpler patterns",
+        patterns.len(),
+        bounded(e)
+    ))
+}
+
+/// Check the globs of a run against the limits: at most [`crate::config::MAX_GLOBS`]
+/// (`--exclude` and the configuration's `config_globs` together), each `--exclude` at most
+/// [`crate::config::MAX_PATTERN_LEN`] bytes. (The configuration's own are checked when it
+/// is read.)
+pub fn check_glob_limits(cli_exclude: &[String], config_globs: usize) -> Result<(), Error> {
+    use crate::config::{MAX_GLOBS, MAX_PATTERN_LEN};
+    if let Some(long) = cli_exclude.iter().find(|p| p.len() > MAX_PATTERN_LEN) {
+        return Err(Error::Globs(format!(
+            "--exclude glob too long: {} bytes; the limit is {MAX_PATTERN_LEN} bytes",
+            long.len()
+        )));
+    }
+    let total = cli_exclude.len().saturating_add(config_globs);
+    if total > MAX_GLOBS {
+        return Err(Error::Globs(format!(
+            "too many globs: {total} ({} --exclude, {config_globs} in the configuration); \
+             the limit is {MAX_GLOBS}",
+            cli_exclude.len()
+        )));
+    }
+    Ok(())
+}
+
 fn build_excludes(patterns: &[String]) -> Result<Gitignore, Error> {
+    check_glob_limits(patterns, 0)?;
     let mut builder = GitignoreBuilder::new(std::env::current_dir().unwrap_or_default());
     for p in patterns {
         builder
             .add_line(None, p)
-            .map_err(|e| Error::BadGlob(e.to_string()))?;
+            .map_err(|e| Error::BadGlob(format!("--exclude: {}", glob_error(p, e))))?;
     }
-    builder.build().map_err(|e| Error::BadGlob(e.to_string()))
+    builder
+        .build()
+        .map_err(|e| too_complex(patterns, "--exclude", &e))
 }
 
 /// Whether `path` or one of its parent directories matches an exclude pattern. Paths
@@ -194,6 +264,15 @@ pub fn visit(
         } else {
             // Files named explicitly are always linted, unless `--force-exclude`.
             if options.force_exclude && filter.excluded(path, false) {
+                continue;
+            }
+            // Only regular files are read: a FIFO would block, a device never end.
+            if !meta.is_file() {
+                visited.errors.push(format!(
+                    "{}: is {}; only regular files are read",
+                    path.display(),
+                    crate::read::kind_name(meta.file_type())
+                ));
                 continue;
             }
             files.push(path.clone());

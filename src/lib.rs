@@ -11,6 +11,7 @@ pub mod fix;
 pub mod kustomize;
 pub mod lint;
 pub mod objects;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod settings;
