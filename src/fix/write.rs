@@ -1,14 +1,17 @@
 //! Writing fixed files: atomically (a temporary file in the same directory, made durable,
-//! then renamed over the file), keeping permissions, never through a symbolic link, and
-//! only when the file still holds what was read.
+//! then renamed over the file), keeping permissions, owner, group, extended attributes and
+//! ACLs, never through a symbolic link, never splitting hard links, only files the user
+//! may write, and only when the file still holds what was read.
 //!
-//! Many files are written in three steps so that durability costs one wait, not one per
+//! Many files are written in four steps so that durability costs one wait, not one per
 //! file: [`stage`] each new text in a temporary file, [`sync_staged`] them all, then
-//! [`Staged::commit`] each (the last-moment check and the rename). A process killed at
+//! [`Staged::commit`] each (the last-moment check and the rename), and at the end
+//! [`Replaced::finish`] each: the replaced file is examined once more, and anything
+//! written to it meanwhile is kept as a conflict copy beside the file. A process killed at
 //! any point leaves every file old or new; only `.gitops-lint-*.tmp` files may be left.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -19,6 +22,19 @@ pub enum WriteError {
     Changed,
     /// The file is read-only.
     ReadOnly,
+    /// The user running the fix may not write the file (even if its directory is writable).
+    NotWritable,
+    /// The file has this many names (hard links): replacing it would split them.
+    HardLinks(u64),
+    /// The owner or group of the file could not be given to its new version.
+    Owner(io::Error),
+    /// An extended attribute (or ACL) could not be copied to the new version.
+    Xattr(String, io::Error),
+    /// The new text is in place, but the replaced file was written to while it was being
+    /// replaced: what it held then is saved in this conflict copy.
+    Conflict(PathBuf),
+    /// The new text is in place, but the replaced file could not be examined afterwards.
+    Unchecked(io::Error),
     Io(io::Error),
 }
 
@@ -28,8 +44,48 @@ impl std::fmt::Display for WriteError {
             WriteError::Symlink => f.write_str("is a symbolic link; not writing through it"),
             WriteError::Changed => f.write_str("changed since it was read; not overwriting it"),
             WriteError::ReadOnly => f.write_str("is read-only; not changing it"),
+            WriteError::NotWritable => {
+                f.write_str("is not writable by this user; not replacing it")
+            }
+            WriteError::HardLinks(n) => write!(f, "has {n} hard links; not replacing it"),
+            WriteError::Owner(e) => {
+                write!(
+                    f,
+                    "could not keep its owner and group ({e}); not replacing it"
+                )
+            }
+            WriteError::Xattr(name, e) => write!(
+                f,
+                "could not keep its extended attribute {name} ({e}); not replacing it"
+            ),
+            WriteError::Conflict(copy) => write!(
+                f,
+                "was written to while it was being replaced: the fix is in place, and the \
+                 replaced text with that write is saved in {}",
+                copy.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            WriteError::Unchecked(e) => write!(
+                f,
+                "was replaced, but the replaced file could not be examined for writes made \
+                 meanwhile: {e}"
+            ),
             WriteError::Io(e) => write!(f, "could not be written: {e}"),
         }
+    }
+}
+
+impl WriteError {
+    /// The file holds its new text although this error is reported.
+    pub fn written(&self) -> bool {
+        matches!(self, WriteError::Conflict(_) | WriteError::Unchecked(_))
+    }
+
+    /// A failure of the run (exit 2), not a refusal that leaves the finding in place.
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            WriteError::Io(_) | WriteError::Conflict(_) | WriteError::Unchecked(_)
+        )
     }
 }
 
@@ -39,15 +95,21 @@ impl From<io::Error> for WriteError {
     }
 }
 
+/// Suffix of a conflict copy: `<name>.gitops-lint-conflict` (then `-2`, `-3`, …): never a
+/// name that is linted, never over an existing file.
+pub const CONFLICT_SUFFIX: &str = ".gitops-lint-conflict";
+
 /// The new text of a file, in a temporary file beside it (removed if dropped uncommitted).
 #[derive(Debug)]
 pub struct Staged {
     path: PathBuf,
     tmp: tempfile::TempPath,
+    id: (u64, u64),
 }
 
-/// Write `new` to a temporary file in the directory of `path`, with the permissions of
-/// `path`. Nothing is synced: see [`sync_staged`].
+/// Write `new` to a temporary file in the directory of `path`, with the permissions,
+/// owner, group and extended attributes of `path`. Nothing is synced: see
+/// [`sync_staged`].
 pub fn stage(path: &Path, new: &[u8]) -> Result<Staged, WriteError> {
     let meta = fs::symlink_metadata(path)?;
     if meta.file_type().is_symlink() {
@@ -56,31 +118,302 @@ pub fn stage(path: &Path, new: &[u8]) -> Result<Staged, WriteError> {
     if meta.permissions().readonly() {
         return Err(WriteError::ReadOnly);
     }
+    check_writable(path, &meta)?;
     let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".gitops-lint-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(new)?;
-    tmp.as_file().set_permissions(meta.permissions())?;
+    copy_metadata(path, &meta, tmp.as_file())?;
     Ok(Staged {
         path: path.to_path_buf(),
         tmp: tmp.into_temp_path(),
+        id: identity(&meta),
     })
 }
 
+/// A file with other names is not replaced (the other names would keep the old text), and
+/// a file is replaced only if this user may write the file itself, not just its directory.
+fn check_writable(path: &Path, meta: &fs::Metadata) -> Result<(), WriteError> {
+    if links(meta) > 1 {
+        return Err(WriteError::HardLinks(links(meta)));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{accessat, Access, AtFlags, CWD};
+        use rustix::io::Errno;
+        match accessat(CWD, path, Access::WRITE_OK, AtFlags::EACCESS) {
+            Ok(()) => {}
+            Err(Errno::ACCESS | Errno::PERM | Errno::ROFS) => return Err(WriteError::NotWritable),
+            Err(e) => return Err(WriteError::Io(e.into())),
+        }
+    }
+    let _ = (path, meta);
+    Ok(())
+}
+
+/// Give the staged file the owner, group, extended attributes (ACLs included) and
+/// permissions of the file it replaces. The owner first: changing it may clear mode bits.
+fn copy_metadata(path: &Path, meta: &fs::Metadata, tmp: &fs::File) -> Result<(), WriteError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::os::unix::fs::fchown(tmp, Some(meta.uid()), Some(meta.gid()))
+            .map_err(WriteError::Owner)?;
+    }
+    #[cfg(target_os = "linux")]
+    copy_xattrs(path, tmp)?;
+    let _ = path;
+    tmp.set_permissions(meta.permissions())?;
+    Ok(())
+}
+
+/// Make the extended attributes of `tmp` those of `path`: each of `path`'s is set (unless
+/// `tmp` already has it, such as a security label), and any other `tmp` got (such as an
+/// ACL inherited from the directory's default ACL) is removed.
+#[cfg(target_os = "linux")]
+fn copy_xattrs(path: &Path, tmp: &fs::File) -> Result<(), WriteError> {
+    use rustix::fs::{fgetxattr, flistxattr, fremovexattr, fsetxattr, lgetxattr, llistxattr};
+    let want = read_attr(|buf| llistxattr(path, buf)).map_err(io::Error::from)?;
+    let have = read_attr(|buf| flistxattr(tmp, buf)).map_err(io::Error::from)?;
+    if want.is_empty() && have.is_empty() {
+        return Ok(());
+    }
+    let err = |name: &std::ffi::CStr, e: rustix::io::Errno| {
+        WriteError::Xattr(name.to_string_lossy().into_owned(), e.into())
+    };
+    for name in attr_names(&have) {
+        if !attr_names(&want).any(|n| n == name) {
+            fremovexattr(tmp, name).map_err(|e| err(name, e))?;
+        }
+    }
+    for name in attr_names(&want) {
+        let value = read_attr(|buf| lgetxattr(path, name, buf)).map_err(|e| err(name, e))?;
+        if attr_names(&have).any(|n| n == name)
+            && read_attr(|buf| fgetxattr(tmp, name, buf)).is_ok_and(|v| v == value)
+        {
+            continue;
+        }
+        fsetxattr(tmp, name, &value, rustix::fs::XattrFlags::empty()).map_err(|e| err(name, e))?;
+    }
+    Ok(())
+}
+
+/// An attribute list or value, however long; an empty list where the file system has no
+/// extended attributes.
+#[cfg(target_os = "linux")]
+fn read_attr(
+    mut call: impl FnMut(&mut [u8]) -> rustix::io::Result<usize>,
+) -> rustix::io::Result<Vec<u8>> {
+    use rustix::io::Errno;
+    let mut buf = vec![0u8; 256];
+    loop {
+        match call(&mut buf) {
+            Ok(n) => {
+                buf.truncate(n);
+                return Ok(buf);
+            }
+            Err(Errno::RANGE) if buf.len() < 1 << 24 => buf.resize(buf.len() * 8, 0),
+            Err(Errno::NOTSUP) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The names in a `listxattr` list (each ends with a NUL).
+#[cfg(target_os = "linux")]
+fn attr_names(list: &[u8]) -> impl Iterator<Item = &std::ffi::CStr> {
+    list.split_inclusive(|&b| b == 0)
+        .filter_map(|n| std::ffi::CStr::from_bytes_with_nul(n).ok())
+}
+
+/// The number of names of a file.
+fn links(meta: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
+/// Device and inode: which file a path named.
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
+    }
+}
+
+/// Open the file to replace, never through a symbolic link.
+fn open_no_follow(path: &Path) -> Result<fs::File, WriteError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{open, Mode, OFlags};
+        match open(
+            path,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => Ok(fs::File::from(fd)),
+            Err(rustix::io::Errno::LOOP) => Err(WriteError::Symlink),
+            Err(e) => Err(WriteError::Io(e.into())),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok(fs::File::open(path)?)
+    }
+}
+
+/// The replaced file, to examine once more when all files are renamed: see
+/// [`Replaced::finish`].
+#[derive(Debug)]
+pub struct Replaced {
+    path: PathBuf,
+    id: (u64, u64),
+    /// The temporary name that the replaced file was exchanged to (removed when dropped);
+    /// None where the file system cannot exchange names (then it was examined at once).
+    old: Option<tempfile::TempPath>,
+}
+
 impl Staged {
-    /// Put the new text in place, if the file still holds `original`. Call after
-    /// [`sync_staged`], so that the rename never exposes data that is not on disk.
-    pub fn commit(self, original: &[u8]) -> Result<(), WriteError> {
-        // Last moment check: the file still holds what was read.
-        if fs::read(&self.path)? != original {
+    /// Put the new text in place, if the file still holds `original` (else
+    /// [`WriteError::Changed`]). Call after [`sync_staged`], so that the rename never
+    /// exposes data that is not on disk. On Linux the names are exchanged
+    /// (`RENAME_EXCHANGE`), so the replaced file stays reachable for [`Replaced::finish`].
+    pub fn commit(self, original: &[u8]) -> Result<Replaced, WriteError> {
+        self.commit_with(original, || {})
+    }
+
+    /// [`Staged::commit`], calling `before_rename` between the last check and the rename.
+    fn commit_with(
+        self,
+        original: &[u8],
+        before_rename: impl FnOnce(),
+    ) -> Result<Replaced, WriteError> {
+        // Last moment check, through the descriptor that examines the file afterwards: it
+        // is still the file that was read, with one name, holding what was read.
+        let mut file = open_no_follow(&self.path)?;
+        let meta = file.metadata()?;
+        if links(&meta) > 1 {
+            return Err(WriteError::HardLinks(links(&meta)));
+        }
+        if identity(&meta) != self.id || !still_holds(&mut file, original)? {
             return Err(WriteError::Changed);
+        }
+        before_rename();
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{renameat_with, RenameFlags, CWD};
+            use rustix::io::Errno;
+            match renameat_with(CWD, &*self.tmp, CWD, &self.path, RenameFlags::EXCHANGE) {
+                Ok(()) => {
+                    return Ok(Replaced {
+                        path: self.path,
+                        id: self.id,
+                        old: Some(self.tmp),
+                    })
+                }
+                Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => {} // rename instead
+                Err(e) => return Err(WriteError::Io(e.into())),
+            }
         }
         self.tmp
             .persist(&self.path)
-            .map_err(|e| WriteError::Io(e.error))
+            .map_err(|e| WriteError::Io(e.error))?;
+        // The replaced file has no name now: examine it through the descriptor, at once.
+        let replaced = Replaced {
+            path: self.path,
+            id: self.id,
+            old: None,
+        };
+        if !still_holds(&mut file, original).map_err(WriteError::Unchecked)? {
+            use std::io::Seek;
+            let mut text = Vec::new();
+            file.seek(io::SeekFrom::Start(0))
+                .and_then(|_| file.read_to_end(&mut text))
+                .map_err(WriteError::Unchecked)?;
+            let copy = save_conflict(&replaced.path, |dest| {
+                let mut out = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(dest)?;
+                out.write_all(&text)?;
+                out.set_permissions(meta.permissions())
+            })?;
+            return Err(WriteError::Conflict(copy));
+        }
+        Ok(replaced)
     }
+}
+
+/// Whether the file read from its start holds exactly `original`.
+fn still_holds(file: &mut fs::File, original: &[u8]) -> io::Result<bool> {
+    use std::io::Seek;
+    file.seek(io::SeekFrom::Start(0))?;
+    let mut now = Vec::with_capacity(original.len() + 1);
+    file.take(original.len() as u64 + 1).read_to_end(&mut now)?;
+    Ok(now == original)
+}
+
+impl Replaced {
+    /// Examine the replaced file once more (call when all files are renamed, so that a
+    /// write by someone who opened it before the rename has had time to land): if it no
+    /// longer holds `original`, or is not the file that was checked (it was itself
+    /// replaced just before the rename), it is kept beside the file as a conflict copy
+    /// ([`WriteError::Conflict`]); else it is removed.
+    pub fn finish(self, original: &[u8]) -> Result<(), WriteError> {
+        let Some(old) = self.old else {
+            return Ok(());
+        };
+        let unchanged = fs::File::open(&old).and_then(|mut f| {
+            Ok(identity(&f.metadata()?) == self.id && still_holds(&mut f, original)?)
+        });
+        if unchanged.map_err(WriteError::Unchecked)? {
+            return old.close().map_err(WriteError::Unchecked);
+        }
+        let copy = save_conflict(&self.path, |dest| fs::hard_link(&old, dest))?;
+        drop(old); // its other name
+        Err(WriteError::Conflict(copy))
+    }
+}
+
+/// Save a conflict copy of `path` with `make` (which must fail if its destination exists)
+/// under the first free name `<path>.gitops-lint-conflict[-N]`.
+fn save_conflict(
+    path: &Path,
+    make: impl Fn(&Path) -> io::Result<()>,
+) -> Result<PathBuf, WriteError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(CONFLICT_SUFFIX);
+    for n in 1..=1000 {
+        let mut candidate = name.clone();
+        if n > 1 {
+            candidate.push(format!("-{n}"));
+        }
+        let dest = path.with_file_name(candidate);
+        match make(&dest) {
+            Ok(()) => return Ok(dest),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(WriteError::Unchecked(e)),
+        }
+    }
+    Err(WriteError::Unchecked(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "1,000 conflict copies exist already",
+    )))
 }
 
 /// Make the data of staged files durable before they are renamed into place. On Linux,
@@ -140,5 +473,147 @@ fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(text: &str) -> (tempfile::TempDir, PathBuf, Staged) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.yaml");
+        fs::write(&path, text).unwrap();
+        let staged = stage(&path, b"fixed\n").unwrap();
+        sync_staged([&staged]).unwrap();
+        (dir, path, staged)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn append(path: &Path, text: &str) {
+        let mut f = fs::OpenOptions::new().append(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn unchanged_file_is_replaced_and_nothing_is_left() {
+        let (dir, path, staged) = setup("original\n");
+        staged
+            .commit(b"original\n")
+            .unwrap()
+            .finish(b"original\n")
+            .unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+        assert_eq!(names(dir.path()), ["app.yaml"]);
+    }
+
+    #[test]
+    fn append_between_the_check_and_the_rename_is_kept_in_a_conflict_copy() {
+        for round in 1..=2 {
+            let (dir, path, staged) = setup("original\n");
+            if round == 2 {
+                fs::write(dir.path().join("app.yaml.gitops-lint-conflict"), "mine").unwrap();
+            }
+            let replaced = staged
+                .commit_with(b"original\n", || append(&path, "# appended\n"))
+                .unwrap();
+            let err = replaced.finish(b"original\n").unwrap_err();
+            let WriteError::Conflict(copy) = &err else {
+                panic!("{err}")
+            };
+            let expected = if round == 1 { "" } else { "-2" };
+            assert_eq!(
+                copy,
+                &dir.path()
+                    .join(format!("app.yaml.gitops-lint-conflict{expected}"))
+            );
+            assert_eq!(fs::read_to_string(copy).unwrap(), "original\n# appended\n");
+            assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+            assert!(err.written() && err.is_failure());
+            let message = err.to_string();
+            assert!(message.contains(&format!("saved in app.yaml.gitops-lint-conflict{expected}")));
+            // No temporary file is left; a conflict copy already there is kept.
+            assert_eq!(
+                names(dir.path()).len(),
+                1 + round,
+                "{:?}",
+                names(dir.path())
+            );
+            if round == 2 {
+                assert_eq!(
+                    fs::read_to_string(dir.path().join("app.yaml.gitops-lint-conflict")).unwrap(),
+                    "mine"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn write_through_a_descriptor_opened_before_the_rename_is_kept() {
+        let (dir, path, staged) = setup("original\n");
+        let mut writer = None;
+        let replaced = staged
+            .commit_with(b"original\n", || {
+                writer = Some(fs::OpenOptions::new().append(true).open(&path).unwrap())
+            })
+            .unwrap();
+        // The editor writes after the rename, into the file it opened before.
+        writer.unwrap().write_all(b"late\n").unwrap();
+        let err = replaced.finish(b"original\n").unwrap_err();
+        assert!(matches!(err, WriteError::Conflict(_)), "{err}");
+        let copy = dir.path().join("app.yaml.gitops-lint-conflict");
+        assert_eq!(fs::read_to_string(copy).unwrap(), "original\nlate\n");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+    }
+
+    #[test]
+    fn file_replaced_just_before_the_rename_is_kept() {
+        // An editor saving atomically (its own temporary file renamed over the file).
+        let (dir, path, staged) = setup("original\n");
+        let replaced = staged
+            .commit_with(b"original\n", || {
+                let other = dir.path().join("editor.swp");
+                fs::write(&other, "original\n").unwrap();
+                fs::rename(&other, &path).unwrap();
+            })
+            .unwrap();
+        let err = replaced.finish(b"original\n").unwrap_err();
+        assert!(matches!(err, WriteError::Conflict(_)), "{err}");
+        let copy = dir.path().join("app.yaml.gitops-lint-conflict");
+        assert_eq!(fs::read_to_string(copy).unwrap(), "original\n");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+    }
+
+    #[test]
+    fn hard_linked_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.yaml");
+        fs::write(&path, "original\n").unwrap();
+        fs::hard_link(&path, dir.path().join("other.yaml")).unwrap();
+        let err = stage(&path, b"fixed\n").unwrap_err();
+        assert!(matches!(err, WriteError::HardLinks(2)), "{err}");
+        assert_eq!(err.to_string(), "has 2 hard links; not replacing it");
+        // Linked after staging: refused at the rename.
+        fs::remove_file(dir.path().join("other.yaml")).unwrap();
+        let staged = stage(&path, b"fixed\n").unwrap();
+        fs::hard_link(&path, dir.path().join("other.yaml")).unwrap();
+        let err = staged.commit(b"original\n").unwrap_err();
+        assert!(matches!(err, WriteError::HardLinks(2)), "{err}");
+        assert!(!err.is_failure());
+        for name in ["app.yaml", "other.yaml"] {
+            assert_eq!(
+                fs::read_to_string(dir.path().join(name)).unwrap(),
+                "original\n"
+            );
+        }
+        assert_eq!(names(dir.path()), ["app.yaml", "other.yaml"]);
     }
 }
