@@ -1,0 +1,387 @@
+//! `--fix` never loses a byte that is not its own: an editor appending while a large fix
+//! runs loses nothing without a message (what landed in a replaced file is kept in a
+//! conflict copy, and the run fails); hard-linked files and files this user may not write
+//! are refused; owner, group, extended attributes and ACLs are kept. Tests that need root
+//! (chown, running as another user) say so and pass when not run as root.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::{bad, BIN};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CONFLICT: &str = ".gitops-lint-conflict";
+
+/// A repository root under the target directory (on the same file system as the build,
+/// which keeps extended attributes; `/tmp` may be a tmpfs without user xattrs).
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn is_root() -> bool {
+    let dir = repo();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    let root = std::fs::metadata(&probe).unwrap().uid() == 0;
+    if !root {
+        eprintln!("skipped: this test needs root (chown, running as another user)");
+    }
+    root
+}
+
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn fix(dir: &Path, uid: Option<u32>) -> Out {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["lint", "--fix", "--format", "concise", "."])
+        .current_dir(dir)
+        .env("NO_COLOR", "1");
+    if let Some(uid) = uid {
+        cmd.uid(uid).gid(uid);
+    }
+    let out = cmd.output().unwrap();
+    Out {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const FILES: usize = 3000;
+
+fn race_file(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("d{}/app-{i:04}.yaml", i % 20))
+}
+
+/// Appenders open a file with O_APPEND, write a unique marker line (a YAML comment, so the
+/// file stays fixable) and close it, over and over, while `--fix` rewrites 3,000 files.
+/// Every marker must end up in its file, or in a conflict copy named on stderr, and a run
+/// that made a conflict copy must fail. (It may make none: the test never requires one.)
+#[test]
+fn appends_during_a_large_fix_are_never_lost_silently() {
+    let dir = repo();
+    for i in 0..FILES {
+        let path = race_file(dir.path(), i);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bad(&format!("app-{i}"))).unwrap();
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["lint", "--fix", "--quiet", "--format", "concise", "."])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let appenders: Vec<_> = (0..2)
+        .map(|t| {
+            let (stop, root) = (stop.clone(), dir.path().to_path_buf());
+            std::thread::spawn(move || append_until(&stop, &root, t))
+        })
+        .collect();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let run = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let markers: Vec<(usize, String, Duration)> = appenders
+        .into_iter()
+        .flat_map(|a| a.join().unwrap())
+        .collect();
+
+    let mut copies: HashMap<usize, Vec<String>> = HashMap::new();
+    for sub in 0..20 {
+        for name in names(&dir.path().join(format!("d{sub}"))) {
+            if let Some(base) = name.find(CONFLICT) {
+                let i: usize = name[4..base - 5].parse().unwrap();
+                assert!(
+                    stderr.contains(&format!("saved in {name}")),
+                    "conflict copy {name} is not reported:\n{stderr}"
+                );
+                let text = std::fs::read_to_string(dir.path().join(format!("d{sub}/{name}")));
+                copies.entry(i).or_default().push(text.unwrap());
+            } else {
+                assert!(name.ends_with(".yaml"), "left behind: {name}");
+            }
+        }
+    }
+    let during = markers.iter().filter(|m| m.2 < run).count();
+    let mut lost = Vec::new();
+    let mut in_copies = 0;
+    let texts: Vec<String> = (0..FILES)
+        .map(|i| std::fs::read_to_string(race_file(dir.path(), i)).unwrap())
+        .collect();
+    for (i, marker, at) in &markers {
+        if texts[*i].contains(marker.as_str()) {
+            continue;
+        }
+        if copies
+            .get(i)
+            .is_some_and(|c| c.iter().any(|t| t.contains(marker.as_str())))
+        {
+            in_copies += 1;
+            continue;
+        }
+        lost.push(format!(
+            "{} (file {i}, {at:?} after the start)",
+            marker.trim_end()
+        ));
+    }
+    eprintln!(
+        "{} markers ({during} while --fix ran for {run:?}), {in_copies} in {} conflict copies, exit {:?}",
+        markers.len(),
+        copies.values().map(Vec::len).sum::<usize>(),
+        status.code()
+    );
+    assert!(
+        lost.is_empty(),
+        "{} appends lost:\n{}",
+        lost.len(),
+        lost.join("\n")
+    );
+    if !copies.is_empty() {
+        assert_eq!(status.code(), Some(2), "{stderr}");
+    }
+    // The appends did overlap the run (else the test proves nothing).
+    assert!(during > 100, "only {during} appends while --fix ran");
+}
+
+/// Append markers to the race files until `stop`: (file, marker, when).
+fn append_until(stop: &AtomicBool, root: &Path, t: usize) -> Vec<(usize, String, Duration)> {
+    let start = Instant::now();
+    let mut written = Vec::new();
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        // Each appender walks the files in its own order, so both meet the writer often.
+        let i = if t == 0 {
+            n % FILES
+        } else {
+            (n * 7 + 1) % FILES
+        };
+        let marker = format!("# marker {t}-{n}\n");
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(race_file(root, i));
+        if let Ok(mut f) = file {
+            let at = start.elapsed();
+            f.write_all(marker.as_bytes()).unwrap();
+            written.push((i, marker, at));
+        }
+        n += 1;
+    }
+    written
+}
+
+/// Owner and group are kept (as root: the file belongs to someone else).
+#[test]
+fn owner_and_group_are_kept() {
+    if !is_root() {
+        return;
+    }
+    let dir = repo();
+    let path = dir.path().join("app.yaml");
+    std::fs::write(&path, bad("owned")).unwrap();
+    std::os::unix::fs::chown(&path, Some(1234), Some(1234)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = fix(dir.path(), None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("finalizers:"));
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (1234, 1234));
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+}
+
+/// Extended attributes are kept; where a file system has no user xattrs, skipped.
+#[test]
+fn extended_attributes_are_kept() {
+    let dir = repo();
+    let path = dir.path().join("app.yaml");
+    std::fs::write(&path, bad("xattr")).unwrap();
+    let flags = rustix::fs::XattrFlags::empty();
+    if let Err(e) = rustix::fs::setxattr(&path, "user.test", b"kept\0value", flags) {
+        eprintln!("skipped: {} has no user xattrs ({e})", dir.path().display());
+        return;
+    }
+    rustix::fs::setxattr(&path, "user.empty", b"", flags).unwrap();
+    let r = fix(dir.path(), None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("finalizers:"));
+    assert_eq!(
+        xattr(&path, "user.test").as_deref(),
+        Some(&b"kept\0value"[..])
+    );
+    assert_eq!(xattr(&path, "user.empty").as_deref(), Some(&b""[..]));
+}
+
+fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; 4096];
+    let n = rustix::fs::getxattr(path, name, &mut buf[..]).ok()?;
+    buf.truncate(n);
+    Some(buf)
+}
+
+/// A POSIX ACL in its xattr form (version 2; entries of tag, permissions, id).
+fn acl(entries: &[(u16, u16, u32)]) -> Vec<u8> {
+    let mut out = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in entries {
+        out.extend(tag.to_le_bytes());
+        out.extend(perm.to_le_bytes());
+        out.extend(id.to_le_bytes());
+    }
+    out
+}
+
+const ANY: u32 = u32::MAX;
+const USER_OBJ: u16 = 0x01;
+const USER: u16 = 0x02;
+const GROUP_OBJ: u16 = 0x04;
+const MASK: u16 = 0x10;
+const OTHER: u16 = 0x20;
+const ACCESS_ACL: &str = "system.posix_acl_access";
+const DEFAULT_ACL: &str = "system.posix_acl_default";
+
+/// An access ACL is kept; a file without one does not get one from its directory's
+/// default ACL (the temporary file inherits it; it is removed).
+#[test]
+fn acls_are_kept_and_not_added() {
+    let dir = repo();
+    let with = dir.path().join("with-acl.yaml");
+    let without = dir.path().join("without-acl.yaml");
+    std::fs::write(&with, bad("with")).unwrap();
+    std::fs::write(&without, bad("without")).unwrap();
+    std::fs::set_permissions(&without, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // rw for the owner and for user 1234, r for the group and others (mode 0664).
+    let access = acl(&[
+        (USER_OBJ, 6, ANY),
+        (USER, 6, 1234),
+        (GROUP_OBJ, 4, ANY),
+        (MASK, 6, ANY),
+        (OTHER, 4, ANY),
+    ]);
+    let flags = rustix::fs::XattrFlags::empty();
+    if let Err(e) = rustix::fs::setxattr(&with, ACCESS_ACL, &access, flags) {
+        eprintln!("skipped: {} has no ACLs ({e})", dir.path().display());
+        return;
+    }
+    let set = xattr(&with, ACCESS_ACL).unwrap();
+    let default = acl(&[(USER_OBJ, 7, ANY), (GROUP_OBJ, 5, ANY), (OTHER, 0, ANY)]);
+    rustix::fs::setxattr(dir.path(), DEFAULT_ACL, &default, flags).unwrap();
+    let mode = std::fs::metadata(&with).unwrap().mode();
+    let r = fix(dir.path(), None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for path in [&with, &without] {
+        assert!(std::fs::read_to_string(path)
+            .unwrap()
+            .contains("finalizers:"));
+    }
+    assert_eq!(xattr(&with, ACCESS_ACL), Some(set));
+    assert_eq!(std::fs::metadata(&with).unwrap().mode(), mode);
+    assert_eq!(xattr(&without, ACCESS_ACL), None);
+    assert_eq!(std::fs::metadata(&without).unwrap().mode() & 0o7777, 0o640);
+}
+
+/// Another user who may write the directory but not the file gets it refused: it is left
+/// alone, the refusal is said, the finding remains.
+#[test]
+fn file_the_user_may_not_write_is_refused() {
+    if !is_root() {
+        return;
+    }
+    let dir = repo();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("app.yaml");
+    std::fs::write(&path, bad("root-owned")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = fix(dir.path(), Some(65534));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("app.yaml is not writable by this user; not replacing it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("missing-finalizer"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad("root-owned"));
+    assert_eq!(std::fs::metadata(&path).unwrap().uid(), 0);
+    assert_eq!(names(dir.path()), [".git", "app.yaml"]);
+}
+
+/// A user who may write the file but cannot give its group to a new file (not a member):
+/// refused rather than written with another group.
+#[test]
+fn file_whose_group_cannot_be_kept_is_refused() {
+    if !is_root() {
+        return;
+    }
+    let dir = repo();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("app.yaml");
+    std::fs::write(&path, bad("group")).unwrap();
+    std::os::unix::fs::chown(&path, Some(65534), Some(0)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let r = fix(dir.path(), Some(65534));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("app.yaml could not keep its owner and group"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad("group"));
+    assert_eq!(std::fs::metadata(&path).unwrap().gid(), 0);
+    assert_eq!(names(dir.path()), [".git", "app.yaml"]);
+}
+
+/// A file with two names is refused: replacing one name would split them.
+#[test]
+fn hard_linked_file_is_refused() {
+    let dir = repo();
+    let path = dir.path().join("app.yaml");
+    std::fs::write(&path, bad("linked")).unwrap();
+    std::fs::create_dir(dir.path().join("ignored")).unwrap();
+    std::fs::hard_link(&path, dir.path().join("ignored/other.txt")).unwrap();
+    let r = fix(dir.path(), None);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("app.yaml has 2 hard links; not replacing it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("missing-finalizer"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), bad("linked"));
+    assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 2);
+}
