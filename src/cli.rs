@@ -697,26 +697,7 @@ fn write_fixes(results: &mut [FileResult]) -> usize {
             }
             continue;
         }
-        let done: Vec<Option<Result<(Replaced, std::sync::Arc<str>), WriteError>>> = chunk
-            .par_iter_mut()
-            .zip(staged)
-            .map(|(r, staged)| {
-                let (Some(staged), Some(p)) = (staged, r.pending.as_ref()) else {
-                    return None;
-                };
-                match staged.commit(p.original.as_bytes()) {
-                    Err(err) if !err.written() => {
-                        r.not_written(err);
-                        None
-                    }
-                    done => {
-                        let p = r.pending.take().expect("checked above");
-                        r.written = Some(p.path);
-                        Some(done.map(|old| (old, p.original)))
-                    }
-                }
-            })
-            .collect();
+        let done = commit_chunk(chunk, staged);
         for (i, done) in done.into_iter().enumerate() {
             match done {
                 Some(Ok((old, original))) => replaced.push((n * WRITE_CHUNK + i, old, original)),
@@ -726,6 +707,50 @@ fn write_fixes(results: &mut [FileResult]) -> usize {
         }
     }
     fix::write::sync_dirs(pending.iter().filter_map(|r| r.written.as_deref()));
+    finish_replaced(&mut pending, replaced, conflicts)
+}
+
+/// What committing one file gave: nothing to do (not staged, or refused), the replaced
+/// file to examine at the end, or an error although the fix is in place.
+type Committed =
+    Option<Result<(fix::write::Replaced, std::sync::Arc<str>), fix::write::WriteError>>;
+
+/// Rename the staged files of a chunk into place, in parallel.
+fn commit_chunk(
+    chunk: &mut [&mut FileResult],
+    staged: Vec<Option<fix::write::Staged>>,
+) -> Vec<Committed> {
+    chunk
+        .par_iter_mut()
+        .zip(staged)
+        .map(|(r, staged)| {
+            let (Some(staged), Some(p)) = (staged, r.pending.as_ref()) else {
+                return None;
+            };
+            match staged.commit(p.original.as_bytes()) {
+                Err(err) if !err.written() => {
+                    r.not_written(err);
+                    None
+                }
+                done => {
+                    let p = r.pending.take().expect("checked above");
+                    r.written = Some(p.path);
+                    Some(done.map(|old| (old, p.original)))
+                }
+            }
+        })
+        .collect()
+}
+
+/// Examine every replaced file once more (in parallel), make the conflict copies durable
+/// and report them (with the errors of `conflicts`, indices into `pending`). Returns the
+/// number of conflict copies.
+fn finish_replaced(
+    pending: &mut [&mut FileResult],
+    replaced: Vec<(usize, fix::write::Replaced, std::sync::Arc<str>)>,
+    mut conflicts: Vec<(usize, fix::write::WriteError)>,
+) -> usize {
+    use fix::write::WriteError;
     conflicts.extend(
         replaced
             .into_par_iter()

@@ -100,7 +100,10 @@ fn appends_during_a_large_fix_are_never_lost_silently() {
     let appenders: Vec<_> = (0..2)
         .map(|t| {
             let (stop, root) = (stop.clone(), dir.path().to_path_buf());
-            std::thread::spawn(move || append_until(&stop, &root, t))
+            std::thread::spawn(move || match t {
+                0 => append_until(&stop, &root),
+                _ => append_on_access(&stop, &root),
+            })
         })
         .collect();
     let mut stderr = String::new();
@@ -113,7 +116,7 @@ fn appends_during_a_large_fix_are_never_lost_silently() {
     let status = child.wait().unwrap();
     let run = started.elapsed();
     stop.store(true, Ordering::Relaxed);
-    let markers: Vec<(usize, String, Duration)> = appenders
+    let markers: Vec<Marker> = appenders
         .into_iter()
         .flat_map(|a| a.join().unwrap())
         .collect();
@@ -135,6 +138,7 @@ fn appends_during_a_large_fix_are_never_lost_silently() {
         }
     }
     let during = markers.iter().filter(|m| m.2 < run).count();
+    let on_access = markers.iter().filter(|m| m.1.contains("marker b")).count();
     let mut lost = Vec::new();
     let mut in_copies = 0;
     let texts: Vec<String> = (0..FILES)
@@ -156,8 +160,11 @@ fn appends_during_a_large_fix_are_never_lost_silently() {
             marker.trim_end()
         ));
     }
+    let fixed = texts.iter().filter(|t| t.contains("finalizers:")).count();
     eprintln!(
-        "{} markers ({during} while --fix ran for {run:?}), {in_copies} in {} conflict copies, exit {:?}",
+        "{} markers ({during} while --fix ran for {run:?}, {on_access} as it checked a file), \
+         {fixed} files fixed, {in_copies} \
+         markers in {} conflict copies, exit {:?}",
         markers.len(),
         copies.values().map(Vec::len).sum::<usize>(),
         status.code()
@@ -175,28 +182,88 @@ fn appends_during_a_large_fix_are_never_lost_silently() {
     assert!(during > 100, "only {during} appends while --fix ran");
 }
 
-/// Append markers to the race files until `stop`: (file, marker, when).
-fn append_until(stop: &AtomicBool, root: &Path, t: usize) -> Vec<(usize, String, Duration)> {
+/// One marker line: unique, and a YAML comment, so the file stays fixable.
+fn append(root: &Path, i: usize, marker: String, at: Duration, out: &mut Vec<Marker>) {
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(race_file(root, i));
+    if let Ok(mut f) = file {
+        f.write_all(marker.as_bytes()).unwrap();
+        out.push((i, marker, at));
+    }
+}
+
+/// (file, marker, when it was written).
+type Marker = (usize, String, Duration);
+
+/// Append markers to the race files, one after the other, until `stop`.
+fn append_until(stop: &AtomicBool, root: &Path) -> Vec<Marker> {
     let start = Instant::now();
     let mut written = Vec::new();
     let mut n = 0usize;
     while !stop.load(Ordering::Relaxed) {
-        // Each appender walks the files in its own order, so both meet the writer often.
-        let i = if t == 0 {
-            n % FILES
-        } else {
-            (n * 7 + 1) % FILES
-        };
-        let marker = format!("# marker {t}-{n}\n");
-        let file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(race_file(root, i));
-        if let Ok(mut f) = file {
-            let at = start.elapsed();
-            f.write_all(marker.as_bytes()).unwrap();
-            written.push((i, marker, at));
-        }
+        let marker = format!("# marker a-{n}\n");
+        append(root, n * 7 % FILES, marker, start.elapsed(), &mut written);
         n += 1;
+        // An editor's pace: most files are written by the tool, not refused as changed.
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    written
+}
+
+/// Once the tool writes (a temporary file appears), append one marker to each race file
+/// just as the tool checks it before renaming over it (inotify): to even files when the
+/// tool closes it after reading it, to odd files 0–40 µs after the tool opens it.
+fn append_on_access(stop: &AtomicBool, root: &Path) -> Vec<Marker> {
+    use rustix::fs::inotify;
+    let start = Instant::now();
+    let fd = inotify::init(inotify::CreateFlags::NONBLOCK | inotify::CreateFlags::CLOEXEC);
+    let fd = fd.unwrap();
+    let flags = inotify::WatchFlags::OPEN
+        | inotify::WatchFlags::CLOSE_NOWRITE
+        | inotify::WatchFlags::CREATE;
+    for sub in 0..20 {
+        inotify::add_watch(&fd, root.join(format!("d{sub}")), flags).unwrap();
+    }
+    let mut buf = vec![std::mem::MaybeUninit::<u8>::uninit(); 1 << 16];
+    let mut events = inotify::Reader::new(&fd, &mut buf);
+    let (mut writing, mut count, mut written) = (false, vec![0u8; FILES], Vec::new());
+    while !stop.load(Ordering::Relaxed) {
+        let (name, closed) = match events.next() {
+            Ok(e) => (
+                e.file_name().map(|n| n.to_string_lossy().into_owned()),
+                e.events().contains(inotify::ReadFlags::CLOSE_NOWRITE),
+            ),
+            Err(rustix::io::Errno::AGAIN) => {
+                std::thread::yield_now();
+                continue;
+            }
+            Err(e) => panic!("inotify: {e}"),
+        };
+        let Some(name) = name else { continue };
+        writing |= name.starts_with(".gitops-lint-");
+        let Some(i) = name
+            .strip_prefix("app-")
+            .and_then(|n| n.strip_suffix(".yaml"))
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if !writing || count[i] > 0 || closed != (i % 2 == 0) {
+            continue;
+        }
+        count[i] += 1;
+        let delay = Instant::now();
+        while !closed && delay.elapsed() < Duration::from_micros(i as u64 * 13 % 40) {
+            std::hint::spin_loop();
+        }
+        append(
+            root,
+            i,
+            format!("# marker b-{i}\n"),
+            start.elapsed(),
+            &mut written,
+        );
     }
     written
 }
