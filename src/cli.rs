@@ -667,15 +667,14 @@ const WRITE_THREADS_PER_THREAD: usize = 4;
 /// Write the fixed files of `results` (see `fix::write`): per chunk, stage them in
 /// parallel, make them durable with one sync, and rename each into place if it did not
 /// change since it was read; then make the renames durable, and examine every replaced
-/// file once more for writes that landed in it meanwhile. Returns the number of conflict
-/// copies made (files written to while they were replaced).
+/// file of the chunk once more for writes that landed in it meanwhile. Returns the number
+/// of conflict copies made (files written to while they were replaced).
 fn write_fixes(results: &mut [FileResult]) -> usize {
-    use fix::write::{Replaced, WriteError};
+    use fix::write::WriteError;
     let mut pending: Vec<&mut FileResult> =
         results.iter_mut().filter(|r| r.pending.is_some()).collect();
-    let mut replaced: Vec<(usize, Replaced, std::sync::Arc<str>)> = Vec::new();
-    let mut conflicts: Vec<(usize, WriteError)> = Vec::new();
-    for (n, chunk) in pending.chunks_mut(WRITE_CHUNK).enumerate() {
+    let mut copies = 0;
+    for chunk in pending.chunks_mut(WRITE_CHUNK) {
         let staged: Vec<Option<fix::write::Staged>> = chunk
             .par_iter_mut()
             .map(|r| {
@@ -697,17 +696,21 @@ fn write_fixes(results: &mut [FileResult]) -> usize {
             }
             continue;
         }
-        let done = commit_chunk(chunk, staged);
-        for (i, done) in done.into_iter().enumerate() {
+        let mut replaced = Vec::new();
+        let mut conflicts = Vec::new();
+        for (i, done) in commit_chunk(chunk, staged).into_iter().enumerate() {
             match done {
-                Some(Ok((old, original))) => replaced.push((n * WRITE_CHUNK + i, old, original)),
-                Some(Err(err)) => conflicts.push((n * WRITE_CHUNK + i, err)),
+                Some(Ok((old, original))) => replaced.push((i, old, original)),
+                Some(Err(err)) => conflicts.push((i, err)),
                 None => {}
             }
         }
+        // The sync also gives a write racing the last renames time to land before the
+        // replaced files are examined.
+        fix::write::sync_dirs(chunk.iter().filter_map(|r| r.written.as_deref()));
+        copies += finish_replaced(chunk, replaced, conflicts);
     }
-    fix::write::sync_dirs(pending.iter().filter_map(|r| r.written.as_deref()));
-    finish_replaced(&mut pending, replaced, conflicts)
+    copies
 }
 
 /// What committing one file gave: nothing to do (not staged, or refused), the replaced
@@ -746,7 +749,7 @@ fn commit_chunk(
 /// and report them (with the errors of `conflicts`, indices into `pending`). Returns the
 /// number of conflict copies.
 fn finish_replaced(
-    pending: &mut [&mut FileResult],
+    chunk: &mut [&mut FileResult],
     replaced: Vec<(usize, fix::write::Replaced, std::sync::Arc<str>)>,
     mut conflicts: Vec<(usize, fix::write::WriteError)>,
 ) -> usize {
@@ -766,7 +769,7 @@ fn finish_replaced(
         .collect();
     fix::write::sync_dirs(copies.iter().map(PathBuf::as_path));
     for (i, err) in conflicts {
-        pending[i].written_with(err);
+        chunk[i].written_with(err);
     }
     copies.len()
 }

@@ -294,13 +294,15 @@ impl Staged {
     /// exposes data that is not on disk. On Linux the names are exchanged
     /// (`RENAME_EXCHANGE`), so the replaced file stays reachable for [`Replaced::finish`].
     pub fn commit(self, original: &[u8]) -> Result<Replaced, WriteError> {
-        self.commit_with(original, || {})
+        self.commit_with(original, true, || {})
     }
 
-    /// [`Staged::commit`], calling `before_rename` between the last check and the rename.
+    /// [`Staged::commit`], calling `before_rename` between the last check and the rename;
+    /// `exchange: false` renames over as where the file system cannot exchange names.
     fn commit_with(
         self,
         original: &[u8],
+        exchange: bool,
         before_rename: impl FnOnce(),
     ) -> Result<Replaced, WriteError> {
         // Last moment check, through the descriptor that examines the file afterwards: it
@@ -315,7 +317,7 @@ impl Staged {
         }
         before_rename();
         #[cfg(target_os = "linux")]
-        {
+        if exchange {
             use rustix::fs::{renameat_with, RenameFlags, CWD};
             use rustix::io::Errno;
             match renameat_with(CWD, &*self.tmp, CWD, &self.path, RenameFlags::EXCHANGE) {
@@ -330,6 +332,7 @@ impl Staged {
                 Err(e) => return Err(WriteError::Io(e.into())),
             }
         }
+        let _ = exchange;
         self.tmp
             .persist(&self.path)
             .map_err(|e| WriteError::Io(e.error))?;
@@ -523,7 +526,7 @@ mod tests {
                 fs::write(dir.path().join("app.yaml.gitops-lint-conflict"), "mine").unwrap();
             }
             let replaced = staged
-                .commit_with(b"original\n", || append(&path, "# appended\n"))
+                .commit_with(b"original\n", true, || append(&path, "# appended\n"))
                 .unwrap();
             let err = replaced.finish(b"original\n").unwrap_err();
             let WriteError::Conflict(copy) = &err else {
@@ -561,7 +564,7 @@ mod tests {
         let (dir, path, staged) = setup("original\n");
         let mut writer = None;
         let replaced = staged
-            .commit_with(b"original\n", || {
+            .commit_with(b"original\n", true, || {
                 writer = Some(fs::OpenOptions::new().append(true).open(&path).unwrap())
             })
             .unwrap();
@@ -579,7 +582,7 @@ mod tests {
         // An editor saving atomically (its own temporary file renamed over the file).
         let (dir, path, staged) = setup("original\n");
         let replaced = staged
-            .commit_with(b"original\n", || {
+            .commit_with(b"original\n", true, || {
                 let other = dir.path().join("editor.swp");
                 fs::write(&other, "original\n").unwrap();
                 fs::rename(&other, &path).unwrap();
@@ -590,6 +593,26 @@ mod tests {
         let copy = dir.path().join("app.yaml.gitops-lint-conflict");
         assert_eq!(fs::read_to_string(copy).unwrap(), "original\n");
         assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+    }
+
+    #[test]
+    fn without_exchange_a_write_before_the_rename_is_kept_too() {
+        let (dir, path, staged) = setup("original\n");
+        let err = staged
+            .commit_with(b"original\n", false, || append(&path, "# appended\n"))
+            .unwrap_err();
+        let WriteError::Conflict(copy) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(copy, &dir.path().join("app.yaml.gitops-lint-conflict"));
+        assert_eq!(fs::read_to_string(copy).unwrap(), "original\n# appended\n");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+        // Unchanged: no copy, nothing left.
+        let (dir, path, staged) = setup("original\n");
+        let replaced = staged.commit_with(b"original\n", false, || {}).unwrap();
+        replaced.finish(b"original\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "fixed\n");
+        assert_eq!(names(dir.path()), ["app.yaml"]);
     }
 
     #[test]
