@@ -261,11 +261,9 @@ fn open_no_follow(path: &Path) -> Result<fs::File, WriteError> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{open, Mode, OFlags};
-        match open(
-            path,
-            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) {
+        // Non-blocking: a FIFO put in its place does not hang the run.
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
+        match open(path, flags, Mode::empty()) {
             Ok(fd) => Ok(fs::File::from(fd)),
             Err(rustix::io::Errno::LOOP) => Err(WriteError::Symlink),
             Err(e) => Err(WriteError::Io(e.into())),
