@@ -466,3 +466,100 @@ fn hard_linked_file_is_refused() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), bad("linked"));
     assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 2);
 }
+
+/// An editor that opened its files before the run writes into each as soon as the tool has
+/// renamed over it (inotify: the rename), so the write lands in the replaced file: it is
+/// kept in a conflict copy, reported per file and in the summary, and the run exits 2. A
+/// write that comes after the tool's last examination is the window that remains, so
+/// attempts are repeated until one makes a copy; every attempt that does is checked.
+#[test]
+fn write_into_a_replaced_file_is_kept_and_reported() {
+    use rustix::fs::inotify;
+    const N: usize = 50;
+    for attempt in 0..5 {
+        let dir = repo();
+        let mut held = Vec::new();
+        for i in 0..N {
+            let path = dir.path().join(format!("app-{i:02}.yaml"));
+            std::fs::write(&path, bad(&format!("app-{i}"))).unwrap();
+            held.push(
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .unwrap(),
+            );
+        }
+        let flags = inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK;
+        let fd = inotify::init(flags).unwrap();
+        inotify::add_watch(&fd, dir.path(), inotify::WatchFlags::MOVED_TO).unwrap();
+        let mut child = Command::new(BIN)
+            .args(["lint", "--fix", "--format", "concise", "."])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut buf = vec![std::mem::MaybeUninit::<u8>::uninit(); 1 << 16];
+        let mut events = inotify::Reader::new(&fd, &mut buf);
+        let mut done = vec![false; N];
+        while done.iter().any(|d| !d) {
+            let name = match events.next() {
+                Ok(event) => event.file_name().unwrap().to_string_lossy().into_owned(),
+                Err(rustix::io::Errno::AGAIN) if child.try_wait().unwrap().is_some() => break,
+                Err(rustix::io::Errno::AGAIN) => {
+                    std::thread::yield_now();
+                    continue;
+                }
+                Err(e) => panic!("inotify: {e}"),
+            };
+            let Some(i) = name
+                .strip_prefix("app-")
+                .and_then(|n| n[..2].parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if !std::mem::replace(&mut done[i], true) {
+                held[i].write_all(b"# late edit\n").unwrap();
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let copies: Vec<String> = names(dir.path())
+            .into_iter()
+            .filter(|n| n.contains(CONFLICT))
+            .collect();
+        eprintln!("attempt {attempt}: {} conflict copies", copies.len());
+        if copies.is_empty() {
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for copy in &copies {
+            let file = &copy[..copy.len() - CONFLICT.len()];
+            assert_eq!(copy, &format!("{file}{CONFLICT}"));
+            assert!(
+                stderr.contains(&format!(
+                    "error: {file} was written to while it was being replaced: the fix is in \
+                     place, and the replaced text with that write is saved in {copy}"
+                )),
+                "{stderr}"
+            );
+            let i: usize = file[4..6].parse().unwrap();
+            let text = std::fs::read_to_string(dir.path().join(copy)).unwrap();
+            assert_eq!(text, format!("{}# late edit\n", bad(&format!("app-{i}"))));
+            let fixed = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            assert!(fixed.contains("finalizers:") && !fixed.contains("late edit"));
+        }
+        let summary = format!(
+            "{} written to while being replaced",
+            if copies.len() == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{} files", copies.len())
+            }
+        );
+        assert!(stderr.contains(&summary), "{stderr}");
+        return;
+    }
+    panic!("no attempt made a conflict copy");
+}
