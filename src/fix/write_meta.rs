@@ -21,7 +21,13 @@ pub(super) fn check_writable(path: &Path, meta: &fs::Metadata) -> Result<(), Wri
             Err(e) => return Err(WriteError::Io(e.into())),
         }
     }
-    let _ = (path, meta);
+    #[cfg(not(target_os = "linux"))]
+    if let Err(e) = fs::OpenOptions::new().write(true).open(path) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => WriteError::NotWritable,
+            _ => WriteError::Io(e),
+        });
+    }
     Ok(())
 }
 
