@@ -502,7 +502,7 @@ fn run_lint(args: LintArgs) -> i32 {
             }
         };
     let mut results = results;
-    if mode == Mode::Fix {
+    let conflict_copies = if mode == Mode::Fix {
         // Writing waits on the disk more than it computes: more threads than cores hide
         // the waits (measured on a 2-core machine, --fix of 1,117 files: median 1.98x the
         // lint time with 2 writer threads, 1.81x with 8; see docs/performance.md).
@@ -513,7 +513,9 @@ fn run_lint(args: LintArgs) -> i32 {
             Ok(pool) => pool.install(|| write_fixes(&mut results)),
             Err(_) => write_fixes(&mut results),
         }
-    }
+    } else {
+        0
+    };
     for result in results {
         record(result, &mut summary, &mut failed, true);
     }
@@ -615,9 +617,17 @@ fn run_lint(args: LintArgs) -> i32 {
         match mode {
             Mode::Check => eprintln!("{}", summary.line()),
             Mode::Fix => eprintln!(
-                "Fixed {} in {}; {remaining} remaining.",
+                "Fixed {} in {}; {remaining} remaining.{}",
                 plural(fixed.0, "problem"),
-                plural(fixed.1, "file")
+                plural(fixed.1, "file"),
+                match conflict_copies {
+                    0 => String::new(),
+                    n => format!(
+                        " {} written to while being replaced: see the conflict {} beside them.",
+                        plural(n, "file"),
+                        if n == 1 { "copy" } else { "copies" }
+                    ),
+                }
             ),
             Mode::Diff => eprintln!(
                 "Would fix {} in {}.",
@@ -718,11 +728,19 @@ impl FileResult {
         };
         self.messages
             .push(format!("error: {} {err}", pending.report.path));
-        // Refusals (changed, read-only, a symbolic link) leave the finding in place and
-        // are not failures of the tool; an I/O error is.
-        self.failed = matches!(err, fix::write::WriteError::Io(_));
+        // Refusals (changed, read-only, not writable, hard links, metadata that cannot be
+        // kept, a symbolic link) leave the finding in place and are not failures of the
+        // tool; an I/O error is.
+        self.failed = err.is_failure();
         self.applied = 0;
         self.outcome = Outcome::Scanned(pending.report);
+    }
+
+    /// The fix is written, but something went wrong meanwhile (a conflict copy was made):
+    /// said, and a failure of the run.
+    fn written_with(&mut self, err: fix::write::WriteError) {
+        self.messages.push(format!("error: {} {err}", self.path));
+        self.failed = true;
     }
 }
 
@@ -736,10 +754,14 @@ const WRITE_THREADS_PER_THREAD: usize = 4;
 
 /// Write the fixed files of `results` (see `fix::write`): per chunk, stage them in
 /// parallel, make them durable with one sync, and rename each into place if it did not
-/// change since it was read; then make the renames durable.
-fn write_fixes(results: &mut [FileResult]) {
+/// change since it was read; then make the renames durable, and examine every replaced
+/// file of the chunk once more for writes that landed in it meanwhile. Returns the number
+/// of conflict copies made (files written to while they were replaced).
+fn write_fixes(results: &mut [FileResult]) -> usize {
+    use fix::write::WriteError;
     let mut pending: Vec<&mut FileResult> =
         results.iter_mut().filter(|r| r.pending.is_some()).collect();
+    let mut copies = 0;
     for chunk in pending.chunks_mut(WRITE_CHUNK) {
         let staged: Vec<Option<fix::write::Staged>> = chunk
             .par_iter_mut()
@@ -757,25 +779,87 @@ fn write_fixes(results: &mut [FileResult]) {
         if let Err(err) = fix::write::sync_staged(staged.iter().flatten()) {
             for (r, s) in chunk.iter_mut().zip(&staged) {
                 if s.is_some() {
-                    r.not_written(fix::write::WriteError::Io(io_copy(&err)));
+                    r.not_written(WriteError::Io(io_copy(&err)));
                 }
             }
             continue;
         }
-        chunk.par_iter_mut().zip(staged).for_each(|(r, staged)| {
+        let mut replaced = Vec::new();
+        let mut conflicts = Vec::new();
+        for (i, done) in commit_chunk(chunk, staged).into_iter().enumerate() {
+            match done {
+                Some(Ok((old, original))) => replaced.push((i, old, original)),
+                Some(Err(err)) => conflicts.push((i, err)),
+                None => {}
+            }
+        }
+        // The sync also gives a write racing the last renames time to land before the
+        // replaced files are examined.
+        fix::write::sync_dirs(chunk.iter().filter_map(|r| r.written.as_deref()));
+        copies += finish_replaced(chunk, replaced, conflicts);
+    }
+    copies
+}
+
+/// What committing one file gave: nothing to do (not staged, or refused), the replaced
+/// file to examine at the end, or an error although the fix is in place.
+type Committed =
+    Option<Result<(fix::write::Replaced, std::sync::Arc<str>), fix::write::WriteError>>;
+
+/// Rename the staged files of a chunk into place, in parallel.
+fn commit_chunk(
+    chunk: &mut [&mut FileResult],
+    staged: Vec<Option<fix::write::Staged>>,
+) -> Vec<Committed> {
+    chunk
+        .par_iter_mut()
+        .zip(staged)
+        .map(|(r, staged)| {
             let (Some(staged), Some(p)) = (staged, r.pending.as_ref()) else {
-                return;
+                return None;
             };
             match staged.commit(p.original.as_bytes()) {
-                Ok(()) => {
+                Err(err) if !err.written() => {
+                    r.not_written(err);
+                    None
+                }
+                done => {
                     let p = r.pending.take().expect("checked above");
                     r.written = Some(p.path);
+                    Some(done.map(|old| (old, p.original)))
                 }
-                Err(err) => r.not_written(err),
             }
-        });
+        })
+        .collect()
+}
+
+/// Examine every replaced file once more (in parallel), make the conflict copies durable
+/// and report them (with the errors of `conflicts`, indices into `pending`). Returns the
+/// number of conflict copies.
+fn finish_replaced(
+    chunk: &mut [&mut FileResult],
+    replaced: Vec<(usize, fix::write::Replaced, std::sync::Arc<str>)>,
+    mut conflicts: Vec<(usize, fix::write::WriteError)>,
+) -> usize {
+    use fix::write::WriteError;
+    conflicts.extend(
+        replaced
+            .into_par_iter()
+            .filter_map(|(i, old, original)| old.finish(original.as_bytes()).err().map(|e| (i, e)))
+            .collect::<Vec<_>>(),
+    );
+    let copies: Vec<PathBuf> = conflicts
+        .iter()
+        .filter_map(|(_, e)| match e {
+            WriteError::Conflict(copy) => Some(copy.clone()),
+            _ => None,
+        })
+        .collect();
+    fix::write::sync_dirs(copies.iter().map(PathBuf::as_path));
+    for (i, err) in conflicts {
+        chunk[i].written_with(err);
     }
-    fix::write::sync_dirs(results.iter().filter_map(|r| r.written.as_deref()));
+    copies.len()
 }
 
 fn io_copy(err: &std::io::Error) -> std::io::Error {
