@@ -211,14 +211,17 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     for err in &errors {
         out.push(syntax_diagnostic(text, err, masked.is_some()));
     }
-    apply_suppressions(
+    let mut out = apply_suppressions(
         path,
         text,
         options.settings,
         out,
         annotations,
         object_ranges,
-    )
+    );
+    // Offer only fixes that the safety net would accept.
+    crate::fix::validate::validate_fixes(text, &mut out);
+    out
 }
 
 /// An `ignore.gitops-lint.dev/<rule>` annotation, and whether it suppressed something.

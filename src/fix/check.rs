@@ -89,6 +89,114 @@ pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
     }
 }
 
+/// `text` parsed as `lint_text` parses it (template actions masked).
+pub fn parse_as_linted(text: &str) -> yaml::ParseOutput {
+    let masked = if crate::template::has_actions(text) {
+        crate::template::mask(text)
+    } else {
+        None
+    };
+    yaml::parse(masked.as_ref().map_or(text, |m| m.text.as_str()), text)
+}
+
+/// A document's root as Kubernetes reads it (aliases and merge keys resolved), or as
+/// written when it cannot be resolved.
+pub fn resolved_root(doc: &yaml::Document) -> std::borrow::Cow<'_, Node> {
+    if !doc.refs {
+        return std::borrow::Cow::Borrowed(&doc.root);
+    }
+    match yaml::resolve(&doc.root) {
+        Ok(r) => std::borrow::Cow::Owned(r.root),
+        Err(_) => std::borrow::Cow::Borrowed(&doc.root),
+    }
+}
+
+/// The safety net's data check: `after` parses as well as `before` (no new syntax error,
+/// the same documents) and, read as Kubernetes reads it (aliases and merge keys
+/// resolved), holds the same data outside finalizer lists ([`same_outside_finalizers`]).
+pub fn data_preserved(before: &yaml::ParseOutput, after: &yaml::ParseOutput) -> Result<(), String> {
+    if after.errors.len() > before.errors.len() {
+        return Err("the fixed text would not parse".into());
+    }
+    if before.documents.len() != after.documents.len() {
+        return Err("the fixed text has other documents".into());
+    }
+    for (b, a) in before.documents.iter().zip(&after.documents) {
+        if b.index != a.index || !same_outside_finalizers(&resolved_root(b), &resolved_root(a)) {
+            return Err(format!(
+                "the fix would change data outside the finalizer list (document {})",
+                b.index + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A list of scalars (what a finalizer list holds).
+fn is_scalar_list(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Sequence { items, .. }
+        if items.iter().all(|i| matches!(i.kind, NodeKind::Scalar { .. })))
+}
+
+/// A finalizer list edited by fixes: scalar items added, replaced or removed; anything
+/// else in it (or a value that is not a list) unchanged.
+fn finalizers_edited(before: &Node, after: &Node) -> bool {
+    let others = |n: &Node| -> Vec<String> {
+        n.items()
+            .iter()
+            .filter(|i| !matches!(i.kind, NodeKind::Scalar { .. }))
+            .map(value)
+            .collect()
+    };
+    match (&before.kind, &after.kind) {
+        (_, NodeKind::Sequence { .. }) if before.is_null() => is_scalar_list(after),
+        (NodeKind::Sequence { .. }, NodeKind::Sequence { .. }) => others(before) == others(after),
+        _ => value(before) == value(after),
+    }
+}
+
+/// `after` is `before` but for finalizer lists: a `finalizers` value may change to another
+/// list of strings, a `finalizers` key (or a `metadata` key holding only one) may be added.
+/// The fixes of every rule stay within this.
+pub fn same_outside_finalizers(before: &Node, after: &Node) -> bool {
+    let finalizers_only =
+        |n: &Node| n.entries().len() == 1 && n.get("finalizers").is_some_and(is_scalar_list);
+    match (&before.kind, &after.kind) {
+        (NodeKind::Mapping { entries: b, .. }, NodeKind::Mapping { entries: a, .. }) => {
+            let mut rest = b.iter().peekable();
+            for x in a {
+                if let Some(e) = rest.peek() {
+                    if value(&e.key) == value(&x.key) {
+                        let same = match x.key.as_str() {
+                            Some("finalizers") => finalizers_edited(&e.value, &x.value),
+                            Some("metadata") if e.value.is_null() => finalizers_only(&x.value),
+                            _ => same_outside_finalizers(&e.value, &x.value),
+                        };
+                        if !same {
+                            return false;
+                        }
+                        rest.next();
+                        continue;
+                    }
+                }
+                let added = match x.key.as_str() {
+                    Some("finalizers") => is_scalar_list(&x.value),
+                    Some("metadata") => finalizers_only(&x.value),
+                    _ => false,
+                };
+                if !added {
+                    return false;
+                }
+            }
+            rest.next().is_none()
+        }
+        (NodeKind::Sequence { items: b, .. }, NodeKind::Sequence { items: a, .. }) => {
+            a.len() == b.len() && b.iter().zip(a).all(|(x, y)| same_outside_finalizers(x, y))
+        }
+        _ => value(before) == value(after),
+    }
+}
+
 /// Check the round-trip property on `text`; `Err` says what broke.
 pub fn roundtrip(text: &str) -> Result<(), String> {
     let before = yaml::parse(text, text);
@@ -118,7 +226,7 @@ pub fn roundtrip(text: &str) -> Result<(), String> {
         return Err(format!("document count changed:\n{fixed}"));
     }
     for (b, a) in before.documents.iter().zip(&after.documents) {
-        if !same_but_finalizer(&b.root, &a.root) {
+        if !same_but_finalizer(&resolved_root(b), &resolved_root(a)) {
             return Err(format!(
                 "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"
             ));
