@@ -57,12 +57,8 @@ pub fn may_hold_argo(bytes: &[u8]) -> bool {
 /// A second pass, only over files without the needle: a backslash followed by `u`, `x`,
 /// `U` or a line break (the escapes that can write an ASCII character or join lines).
 fn may_hide_needle(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'\\', bytes).any(|i| {
-        matches!(
-            bytes.get(i + 1),
-            Some(b'u' | b'x' | b'U' | b'\n' | b'\r')
-        )
-    })
+    memchr::memchr_iter(b'\\', bytes)
+        .any(|i| matches!(bytes.get(i + 1), Some(b'u' | b'x' | b'U' | b'\n' | b'\r')))
 }
 
 /// A UTF-16 file (with a BOM) whose text mentions `argoproj.io`: not skipped, so that it

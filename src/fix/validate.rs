@@ -80,9 +80,9 @@ fn disjoint(diags: &[Diagnostic], fixes: &[usize]) -> (Vec<usize>, Vec<usize>) {
     for i in order {
         let edits = &diags[i].fix.as_ref().expect("has fix").edits;
         let clash = edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                (e.span.start < t.end && t.start < e.span.end) || e.span.start == t.start
-            })
+            taken
+                .iter()
+                .any(|t| (e.span.start < t.end && t.start < e.span.end) || e.span.start == t.start)
         });
         if clash {
             rest.push(i);
