@@ -160,8 +160,16 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         if options.kustomize_patch {
             return;
         }
-        // Aliases and merge keys: the objects are read from the resolved copy.
-        let resolved = match doc.refs.then(|| yaml::resolve(&doc.root)) {
+        // Aliases and merge keys: the objects are read from the resolved copy (only where an
+        // Argo CD object could be: anchors do not reach past their document).
+        let resource_like = || {
+            ["apiVersion", "kind", "<<"]
+                .iter()
+                .any(|k| doc.root.get(k).is_some())
+        };
+        let resolve =
+            doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
+        let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
             None => None,
             Some(Ok(r)) => Some(yaml::Document {
                 index: doc.index,
@@ -169,13 +177,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 refs: false,
             }),
             Some(Err(err)) => {
-                // Only where an Argo CD object could be (a bomb elsewhere is not ours).
-                let resource_like = ["apiVersion", "kind", "<<"]
-                    .iter()
-                    .any(|k| doc.root.get(k).is_some());
-                if resource_like || may_hold_argo(text[doc.root.span.clone()].as_bytes()) {
-                    out.push(unresolved_diagnostic(doc.index, &err));
-                }
+                out.push(unresolved_diagnostic(doc.index, &err));
                 return;
             }
         };

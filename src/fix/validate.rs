@@ -24,14 +24,11 @@ pub fn validate_fixes(text: &str, diags: &mut [Diagnostic]) {
         return;
     }
     let before = parse_as_linted(text);
-    let aliased = aliased_spans(&before);
+    let aliased = yaml::AliasedText::new(text, &aliased_spans(&before));
     let mut pending = Vec::new();
     for i in with_fix {
         let edits = &diags[i].fix.as_ref().expect("has fix").edits;
-        if edits
-            .iter()
-            .any(|e| yaml::in_aliased(text, &aliased, e.span.start))
-        {
+        if edits.iter().any(|e| aliased.contains(e.span.start)) {
             diags[i].fix = None;
         } else {
             pending.push(i);
@@ -63,32 +60,28 @@ fn aliased_spans(parsed: &yaml::ParseOutput) -> Vec<Span> {
         .collect()
 }
 
-/// Of `fixes` (indices into `diags`), those that can be applied together (no edit overlaps
-/// another's, nor inserts at the same point), and the others.
+/// Of `fixes` (indices into `diags`), those that can be applied together (taken in order
+/// of their first edit, each after the edits taken before: no overlap, no insertion at the
+/// same point), and the others. Linear after the sort.
 fn disjoint(diags: &[Diagnostic], fixes: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let edits = |i: usize| &diags[i].fix.as_ref().expect("has fix").edits;
     let mut order: Vec<usize> = fixes.to_vec();
-    let start = |i: usize| {
-        diags[i]
-            .fix
-            .as_ref()
-            .and_then(|f| f.edits.iter().map(|e| e.span.start).min())
-            .unwrap_or(0)
-    };
-    order.sort_by_key(|&i| start(i));
+    order.sort_by_key(|&i| edits(i).iter().map(|e| e.span.start).min());
     let (mut batch, mut rest) = (Vec::new(), Vec::new());
-    let mut taken: Vec<Span> = Vec::new();
+    // The furthest end and the last start of the edits taken.
+    let (mut frontier, mut last_start) = (0, None);
     for i in order {
-        let edits = &diags[i].fix.as_ref().expect("has fix").edits;
-        let clash = edits.iter().any(|e| {
-            taken
-                .iter()
-                .any(|t| (e.span.start < t.end && t.start < e.span.end) || e.span.start == t.start)
-        });
-        if clash {
-            rest.push(i);
-        } else {
-            taken.extend(edits.iter().map(|e| e.span.clone()));
+        let free = edits(i)
+            .iter()
+            .all(|e| e.span.start >= frontier && Some(e.span.start) != last_start);
+        if free {
+            for e in edits(i) {
+                frontier = frontier.max(e.span.end);
+                last_start = last_start.max(Some(e.span.start));
+            }
             batch.push(i);
+        } else {
+            rest.push(i);
         }
     }
     (batch, rest)
@@ -107,11 +100,15 @@ fn per_document(text: &str, parsed: &yaml::ParseOutput, diags: &mut [Diagnostic]
     for &i in fixes {
         by_doc.entry(diags[i].document).or_default().push(i);
     }
+    let roots: std::collections::HashMap<usize, &Span> = parsed
+        .documents
+        .iter()
+        .map(|d| (d.index, &d.root.span))
+        .collect();
     for (doc, fixes) in by_doc {
-        let region = doc.and_then(|d| {
-            let root = &parsed.documents.iter().find(|x| x.index == d)?.root;
-            Some(document_region(text, &root.span))
-        });
+        let region = doc
+            .and_then(|d| roots.get(&d))
+            .map(|root| document_region(text, root));
         let Some(region) = region else {
             fixes.iter().for_each(|&i| diags[i].fix = None);
             continue;
@@ -164,4 +161,47 @@ fn fragment_accepts(text: &str, region: &Span, edits: &[&Edit]) -> bool {
     }
     let after = parse_as_linted(&apply_edits(fragment, &shifted.iter().collect::<Vec<_>>()));
     data_preserved(&before, &after).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{lint_text, FileOptions};
+
+    /// A file's fixes that fail together are checked per document: the good ones stay, a
+    /// fix that breaks the YAML or changes other data is dropped.
+    #[test]
+    fn failing_fixes_are_dropped_and_the_others_kept() {
+        let app = |name: &str| {
+            format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}}}\nspec: {{}}\n")
+        };
+        let text = format!("{}---\n{}---\n{}", app("a"), app("b"), app("c"));
+        let mut diags = lint_text("x.yaml", &text, FileOptions::default());
+        assert_eq!(diags.iter().filter(|d| d.fix.is_some()).count(), 3);
+        // Break the second document's fix, and make the third's rename the object.
+        let broken = diags[1].fix.as_mut().unwrap();
+        broken.edits[0].content.push_str(",,");
+        let rename = diags[2].fix.as_mut().unwrap();
+        let at = text.rfind("name: c").unwrap() + 6;
+        rename.edits.push(Edit {
+            span: at..at + 1,
+            content: "d".into(),
+        });
+        validate_fixes(&text, &mut diags);
+        let kept: Vec<bool> = diags.iter().map(|d| d.fix.is_some()).collect();
+        assert_eq!(kept, [true, false, false]);
+    }
+
+    /// An edit inside an anchored node that an alias refers to is never offered.
+    #[test]
+    fn edits_in_aliased_text_are_dropped() {
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: &m {name: a}\nspec: {x: *m}\n";
+        let mut diags = lint_text("x.yaml", text, FileOptions::default());
+        assert!(diags.iter().any(|d| d.rule == "missing-finalizer"));
+        assert!(diags.iter().all(|d| d.fix.is_none()));
+        // The same without the alias gets its fix.
+        let text = text.replace("*m", "1");
+        diags = lint_text("x.yaml", &text, FileOptions::default());
+        assert!(diags.iter().any(|d| d.fix.is_some()));
+    }
 }

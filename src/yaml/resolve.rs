@@ -167,14 +167,39 @@ fn unresolved(n: &Node, reason: &str) -> Unresolved {
     }
 }
 
-/// Whether an edit at `at` lands in the text of an aliased anchor (`aliased`, from
-/// [`Resolution`]): inside its span, or on the rest of its last line, where a line added to
-/// a block collection still belongs to it.
-pub fn in_aliased(text: &str, aliased: &[Span], at: usize) -> bool {
-    aliased.iter().any(|s| {
-        let line_end = text[s.end.min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| s.end + i + 1);
-        s.start <= at && at <= line_end
-    })
+/// The text of the anchored nodes that aliases refer to ([`Resolution::aliased`]), for
+/// point queries in O(log n): an edit there changes every user of the anchor.
+pub struct AliasedText {
+    /// Regions sorted by start, and the furthest end among each prefix.
+    regions: Vec<(usize, usize)>,
+    max_end: Vec<usize>,
+}
+
+impl AliasedText {
+    /// Each node's span, extended to the end of its last line: a line added to a block
+    /// collection right after its last child still belongs to it.
+    pub fn new(text: &str, aliased: &[Span]) -> Self {
+        let mut regions: Vec<(usize, usize)> = aliased
+            .iter()
+            .map(|s| {
+                let end = s.end.min(text.len());
+                let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                (s.start, line_end)
+            })
+            .collect();
+        regions.sort_unstable();
+        let mut max_end = Vec::with_capacity(regions.len());
+        let mut furthest = 0;
+        for &(_, end) in &regions {
+            furthest = furthest.max(end);
+            max_end.push(furthest);
+        }
+        AliasedText { regions, max_end }
+    }
+
+    /// Whether an edit at `at` lands in aliased text.
+    pub fn contains(&self, at: usize) -> bool {
+        let n = self.regions.partition_point(|&(start, _)| start <= at);
+        n > 0 && self.max_end[n - 1] >= at
+    }
 }
