@@ -154,10 +154,13 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut annotations: Vec<Annotation> = Vec::new();
     // Per object: the range of its diagnostics in `out`, and of its annotations.
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    // What the fix validation needs to know of each document (its tree is dropped).
+    let mut facts = crate::fix::validate::Facts::default();
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
     let errors = yaml::parse_each(parse_text, text, &mut |doc| {
         if options.kustomize_patch {
+            facts.add(&doc, &doc.root.span, Vec::new(), &[]);
             return;
         }
         // Aliases and merge keys: the objects are read from the resolved copy (only where an
@@ -169,18 +172,24 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         };
         let resolve =
             doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
+        let mut aliased = Vec::new();
         let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
             None => None,
-            Some(Ok(r)) => Some(yaml::Document {
-                index: doc.index,
-                root: r.root,
-                refs: false,
-            }),
+            Some(Ok(r)) => {
+                aliased = r.aliased;
+                Some(yaml::Document {
+                    index: doc.index,
+                    root: r.root,
+                    refs: false,
+                })
+            }
             Some(Err(err)) => {
                 out.push(unresolved_diagnostic(doc.index, &err));
+                facts.add(&doc, &doc.root.span, Vec::new(), &[]);
                 return;
             }
         };
+        let doc_first = out.len();
         {
             let ctx = Context {
                 text,
@@ -204,8 +213,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 }
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
             }
+            facts.add(view, &doc.root.span, aliased, &out[doc_first..]);
         }
     });
+    facts.errors = errors.len();
     for err in &errors {
         out.push(syntax_diagnostic(text, err, masked.is_some()));
     }
@@ -218,7 +229,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         object_ranges,
     );
     // Offer only fixes that the safety net would accept.
-    crate::fix::validate::validate_fixes(text, &mut out);
+    crate::fix::validate::validate_fixes(text, &facts, &mut out);
     out
 }
 

@@ -6,7 +6,7 @@
 use crate::diagnostic::Edit;
 use crate::fix::apply::{apply_edits, fix_text};
 use crate::lint::{lint_text, FileOptions};
-use crate::yaml::{self, Node, NodeKind};
+use crate::yaml::{self, Entry, Node, NodeKind};
 
 /// A node's data without spans or styles.
 pub fn value(n: &Node) -> String {
@@ -130,6 +130,62 @@ pub fn data_preserved(before: &yaml::ParseOutput, after: &yaml::ParseOutput) -> 
         }
     }
     Ok(())
+}
+
+/// A hash of a node's data with finalizer lists left out, as [`same_outside_finalizers`]
+/// sees them: `finalizers` entries whose value is null or a list are hashed only by the
+/// list's non-scalar items, and a `metadata` that holds nothing else counts as absent. Equal
+/// for data that fixes may produce from one another; computed once per document while it
+/// is linted, so that validating its fixes needs only the fixed text parsed.
+pub fn fingerprint(n: &Node) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hash_data(n, &mut h);
+    h.finish()
+}
+
+fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match &n.kind {
+        NodeKind::Scalar { value, .. } => (0u8, value).hash(h),
+        NodeKind::Alias => 1u8.hash(h),
+        NodeKind::Sequence { items, .. } => {
+            (2u8, items.len()).hash(h);
+            items.iter().for_each(|i| hash_data(i, h));
+        }
+        NodeKind::Mapping { entries, .. } => {
+            3u8.hash(h);
+            for e in entries.iter().filter(|e| !omitted(e)) {
+                hash_data(&e.key, h);
+                if e.key.as_str() == Some("finalizers")
+                    && matches!(e.value.kind, NodeKind::Sequence { .. })
+                {
+                    // A list: only its non-scalar items.
+                    4u8.hash(h);
+                    for i in e.value.items() {
+                        if !matches!(i.kind, NodeKind::Scalar { .. }) {
+                            hash_data(i, h);
+                        }
+                    }
+                } else {
+                    hash_data(&e.value, h);
+                }
+            }
+            5u8.hash(h);
+        }
+    }
+}
+
+/// An entry that fixes may add or fill: `finalizers` (null, or a list of scalars) and a
+/// `metadata` (null, or holding only such a `finalizers`).
+fn omitted(e: &Entry) -> bool {
+    match e.key.as_str() {
+        Some("finalizers") => e.value.is_null() || is_scalar_list(&e.value),
+        Some("metadata") => {
+            e.value.is_null() || (e.value.is_mapping() && e.value.entries().iter().all(omitted))
+        }
+        _ => false,
+    }
 }
 
 /// A list of scalars (what a finalizer list holds).

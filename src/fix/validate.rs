@@ -10,21 +10,82 @@
 //! within its document.
 
 use super::apply::apply_edits;
-use super::check::{data_preserved, parse_as_linted};
+use super::check::{data_preserved, fingerprint, parse_as_linted, resolved_root};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::source::Span;
 use crate::yaml;
 
-/// Drop the fixes of `diags` (the diagnostics of `text`) that the safety net would refuse.
-pub fn validate_fixes(text: &str, diags: &mut [Diagnostic]) {
+/// What validation needs to know of a file's documents, gathered while they are linted
+/// (their trees are dropped one by one).
+#[derive(Debug, Default)]
+pub struct Facts {
+    docs: Vec<DocFacts>,
+    /// Syntax errors of the file.
+    pub errors: usize,
+    /// Anchored nodes that aliases refer to.
+    aliased: Vec<Span>,
+}
+
+#[derive(Debug)]
+struct DocFacts {
+    index: usize,
+    span: Span,
+    /// The data's [`fingerprint`], for a document with a fix.
+    fingerprint: Option<u64>,
+}
+
+impl Facts {
+    /// Record a linted document: `view` is what was read (resolved), `span` its root's
+    /// text, `diags` the diagnostics found in it.
+    pub fn add(
+        &mut self,
+        view: &yaml::Document,
+        span: &Span,
+        aliased: Vec<Span>,
+        diags: &[Diagnostic],
+    ) {
+        let has_fix = diags.iter().any(|d| d.fix.is_some());
+        self.docs.push(DocFacts {
+            index: view.index,
+            span: span.clone(),
+            fingerprint: has_fix.then(|| fingerprint(&view.root)),
+        });
+        self.aliased.extend(aliased);
+    }
+
+    /// The facts of `text`, parsed anew.
+    pub fn of(text: &str) -> Facts {
+        let parsed = parse_as_linted(text);
+        let mut facts = Facts {
+            errors: parsed.errors.len(),
+            ..Facts::default()
+        };
+        for d in &parsed.documents {
+            if d.refs {
+                if let Ok(r) = yaml::resolve(&d.root) {
+                    facts.aliased.extend(r.aliased);
+                }
+            }
+            facts.docs.push(DocFacts {
+                index: d.index,
+                span: d.root.span.clone(),
+                fingerprint: Some(fingerprint(&resolved_root(d))),
+            });
+        }
+        facts
+    }
+}
+
+/// Drop the fixes of `diags` (the diagnostics of `text`, whose documents `facts` describes)
+/// that the safety net would refuse.
+pub fn validate_fixes(text: &str, facts: &Facts, diags: &mut [Diagnostic]) {
     let with_fix: Vec<usize> = (0..diags.len())
         .filter(|&i| diags[i].fix.as_ref().is_some_and(|f| !f.edits.is_empty()))
         .collect();
     if with_fix.is_empty() {
         return;
     }
-    let before = parse_as_linted(text);
-    let aliased = yaml::AliasedText::new(text, &aliased_spans(&before));
+    let aliased = yaml::AliasedText::new(text, &facts.aliased);
     let mut pending = Vec::new();
     for i in with_fix {
         let edits = &diags[i].fix.as_ref().expect("has fix").edits;
@@ -38,26 +99,46 @@ pub fn validate_fixes(text: &str, diags: &mut [Diagnostic]) {
     if batch.is_empty() {
         return;
     }
-    let after = parse_as_linted(&apply_edits(text, &edits_of(diags, &batch)));
-    let failed = if data_preserved(&before, &after).is_ok() {
+    let edits = edits_of(diags, &batch);
+    let after = parse_as_linted(&apply_edits(text, &edits));
+    let failed = if unchanged(facts, &after, &edits) {
         rest
     } else {
         pending
     };
     if !failed.is_empty() {
+        let before = parse_as_linted(text);
         per_document(text, &before, diags, &failed);
     }
 }
 
-/// Spans of the anchored nodes that aliases refer to, in every document.
-fn aliased_spans(parsed: &yaml::ParseOutput) -> Vec<Span> {
-    parsed
-        .documents
-        .iter()
-        .filter(|d| d.refs)
-        .filter_map(|d| yaml::resolve(&d.root).ok())
-        .flat_map(|r| r.aliased)
-        .collect()
+/// Whether `after` (the text with `edits` applied) parses as well as the text `facts`
+/// describes and holds the same data outside finalizer lists: a document with a fix has
+/// the same [`fingerprint`]; one without sits at the same (shifted) place.
+fn unchanged(facts: &Facts, after: &yaml::ParseOutput, edits: &[&Edit]) -> bool {
+    if after.errors.len() > facts.errors || after.documents.len() != facts.docs.len() {
+        return false;
+    }
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| e.span.start);
+    // Position in the fixed text of a position before the edits.
+    let mut at = 0;
+    let mut delta: isize = 0;
+    let mut shift = |pos: usize| {
+        while at < sorted.len() && sorted[at].span.end <= pos {
+            delta += sorted[at].content.len() as isize - sorted[at].span.len() as isize;
+            at += 1;
+        }
+        pos.checked_add_signed(delta)
+    };
+    facts.docs.iter().zip(&after.documents).all(|(b, a)| {
+        let moved = shift(b.span.start);
+        b.index == a.index
+            && match b.fingerprint {
+                Some(f) => fingerprint(&resolved_root(a)) == f,
+                None => moved == Some(a.root.span.start) && a.root.span.len() == b.span.len(),
+            }
+    })
 }
 
 /// Of `fixes` (indices into `diags`), those that can be applied together (taken in order
@@ -187,7 +268,7 @@ mod tests {
             span: at..at + 1,
             content: "d".into(),
         });
-        validate_fixes(&text, &mut diags);
+        validate_fixes(&text, &Facts::of(&text), &mut diags);
         let kept: Vec<bool> = diags.iter().map(|d| d.fix.is_some()).collect();
         assert_eq!(kept, [true, false, false]);
     }
