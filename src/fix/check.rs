@@ -99,6 +99,34 @@ pub fn parse_as_linted(text: &str) -> yaml::ParseOutput {
     yaml::parse(masked.as_ref().map_or(text, |m| m.text.as_str()), text)
 }
 
+/// [`parse_as_linted`] one document at a time (none is kept); returns the syntax errors.
+pub fn parse_each_as_linted(
+    text: &str,
+    on_document: &mut dyn FnMut(yaml::Document),
+) -> Vec<yaml::SyntaxError> {
+    let masked = if crate::template::has_actions(text) {
+        crate::template::mask(text)
+    } else {
+        None
+    };
+    yaml::parse_each(
+        masked.as_ref().map_or(text, |m| m.text.as_str()),
+        text,
+        on_document,
+    )
+}
+
+/// Each document's index and data [`fingerprint`] (aliases and merge keys resolved), and
+/// the number of syntax errors: what the safety net compares before and after a fix pass.
+/// Parsed one document at a time.
+pub fn data_fingerprints(text: &str) -> (Vec<(usize, u64)>, usize) {
+    let mut docs = Vec::new();
+    let errors = parse_each_as_linted(text, &mut |d| {
+        docs.push((d.index, fingerprint(&resolved_root(&d))));
+    });
+    (docs, errors.len())
+}
+
 /// A document's root as Kubernetes reads it (aliases and merge keys resolved), or as
 /// written when it cannot be resolved.
 pub fn resolved_root(doc: &yaml::Document) -> std::borrow::Cow<'_, Node> {

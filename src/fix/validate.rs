@@ -10,7 +10,9 @@
 //! within its document.
 
 use super::apply::apply_edits;
-use super::check::{data_preserved, fingerprint, parse_as_linted, resolved_root};
+use super::check::{
+    data_preserved, fingerprint, parse_as_linted, parse_each_as_linted, resolved_root,
+};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::source::Span;
 use crate::yaml;
@@ -100,30 +102,25 @@ pub fn validate_fixes(text: &str, facts: &Facts, diags: &mut [Diagnostic]) {
         return;
     }
     let edits = edits_of(diags, &batch);
-    let after = parse_as_linted(&apply_edits(text, &edits));
-    let failed = if unchanged(facts, &after, &edits) {
+    let failed = if unchanged(facts, &apply_edits(text, &edits), &edits) {
         rest
     } else {
         pending
     };
     if !failed.is_empty() {
-        let before = parse_as_linted(text);
-        per_document(text, &before, diags, &failed);
+        per_document(text, facts, diags, &failed);
     }
 }
 
 /// Whether `after` (the text with `edits` applied) parses as well as the text `facts`
 /// describes and holds the same data outside finalizer lists: a document with a fix has
-/// the same [`fingerprint`]; one without sits at the same (shifted) place.
-fn unchanged(facts: &Facts, after: &yaml::ParseOutput, edits: &[&Edit]) -> bool {
-    if after.errors.len() > facts.errors || after.documents.len() != facts.docs.len() {
-        return false;
-    }
+/// the same [`fingerprint`]; one without sits at the same (shifted) place. Parsed one
+/// document at a time, as linting does.
+fn unchanged(facts: &Facts, after: &str, edits: &[&Edit]) -> bool {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     sorted.sort_by_key(|e| e.span.start);
     // Position in the fixed text of a position before the edits.
-    let mut at = 0;
-    let mut delta: isize = 0;
+    let (mut at, mut delta) = (0, 0isize);
     let mut shift = |pos: usize| {
         while at < sorted.len() && sorted[at].span.end <= pos {
             delta += sorted[at].content.len() as isize - sorted[at].span.len() as isize;
@@ -131,14 +128,19 @@ fn unchanged(facts: &Facts, after: &yaml::ParseOutput, edits: &[&Edit]) -> bool 
         }
         pos.checked_add_signed(delta)
     };
-    facts.docs.iter().zip(&after.documents).all(|(b, a)| {
-        let moved = shift(b.span.start);
-        b.index == a.index
-            && match b.fingerprint {
-                Some(f) => fingerprint(&resolved_root(a)) == f,
-                None => moved == Some(a.root.span.start) && a.root.span.len() == b.span.len(),
-            }
-    })
+    let mut docs = facts.docs.iter();
+    let mut same = true;
+    let errors = parse_each_as_linted(after, &mut |a| {
+        same &= docs.next().is_some_and(|b| {
+            let moved = shift(b.span.start);
+            b.index == a.index
+                && match b.fingerprint {
+                    Some(f) => fingerprint(&resolved_root(&a)) == f,
+                    None => moved == Some(a.root.span.start) && a.root.span.len() == b.span.len(),
+                }
+        });
+    });
+    same && docs.next().is_none() && errors.len() <= facts.errors
 }
 
 /// Of `fixes` (indices into `diags`), those that can be applied together (taken in order
@@ -176,16 +178,13 @@ fn edits_of<'a>(diags: &'a [Diagnostic], fixes: &[usize]) -> Vec<&'a Edit> {
 }
 
 /// Check `fixes` document by document, on each document's own text; drop those that fail.
-fn per_document(text: &str, parsed: &yaml::ParseOutput, diags: &mut [Diagnostic], fixes: &[usize]) {
+fn per_document(text: &str, facts: &Facts, diags: &mut [Diagnostic], fixes: &[usize]) {
     let mut by_doc: std::collections::BTreeMap<Option<usize>, Vec<usize>> = Default::default();
     for &i in fixes {
         by_doc.entry(diags[i].document).or_default().push(i);
     }
-    let roots: std::collections::HashMap<usize, &Span> = parsed
-        .documents
-        .iter()
-        .map(|d| (d.index, &d.root.span))
-        .collect();
+    let roots: std::collections::HashMap<usize, &Span> =
+        facts.docs.iter().map(|d| (d.index, &d.span)).collect();
     for (doc, fixes) in by_doc {
         let region = doc
             .and_then(|d| roots.get(&d))
