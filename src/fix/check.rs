@@ -139,32 +139,11 @@ pub fn resolved_root(doc: &yaml::Document) -> std::borrow::Cow<'_, Node> {
     }
 }
 
-/// The safety net's data check: `after` parses as well as `before` (no new syntax error,
-/// the same documents) and, read as Kubernetes reads it (aliases and merge keys
-/// resolved), holds the same data outside finalizer lists ([`same_outside_finalizers`]).
-pub fn data_preserved(before: &yaml::ParseOutput, after: &yaml::ParseOutput) -> Result<(), String> {
-    if after.errors.len() > before.errors.len() {
-        return Err("the fixed text would not parse".into());
-    }
-    if before.documents.len() != after.documents.len() {
-        return Err("the fixed text has other documents".into());
-    }
-    for (b, a) in before.documents.iter().zip(&after.documents) {
-        if b.index != a.index || !same_outside_finalizers(&resolved_root(b), &resolved_root(a)) {
-            return Err(format!(
-                "the fix would change data outside the finalizer list (document {})",
-                b.index + 1
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// A hash of a node's data with finalizer lists left out, as [`same_outside_finalizers`]
-/// sees them: `finalizers` entries whose value is null or a list are hashed only by the
-/// list's non-scalar items, and a `metadata` that holds nothing else counts as absent. Equal
-/// for data that fixes may produce from one another; computed once per document while it
-/// is linted, so that validating its fixes needs only the fixed text parsed.
+/// A hash of a node's data with finalizer lists left out, so that fixes (which touch only
+/// them) keep it: a `finalizers` entry whose value is null or a list of scalars counts as
+/// absent, another list is hashed by its non-scalar items only, and a `metadata` that holds
+/// nothing else counts as absent. Taken once per document with a fix while it is linted,
+/// so that validating the fixes needs only the fixed text parsed.
 pub fn fingerprint(n: &Node) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -220,65 +199,6 @@ fn omitted(e: &Entry) -> bool {
 fn is_scalar_list(n: &Node) -> bool {
     matches!(&n.kind, NodeKind::Sequence { items, .. }
         if items.iter().all(|i| matches!(i.kind, NodeKind::Scalar { .. })))
-}
-
-/// A finalizer list edited by fixes: scalar items added, replaced or removed; anything
-/// else in it (or a value that is not a list) unchanged.
-fn finalizers_edited(before: &Node, after: &Node) -> bool {
-    let others = |n: &Node| -> Vec<String> {
-        n.items()
-            .iter()
-            .filter(|i| !matches!(i.kind, NodeKind::Scalar { .. }))
-            .map(value)
-            .collect()
-    };
-    match (&before.kind, &after.kind) {
-        (_, NodeKind::Sequence { .. }) if before.is_null() => is_scalar_list(after),
-        (NodeKind::Sequence { .. }, NodeKind::Sequence { .. }) => others(before) == others(after),
-        _ => value(before) == value(after),
-    }
-}
-
-/// `after` is `before` but for finalizer lists: a `finalizers` value may change to another
-/// list of strings, a `finalizers` key (or a `metadata` key holding only one) may be added.
-/// The fixes of every rule stay within this.
-pub fn same_outside_finalizers(before: &Node, after: &Node) -> bool {
-    let finalizers_only =
-        |n: &Node| n.entries().len() == 1 && n.get("finalizers").is_some_and(is_scalar_list);
-    match (&before.kind, &after.kind) {
-        (NodeKind::Mapping { entries: b, .. }, NodeKind::Mapping { entries: a, .. }) => {
-            let mut rest = b.iter().peekable();
-            for x in a {
-                if let Some(e) = rest.peek() {
-                    if value(&e.key) == value(&x.key) {
-                        let same = match x.key.as_str() {
-                            Some("finalizers") => finalizers_edited(&e.value, &x.value),
-                            Some("metadata") if e.value.is_null() => finalizers_only(&x.value),
-                            _ => same_outside_finalizers(&e.value, &x.value),
-                        };
-                        if !same {
-                            return false;
-                        }
-                        rest.next();
-                        continue;
-                    }
-                }
-                let added = match x.key.as_str() {
-                    Some("finalizers") => is_scalar_list(&x.value),
-                    Some("metadata") => finalizers_only(&x.value),
-                    _ => false,
-                };
-                if !added {
-                    return false;
-                }
-            }
-            rest.next().is_none()
-        }
-        (NodeKind::Sequence { items: b, .. }, NodeKind::Sequence { items: a, .. }) => {
-            a.len() == b.len() && b.iter().zip(a).all(|(x, y)| same_outside_finalizers(x, y))
-        }
-        _ => value(before) == value(after),
-    }
 }
 
 /// Check the round-trip property on `text`; `Err` says what broke.

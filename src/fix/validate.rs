@@ -1,18 +1,16 @@
 //! The fix planner's own check: a fix is attached to a diagnostic (shown in JSON `edits`,
 //! counted fixable, taken by `--fix`) only when the safety net would accept it: applied,
-//! the text parses as well as before and holds the same data outside finalizer lists
-//! ([`data_preserved`]); and no edit lands in the text of an anchor that an alias refers to
-//! (it would change the anchor's other users).
+//! its document parses and holds the same data outside finalizer lists (the same
+//! [`fingerprint`], aliases and merge keys resolved); and no edit lands in the text of an
+//! anchor that an alias refers to (it would change the anchor's other users).
 //!
-//! Cost: all of a file's fixes are checked together, with one application and one parse
-//! of the result. Only when that fails is each document checked on its own text (its
-//! fixes together, then one by one when they fail together), so the work per fix stays
-//! within its document.
+//! Cost: the fixes of a document are applied together to the document's own text, which is
+//! parsed once (the original's fingerprint was taken while it was linted); only when that
+//! fails, or for fixes whose edits overlap, is each fix checked alone. The work per fix
+//! stays within its document, never the whole file.
 
 use super::apply::apply_edits;
-use super::check::{
-    data_preserved, fingerprint, parse_as_linted, parse_each_as_linted, resolved_root,
-};
+use super::check::{fingerprint, parse_as_linted, parse_each_as_linted, resolved_root};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::source::Span;
 use crate::yaml;
@@ -97,50 +95,7 @@ pub fn validate_fixes(text: &str, facts: &Facts, diags: &mut [Diagnostic]) {
             pending.push(i);
         }
     }
-    let (batch, rest) = disjoint(diags, &pending);
-    if batch.is_empty() {
-        return;
-    }
-    let edits = edits_of(diags, &batch);
-    let failed = if unchanged(facts, &apply_edits(text, &edits), &edits) {
-        rest
-    } else {
-        pending
-    };
-    if !failed.is_empty() {
-        per_document(text, facts, diags, &failed);
-    }
-}
-
-/// Whether `after` (the text with `edits` applied) parses as well as the text `facts`
-/// describes and holds the same data outside finalizer lists: a document with a fix has
-/// the same [`fingerprint`]; one without sits at the same (shifted) place. Parsed one
-/// document at a time, as linting does.
-fn unchanged(facts: &Facts, after: &str, edits: &[&Edit]) -> bool {
-    let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| e.span.start);
-    // Position in the fixed text of a position before the edits.
-    let (mut at, mut delta) = (0, 0isize);
-    let mut shift = |pos: usize| {
-        while at < sorted.len() && sorted[at].span.end <= pos {
-            delta += sorted[at].content.len() as isize - sorted[at].span.len() as isize;
-            at += 1;
-        }
-        pos.checked_add_signed(delta)
-    };
-    let mut docs = facts.docs.iter();
-    let mut same = true;
-    let errors = parse_each_as_linted(after, &mut |a| {
-        same &= docs.next().is_some_and(|b| {
-            let moved = shift(b.span.start);
-            b.index == a.index
-                && match b.fingerprint {
-                    Some(f) => fingerprint(&resolved_root(&a)) == f,
-                    None => moved == Some(a.root.span.start) && a.root.span.len() == b.span.len(),
-                }
-        });
-    });
-    same && docs.next().is_none() && errors.len() <= facts.errors
+    per_document(text, facts, diags, &pending);
 }
 
 /// Of `fixes` (indices into `diags`), those that can be applied together (taken in order
@@ -183,28 +138,24 @@ fn per_document(text: &str, facts: &Facts, diags: &mut [Diagnostic], fixes: &[us
     for &i in fixes {
         by_doc.entry(diags[i].document).or_default().push(i);
     }
-    let roots: std::collections::HashMap<usize, &Span> =
-        facts.docs.iter().map(|d| (d.index, &d.span)).collect();
+    let docs: std::collections::HashMap<usize, &DocFacts> =
+        facts.docs.iter().map(|d| (d.index, d)).collect();
     for (doc, fixes) in by_doc {
-        let region = doc
-            .and_then(|d| roots.get(&d))
-            .map(|root| document_region(text, root));
-        let Some(region) = region else {
+        let found = doc
+            .and_then(|d| docs.get(&d))
+            .and_then(|d| Some((document_region(text, &d.span), d.fingerprint?)));
+        let Some((region, expected)) = found else {
             fixes.iter().for_each(|&i| diags[i].fix = None);
             continue;
         };
+        let accepts = |diags: &[Diagnostic], fixes: &[usize]| {
+            fragment_accepts(text, &region, expected, &edits_of(diags, fixes))
+        };
         let (batch, rest) = disjoint(diags, &fixes);
-        if fragment_accepts(text, &region, &edits_of(diags, &batch)) {
-            for i in rest {
-                if !fragment_accepts(text, &region, &edits_of(diags, &[i])) {
-                    diags[i].fix = None;
-                }
-            }
-        } else {
-            for i in fixes {
-                if !fragment_accepts(text, &region, &edits_of(diags, &[i])) {
-                    diags[i].fix = None;
-                }
+        let alone = if accepts(diags, &batch) { rest } else { fixes };
+        for i in alone {
+            if !accepts(diags, &[i]) {
+                diags[i].fix = None;
             }
         }
     }
@@ -219,15 +170,15 @@ fn document_region(text: &str, root: &Span) -> Span {
     start..end
 }
 
-/// Whether `edits`, all within `region`, keep the region's single document as it was.
-fn fragment_accepts(text: &str, region: &Span, edits: &[&Edit]) -> bool {
+/// Whether `edits`, all within `region`, keep the region's single document's data (its
+/// fingerprint is `expected`) outside finalizer lists.
+fn fragment_accepts(text: &str, region: &Span, expected: u64, edits: &[&Edit]) -> bool {
     if edits
         .iter()
         .any(|e| e.span.start < region.start || e.span.end > region.end)
     {
         return false;
     }
-    let fragment = &text[region.clone()];
     let shifted: Vec<Edit> = edits
         .iter()
         .map(|e| Edit {
@@ -235,12 +186,12 @@ fn fragment_accepts(text: &str, region: &Span, edits: &[&Edit]) -> bool {
             content: e.content.clone(),
         })
         .collect();
-    let before = parse_as_linted(fragment);
-    if before.documents.len() != 1 || !before.errors.is_empty() {
-        return false;
-    }
-    let after = parse_as_linted(&apply_edits(fragment, &shifted.iter().collect::<Vec<_>>()));
-    data_preserved(&before, &after).is_ok()
+    let after = apply_edits(&text[region.clone()], &shifted.iter().collect::<Vec<_>>());
+    let mut fingerprints = Vec::new();
+    let errors = parse_each_as_linted(&after, &mut |d| {
+        fingerprints.push(fingerprint(&resolved_root(&d)));
+    });
+    errors.is_empty() && fingerprints == [expected]
 }
 
 #[cfg(test)]
