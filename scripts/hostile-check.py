@@ -56,6 +56,10 @@ def main():
         for i in range(1, 10):
             bomb += f"  a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]\n"
         case("billion-laughs.yaml", bomb + "metadata: *a9\n", 0)
+        merge = HEAD + "spec:\n  a0: &a0 {" + ", ".join(f"k{j}: lol" for j in range(10)) + "}\n"
+        for i in range(1, 10):
+            merge += f"  a{i}: &a{i} {{" + ", ".join(f"k{j}: *a{i-1}" for j in range(10)) + "}\n"
+        case("merge-key-laughs.yaml", merge + "<<: *a9\n", 0)
         os.symlink("loop-b", os.path.join(tmp, "loop-a"))
         os.symlink("loop-a", os.path.join(tmp, "loop-b"))
         os.makedirs(os.path.join(tmp, "d"))

@@ -41,7 +41,9 @@ pub enum Outcome {
     Scanned(FileReport),
 }
 
-/// Whether `bytes` could hold an Argo CD object.
+/// Whether `bytes` could hold an Argo CD object: they contain [`NEEDLE`], or an escape
+/// of a double-quoted scalar that could spell it (`argoproj\u002eio`, `\x2e`,
+/// `\U0000002e`, or a line broken with `\` at its end: `"argoproj.\` then `io/…"`).
 pub fn may_hold_argo(bytes: &[u8]) -> bool {
     // One searcher for the whole run: building it costs more than searching a small file.
     static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
@@ -49,6 +51,14 @@ pub fn may_hold_argo(bytes: &[u8]) -> bool {
         .get_or_init(|| memmem::Finder::new(NEEDLE))
         .find(bytes)
         .is_some()
+        || may_hide_needle(bytes)
+}
+
+/// A second pass, only over files without the needle: a backslash followed by `u`, `x`,
+/// `U` or a line break (the escapes that can write an ASCII character or join lines).
+fn may_hide_needle(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', bytes)
+        .any(|i| matches!(bytes.get(i + 1), Some(b'u' | b'x' | b'U' | b'\n' | b'\r')))
 }
 
 /// A UTF-16 file (with a BOM) whose text mentions `argoproj.io`: not skipped, so that it
@@ -146,12 +156,42 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut annotations: Vec<Annotation> = Vec::new();
     // Per object: the range of its diagnostics in `out`, and of its annotations.
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    // What the fix validation needs to know of each document (its tree is dropped).
+    let mut facts = crate::fix::validate::Facts::default();
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
     let errors = yaml::parse_each(parse_text, text, &mut |doc| {
         if options.kustomize_patch {
+            facts.add(&doc, &doc.root.span, Vec::new(), &[]);
             return;
         }
+        // Aliases and merge keys: the objects are read from the resolved copy (only where an
+        // Argo CD object could be: anchors do not reach past their document).
+        let resource_like = || {
+            ["apiVersion", "kind", "<<"]
+                .iter()
+                .any(|k| doc.root.get(k).is_some())
+        };
+        let resolve =
+            doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
+        let mut aliased = Vec::new();
+        let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
+            None => None,
+            Some(Ok(r)) => {
+                aliased = r.aliased;
+                Some(yaml::Document {
+                    index: doc.index,
+                    root: r.root,
+                    refs: false,
+                })
+            }
+            Some(Err(err)) => {
+                out.push(unresolved_diagnostic(doc.index, &err));
+                facts.add(&doc, &doc.root.span, Vec::new(), &[]);
+                return;
+            }
+        };
+        let doc_first = out.len();
         {
             let ctx = Context {
                 text,
@@ -160,7 +200,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 document: &doc.root,
                 settings: options.settings,
             };
-            for obj in objects::find(&doc, &scalar_text) {
+            let view = resolved.as_ref().unwrap_or(&doc);
+            for obj in objects::find_resolved(view, &doc.root, &scalar_text) {
                 let first = out.len();
                 duplicate_keys(&obj, &mut out);
                 rules::check_object(&obj, &ctx, &mut out);
@@ -174,19 +215,24 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 }
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
             }
+            facts.add(view, &doc.root.span, aliased, &out[doc_first..]);
         }
     });
+    facts.errors = errors.len();
     for err in &errors {
         out.push(syntax_diagnostic(text, err, masked.is_some()));
     }
-    apply_suppressions(
+    let mut out = apply_suppressions(
         path,
         text,
         options.settings,
         out,
         annotations,
         object_ranges,
-    )
+    );
+    // Offer only fixes that the safety net would accept.
+    crate::fix::validate::validate_fixes(text, &facts, &mut out);
+    out
 }
 
 /// An `ignore.gitops-lint.dev/<rule>` annotation, and whether it suppressed something.
@@ -325,6 +371,24 @@ fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
             }
         }
         stack.extend(node.items());
+    }
+}
+
+/// A document whose aliases or merge keys cannot be resolved (an alias bomb, a merge key
+/// over a scalar): its objects cannot be read as Kubernetes would.
+fn unresolved_diagnostic(document: usize, err: &yaml::Unresolved) -> Diagnostic {
+    Diagnostic {
+        rule: NOT_CHECKED,
+        severity: rules::builtin(NOT_CHECKED).severity,
+        message: format!("document not checked: {}", err.reason),
+        document: Some(document),
+        object: None,
+        route: String::new(),
+        span: err.span.start..err.span.start,
+        label: "cannot be resolved".into(),
+        labels: Vec::new(),
+        help: Some("write the Argo CD object without this alias or merge key".into()),
+        fix: None,
     }
 }
 

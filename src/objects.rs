@@ -4,9 +4,13 @@
 //! `kind` is `Application` or `ApplicationSet` (Argo Workflows, Rollouts and the Argo CD
 //! operator share the group). Objects inside a `kind: List` are recognised too. Kustomize
 //! patch fragments (`$patch` anywhere, or no `spec`) are not objects to lint.
+//!
+//! Objects are read as Kubernetes reads them: in a document with aliases or merge keys,
+//! from its [`crate::yaml::resolve`]d copy; [`ArgoObject::source`] is then the object's own text,
+//! where fixes may edit.
 
 use crate::diagnostic::ObjectRef;
-use crate::yaml::{Document, Node};
+use crate::yaml::{Document, Entry, Node, NodeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgoKind {
@@ -36,9 +40,46 @@ pub struct ArgoObject<'a> {
     pub name: Option<String>,
     /// Route from the document root to the object: empty, or e.g. `items[2]`.
     pub route: String,
+    /// The object's mapping as written, when it is (not an alias nor a merge): what fixes
+    /// edit. The same as `node` in a document without aliases and merge keys.
+    pub source: Option<&'a Node>,
 }
 
-impl ArgoObject<'_> {
+impl<'a> ArgoObject<'a> {
+    /// The entry at `route` as written in the object's own text: reached through explicit
+    /// keys only (no alias, no merge key on the way) and the very entry Kubernetes reads
+    /// (not one supplied by a merge key). A fix may edit only such an entry (and, for a
+    /// key the object lacks, only a mapping that is its own, see [`Self::own_mapping`]).
+    pub fn own_entry(&self, route: &str) -> Option<&'a Entry> {
+        let resolved = self.node.entry_at(route)?;
+        let mut node = self.source?;
+        let mut entry = None;
+        for key in route.split('.') {
+            if matches!(node.kind, NodeKind::Alias) {
+                return None;
+            }
+            let e = node.entry(key)?;
+            node = &e.value;
+            entry = Some(e);
+        }
+        let entry = entry?;
+        (entry.key.span == resolved.key.span
+            && entry.value.span == resolved.value.span
+            && !matches!(entry.value.kind, NodeKind::Alias))
+        .then_some(entry)
+    }
+
+    /// The mapping at `route` (empty: the object) as written, when it is the one
+    /// Kubernetes reads: a new key may be added to it.
+    pub fn own_mapping(&self, route: &str) -> Option<&'a Node> {
+        let node = if route.is_empty() {
+            self.source?
+        } else {
+            &self.own_entry(route)?.value
+        };
+        node.is_mapping().then_some(node)
+    }
+
     /// Route of a field of this object, e.g. `metadata.finalizers` or
     /// `items[2].metadata.finalizers`.
     pub fn route_to(&self, field: &str) -> String {
@@ -78,6 +119,36 @@ pub fn is_argo_group(api_version: &str) -> bool {
 /// `scalar_text` gives the text to show for a scalar (for templated files, the original
 /// text rather than the masked filler).
 pub fn find<'a>(
+    doc: &'a Document,
+    scalar_text: &dyn Fn(&Node) -> Option<String>,
+) -> Vec<ArgoObject<'a>> {
+    find_resolved(doc, &doc.root, scalar_text)
+}
+
+/// [`find`] in `doc`, the resolved copy ([`crate::yaml::resolve`]) of the document whose root as
+/// written is `written`.
+pub fn find_resolved<'a>(
+    doc: &'a Document,
+    written: &'a Node,
+    scalar_text: &dyn Fn(&Node) -> Option<String>,
+) -> Vec<ArgoObject<'a>> {
+    let mut found = find_in(doc, scalar_text);
+    for obj in &mut found {
+        let source = if obj.route.is_empty() {
+            Some(written)
+        } else {
+            let i: Option<usize> = obj.route[6..obj.route.len() - 1].parse().ok();
+            written
+                .get("items")
+                .and_then(|items| i.and_then(|i| items.items().get(i)))
+        };
+        // Written as the object reads (spans equal): not an alias's copy.
+        obj.source = source.filter(|s| s.span == obj.node.span && s.is_mapping());
+    }
+    found
+}
+
+fn find_in<'a>(
     doc: &'a Document,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Vec<ArgoObject<'a>> {
@@ -129,6 +200,7 @@ fn recognise<'a>(
         api_version: api_version.to_string(),
         name,
         route,
+        source: None,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Applying fixes to a copy of a file's text, and proving them safe before anything is
-//! written: the result must parse (no new syntax error), the fixed findings must be gone,
+//! written: the result must parse (no new syntax error), hold the same data outside
+//! finalizer lists (read as Kubernetes does: aliases and merge keys resolved), the fixed
+//! findings must be gone,
 //! and no new finding may appear. Fixes are applied in passes (non-overlapping edits per
 //! pass) until none is left, as a later fix may depend on an earlier one.
 
@@ -111,6 +113,8 @@ pub fn fix_text(
         })
     };
     let mut current = text.to_string();
+    // The safety net compares the data (aliases and merge keys resolved) of each pass.
+    let mut current_data = super::check::data_fingerprints(&current);
     let mut diags = diagnostics;
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
@@ -145,6 +149,16 @@ pub fn fix_text(
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
             .collect();
         let next = apply_edits(&current, &edits);
+        let next_data = super::check::data_fingerprints(&next);
+        if next_data.1 > current_data.1 {
+            return refused(original, "the fixed text would not parse".into());
+        }
+        if next_data.0 != current_data.0 {
+            return refused(
+                original,
+                "the fix would change data outside the finalizer list".into(),
+            );
+        }
         let next_diags = lint_text(path, &next, options);
 
         // Safety: parses as well as before, the fixed findings are gone, nothing new.
@@ -174,6 +188,7 @@ pub fn fix_text(
         }
         applied.extend(chosen.into_iter().cloned());
         current = next;
+        current_data = next_data;
         diags = next_diags;
     }
     if applied.is_empty() {

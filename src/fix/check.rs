@@ -6,7 +6,7 @@
 use crate::diagnostic::Edit;
 use crate::fix::apply::{apply_edits, fix_text};
 use crate::lint::{lint_text, FileOptions};
-use crate::yaml::{self, Node, NodeKind};
+use crate::yaml::{self, Entry, Node, NodeKind};
 
 /// A node's data without spans or styles.
 pub fn value(n: &Node) -> String {
@@ -89,6 +89,118 @@ pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
     }
 }
 
+/// `text` parsed as `lint_text` parses it (template actions masked).
+pub fn parse_as_linted(text: &str) -> yaml::ParseOutput {
+    let masked = if crate::template::has_actions(text) {
+        crate::template::mask(text)
+    } else {
+        None
+    };
+    yaml::parse(masked.as_ref().map_or(text, |m| m.text.as_str()), text)
+}
+
+/// [`parse_as_linted`] one document at a time (none is kept); returns the syntax errors.
+pub fn parse_each_as_linted(
+    text: &str,
+    on_document: &mut dyn FnMut(yaml::Document),
+) -> Vec<yaml::SyntaxError> {
+    let masked = if crate::template::has_actions(text) {
+        crate::template::mask(text)
+    } else {
+        None
+    };
+    yaml::parse_each(
+        masked.as_ref().map_or(text, |m| m.text.as_str()),
+        text,
+        on_document,
+    )
+}
+
+/// Each document's index and data [`fingerprint`] (aliases and merge keys resolved), and
+/// the number of syntax errors: what the safety net compares before and after a fix pass.
+/// Parsed one document at a time.
+pub fn data_fingerprints(text: &str) -> (Vec<(usize, u64)>, usize) {
+    let mut docs = Vec::new();
+    let errors = parse_each_as_linted(text, &mut |d| {
+        docs.push((d.index, fingerprint(&resolved_root(&d))));
+    });
+    (docs, errors.len())
+}
+
+/// A document's root as Kubernetes reads it (aliases and merge keys resolved), or as
+/// written when it cannot be resolved.
+pub fn resolved_root(doc: &yaml::Document) -> std::borrow::Cow<'_, Node> {
+    if !doc.refs {
+        return std::borrow::Cow::Borrowed(&doc.root);
+    }
+    match yaml::resolve(&doc.root) {
+        Ok(r) => std::borrow::Cow::Owned(r.root),
+        Err(_) => std::borrow::Cow::Borrowed(&doc.root),
+    }
+}
+
+/// A hash of a node's data with finalizer lists left out, so that fixes (which touch only
+/// them) keep it: a `finalizers` entry whose value is null or a list of scalars counts as
+/// absent, another list is hashed by its non-scalar items only, and a `metadata` that holds
+/// nothing else counts as absent. Taken once per document with a fix while it is linted,
+/// so that validating the fixes needs only the fixed text parsed.
+pub fn fingerprint(n: &Node) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hash_data(n, &mut h);
+    h.finish()
+}
+
+fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match &n.kind {
+        NodeKind::Scalar { value, .. } => (0u8, value).hash(h),
+        NodeKind::Alias => 1u8.hash(h),
+        NodeKind::Sequence { items, .. } => {
+            (2u8, items.len()).hash(h);
+            items.iter().for_each(|i| hash_data(i, h));
+        }
+        NodeKind::Mapping { entries, .. } => {
+            3u8.hash(h);
+            for e in entries.iter().filter(|e| !omitted(e)) {
+                hash_data(&e.key, h);
+                if e.key.as_str() == Some("finalizers")
+                    && matches!(e.value.kind, NodeKind::Sequence { .. })
+                {
+                    // A list: only its non-scalar items.
+                    4u8.hash(h);
+                    for i in e.value.items() {
+                        if !matches!(i.kind, NodeKind::Scalar { .. }) {
+                            hash_data(i, h);
+                        }
+                    }
+                } else {
+                    hash_data(&e.value, h);
+                }
+            }
+            5u8.hash(h);
+        }
+    }
+}
+
+/// An entry that fixes may add or fill: `finalizers` (null, or a list of scalars) and a
+/// `metadata` (null, or holding only such a `finalizers`).
+fn omitted(e: &Entry) -> bool {
+    match e.key.as_str() {
+        Some("finalizers") => e.value.is_null() || is_scalar_list(&e.value),
+        Some("metadata") => {
+            e.value.is_null() || (e.value.is_mapping() && e.value.entries().iter().all(omitted))
+        }
+        _ => false,
+    }
+}
+
+/// A list of scalars (what a finalizer list holds).
+fn is_scalar_list(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Sequence { items, .. }
+        if items.iter().all(|i| matches!(i.kind, NodeKind::Scalar { .. })))
+}
+
 /// Check the round-trip property on `text`; `Err` says what broke.
 pub fn roundtrip(text: &str) -> Result<(), String> {
     let before = yaml::parse(text, text);
@@ -118,7 +230,7 @@ pub fn roundtrip(text: &str) -> Result<(), String> {
         return Err(format!("document count changed:\n{fixed}"));
     }
     for (b, a) in before.documents.iter().zip(&after.documents) {
-        if !same_but_finalizer(&b.root, &a.root) {
+        if !same_but_finalizer(&resolved_root(b), &resolved_root(a)) {
             return Err(format!(
                 "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"
             ));

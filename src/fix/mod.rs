@@ -1,9 +1,11 @@
 //! Autofix: text edits computed from spans ([`edits`]), applied to a copy, re-parsed and
-//! re-linted before anything is written ([`apply`]); atomic writes ([`write`]).
+//! re-linted before anything is written ([`apply`]); fixes the safety net would refuse are
+//! never offered ([`validate`]); atomic writes ([`write`]).
 
 pub mod apply;
 pub mod check;
 pub mod edits;
+pub mod validate;
 pub mod write;
 
 use std::fmt::Write as _;

@@ -14,7 +14,7 @@ enum Finding<'a> {
     /// `metadata` without `finalizers`.
     NoFinalizers { metadata: &'a Entry },
     /// `finalizers:` with no value (or `null`).
-    Empty { fin: &'a Entry, parent: &'a Node },
+    Empty { fin: &'a Entry },
     /// A list of finalizers, none of which cascades.
     NoCascade {
         fin: &'a Entry,
@@ -60,12 +60,6 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         Some(md) => {
             let region = ctx.entry_region(md);
-            if matches!(md.value.kind, NodeKind::Alias) || md.value.entry("<<").is_some() {
-                // Merge keys / aliases: the finalizers may come from the anchored mapping.
-                if md.value.entry("finalizers").is_none() {
-                    return not_checked(md.key.span.clone(), "a YAML merge key or alias", out);
-                }
-            }
             if !md.value.is_mapping() && ctx.any_action_in(&md.value.span) {
                 // `metadata: {{ toYaml .Values.metadata | nindent 2 }}`
                 return not_checked(md.key.span.clone(), "template logic", out);
@@ -85,11 +79,6 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     if items.iter().any(|i| i.as_str().is_some_and(accepted)) {
                         return;
                     }
-                    if matches!(fin.value.kind, NodeKind::Alias)
-                        || items.iter().any(|i| matches!(i.kind, NodeKind::Alias))
-                    {
-                        return not_checked(fin.key.span.clone(), "a YAML alias", out);
-                    }
                     if ctx.any_action_in(&ctx.entry_region(fin)) {
                         return not_checked(fin.key.span.clone(), "template logic", out);
                     }
@@ -108,10 +97,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                             if obj.kind == ArgoKind::ApplicationSet {
                                 return;
                             }
-                            Finding::Empty {
-                                fin,
-                                parent: &md.value,
-                            }
+                            Finding::Empty { fin }
                         }
                         _ => Finding::NotAList { fin },
                     }
@@ -252,13 +238,20 @@ fn fix_for(
         return None;
     }
     let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+    // Edits go into the object's own text only: never into an alias's anchor (its other
+    // users would change too), never a key that would override what a merge key supplies.
+    let fin_route = format!("{metadata_route}.finalizers");
     match finding {
-        Finding::NoMetadata => edits::add_metadata(&layout, obj.node, value),
-        Finding::NoFinalizers { metadata } => {
+        Finding::NoMetadata => edits::add_metadata(&layout, obj.own_mapping("")?, value),
+        Finding::NoFinalizers { .. } => {
+            let metadata = obj.own_entry(metadata_route)?;
             edits::add_to_metadata(&layout, metadata, ctx.position(), value)
         }
-        Finding::Empty { fin, parent } => edits::add_under_empty(&layout, fin, parent, value),
-        Finding::NoCascade { fin, .. } => edits::append_item(&layout, fin, value),
+        Finding::Empty { .. } => {
+            let parent = obj.own_mapping(metadata_route)?;
+            edits::add_under_empty(&layout, obj.own_entry(&fin_route)?, parent, value)
+        }
+        Finding::NoCascade { .. } => edits::append_item(&layout, obj.own_entry(&fin_route)?, value),
         Finding::NotAList { .. } => None,
     }
 }

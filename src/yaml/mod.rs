@@ -2,12 +2,15 @@
 //!
 //! Built from `saphyr-parser` events ([`parse`]). The parser counts characters; the
 //! conversion to byte offsets happens once, here, so nothing downstream sees a character
-//! offset. Aliases are kept as [`NodeKind::Alias`] and never expanded, so alias bombs cost
-//! nothing.
+//! offset. Aliases are kept as [`NodeKind::Alias`] and never expanded by the parser, so
+//! alias bombs cost nothing there; [`resolve`] reads a document as Kubernetes does (aliases
+//! and merge keys resolved), within bounds.
 
 mod parse;
+mod resolve;
 
 pub use parse::{parse, parse_each, ParseOutput, SyntaxError, MAX_DEPTH};
+pub use resolve::{is_merge_key, resolve, AliasedText, Resolution, Unresolved};
 
 use crate::source::Span;
 
@@ -26,6 +29,9 @@ pub struct Node {
     /// Bytes of the node's text: a scalar with its quotes, a flow collection with its
     /// brackets, a block collection from its first to the end of its last child.
     pub span: Span,
+    /// The anchor this node defines (`&a`), or for an alias the anchor it refers to: the
+    /// parser's id (a redefined name gets a new id), 0 for none.
+    pub anchor: usize,
     pub kind: NodeKind,
 }
 
@@ -49,6 +55,9 @@ pub struct Document {
     /// 0-based index of the document in the file.
     pub index: usize,
     pub root: Node,
+    /// The document defines an anchor, or uses an alias or a merge key (`<<`): reading it
+    /// as Kubernetes would needs [`resolve`].
+    pub refs: bool,
 }
 
 impl Node {

@@ -91,12 +91,14 @@ impl<'a> ByteOffsets<'a> {
 
 enum Frame {
     Mapping {
+        anchor: usize,
         start: usize,
         flow: bool,
         entries: Vec<Entry>,
         pending_key: Option<Node>,
     },
     Sequence {
+        anchor: usize,
         start: usize,
         flow: bool,
         items: Vec<Node>,
@@ -222,6 +224,8 @@ fn parse_run(
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc_open: Option<usize> = None;
     let mut root: Option<Node> = None;
+    // The document defines an anchor or uses an alias or a merge key (`<<`).
+    let mut refs = false;
 
     // Attach a finished node to its parent, or make it the document root.
     fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
@@ -264,11 +268,16 @@ fn parse_run(
                 doc_open = Some(*next_index);
                 *next_index += 1;
                 root = None;
+                refs = false;
                 stack.clear();
             }
             Event::DocumentEnd => {
                 if let (Some(index), Some(node)) = (doc_open.take(), root.take()) {
-                    on_document(Document { index, root: node });
+                    on_document(Document {
+                        index,
+                        root: node,
+                        refs,
+                    });
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -300,6 +309,7 @@ fn parse_run(
                                 start: mapping_start,
                                 entries,
                                 flow,
+                                ..
                             }) if anchor == 0 && tag.is_none() => {
                                 let after = match entries.last() {
                                     Some(e) => e.value.span.end,
@@ -329,8 +339,10 @@ fn parse_run(
                     }
                     _ => start..end,
                 };
+                refs |= anchor > 0 || (style == Style::Plain && value == "<<");
                 let node = Node {
                     span,
+                    anchor,
                     kind: NodeKind::Scalar {
                         value: value.into_owned(),
                         style,
@@ -338,15 +350,20 @@ fn parse_run(
                 };
                 attach(&mut stack, &mut root, node);
             }
-            Event::Alias(_) => attach(
-                &mut stack,
-                &mut root,
-                Node {
-                    span: start..end,
-                    kind: NodeKind::Alias,
-                },
-            ),
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Alias(id) => {
+                refs = true;
+                attach(
+                    &mut stack,
+                    &mut root,
+                    Node {
+                        span: start..end,
+                        anchor: id,
+                        kind: NodeKind::Alias,
+                    },
+                )
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                refs |= anchor > 0;
                 if stack.len() >= MAX_DEPTH {
                     let document = doc_open.unwrap_or(*next_index);
                     errors.push(SyntaxError {
@@ -361,6 +378,7 @@ fn parse_run(
                 let start = opener.unwrap_or(end);
                 stack.push(if matches!(event, Event::MappingStart(..)) {
                     Frame::Mapping {
+                        anchor,
                         start,
                         flow,
                         entries: Vec::new(),
@@ -368,6 +386,7 @@ fn parse_run(
                     }
                 } else {
                     Frame::Sequence {
+                        anchor,
                         start,
                         flow,
                         items: Vec::new(),
@@ -378,6 +397,7 @@ fn parse_run(
                 let Some(frame) = stack.pop() else { continue };
                 let node = match frame {
                     Frame::Mapping {
+                        anchor,
                         start: s,
                         flow,
                         mut entries,
@@ -390,6 +410,7 @@ fn parse_run(
                                 key,
                                 value: Node {
                                     span: at..at,
+                                    anchor: 0,
                                     kind: NodeKind::Scalar {
                                         value: String::new(),
                                         style: Style::Plain,
@@ -400,15 +421,17 @@ fn parse_run(
                         let span = collection_span(
                             s,
                             flow,
-                            start,
+                            flow_closer(text, base, start),
                             entries.last().map(|e| e.value.span.end.max(e.key.span.end)),
                         );
                         Node {
                             span,
+                            anchor,
                             kind: NodeKind::Mapping { entries, flow },
                         }
                     }
                     Frame::Sequence {
+                        anchor,
                         start: s,
                         flow,
                         items,
@@ -417,10 +440,15 @@ fn parse_run(
                             Some(first) if !flow => dash_before(text, base, first.span.start),
                             _ => s,
                         };
-                        let span =
-                            collection_span(s, flow, start, items.last().map(|n| n.span.end));
+                        let span = collection_span(
+                            s,
+                            flow,
+                            flow_closer(text, base, start),
+                            items.last().map(|n| n.span.end),
+                        );
                         Node {
                             span,
+                            anchor,
                             kind: NodeKind::Sequence { items, flow },
                         }
                     }
@@ -540,6 +568,22 @@ fn flow_opener(text: &str, base: usize, start: usize, end: usize) -> Option<usiz
     }
     let i = last?;
     matches!(bytes[i], b'{' | b'[').then_some(start + i)
+}
+
+/// The closing `}`/`]` of a flow collection from the start of its end event: after a
+/// trailing comma (`{a: b,}`) the parser reports the end at the comma.
+fn flow_closer(text: &str, base: usize, reported: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = reported.saturating_sub(base);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'}' | b']' => return base + i,
+            b',' | b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+            _ => break,
+        }
+    }
+    reported
 }
 
 fn collection_span(
