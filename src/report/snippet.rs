@@ -68,6 +68,9 @@ impl Segment {
 pub struct Snippet {
     name: String,
     segments: Vec<Segment>,
+    /// A column correction for one line (0-based): a tool error's source may itself be a
+    /// window cut out of a long line, whose columns are the file's.
+    column_shift: Option<(usize, isize)>,
 }
 
 impl Snippet {
@@ -107,7 +110,11 @@ impl Snippet {
             virt += seg.text.len();
             segments.push(seg);
         }
-        Snippet { name, segments }
+        Snippet {
+            name,
+            segments,
+            column_shift: None,
+        }
     }
 
     /// The snippet's `(offset, length)` of a file span.
@@ -144,12 +151,17 @@ impl SourceCode for Snippet {
         }
         let local_span = SourceSpan::from((local, span.len()));
         let c = seg.text.as_str().read_span(&local_span, before, after)?;
+        let line = c.line() + seg.first_line;
+        let column = match self.column_shift {
+            Some((l, shift)) if l == line => c.column().saturating_add_signed(shift),
+            _ => c.column(),
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             c.data(),
             (c.span().offset() + seg.virt, c.span().len()).into(),
-            c.line() + seg.first_line,
-            c.column(),
+            line,
+            column,
             c.line_count(),
         )))
     }
@@ -183,11 +195,12 @@ impl<'a> SafeError<'a> {
                 let base = c.span().offset();
                 let name = escape::text(c.name().unwrap_or("")).into_owned();
                 let seg = Segment::new(&data, 0..data.len(), c.line(), 0);
-                let snippet = Snippet {
+                let mut snippet = Snippet {
                     name,
                     segments: vec![seg],
+                    column_shift: None,
                 };
-                let labels = labels
+                let labels: Vec<LabeledSpan> = labels
                     .iter()
                     .map(|l| {
                         let start = l.offset().saturating_sub(base);
@@ -200,6 +213,7 @@ impl<'a> SafeError<'a> {
                         }
                     })
                     .collect();
+                snippet.column_shift = primary_column_shift(inner, &snippet, &labels);
                 (Some(snippet), labels)
             }
             None => (None, Vec::new()),
@@ -214,6 +228,24 @@ impl<'a> SafeError<'a> {
             labels,
         }
     }
+}
+
+/// The line of the primary label and how far its column in `snippet` is off the column
+/// the error's own source gives (which counts what a cut window left out).
+fn primary_column_shift(
+    inner: &dyn Diagnostic,
+    snippet: &Snippet,
+    labels: &[LabeledSpan],
+) -> Option<(usize, isize)> {
+    let ours = labels.iter().find(|l| l.primary()).or(labels.first())?;
+    let theirs = inner
+        .labels()?
+        .find(|l| l.primary())
+        .or_else(|| inner.labels()?.next())?;
+    let want = inner.source_code()?.read_span(theirs.inner(), 0, 0).ok()?;
+    let got = snippet.read_span(ours.inner(), 0, 0).ok()?;
+    let shift = want.column() as isize - got.column() as isize;
+    (got.line() == want.line() && shift != 0).then_some((got.line(), shift))
 }
 
 impl fmt::Debug for SafeError<'_> {
