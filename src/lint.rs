@@ -123,6 +123,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
     let hint = location_hint(path);
+    // The file's line index and other facts, built once if a finding needs them.
+    let facts = std::cell::OnceCell::new();
     let in_action = |span: &Span| {
         masked
             .as_ref()
@@ -157,6 +159,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 location_hint: hint.as_ref(),
                 document: &doc.root,
                 settings: options.settings,
+                facts: &facts,
+                doc_layout: Default::default(),
             };
             for obj in objects::find(&doc, &scalar_text) {
                 let first = out.len();
@@ -294,13 +298,28 @@ fn apply_suppressions(
 /// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects
 /// as syntax errors (the checks read the first occurrence).
 fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
+    // Small mappings are scanned; larger ones get a map from key to its first entry, so
+    // that a mapping of a million keys costs a million look-ups, not n²/2 comparisons.
+    const SCAN_UP_TO: usize = 16;
     let mut stack = vec![obj.node];
     while let Some(node) = stack.pop() {
         let entries = node.entries();
+        // A fresh map per large mapping: clearing one sized for a huge mapping would cost
+        // its capacity again for every small mapping after it.
+        let mut seen = std::collections::HashMap::<&str, usize>::new();
+        if entries.len() > SCAN_UP_TO {
+            seen.reserve(entries.len());
+        }
         for (i, e) in entries.iter().enumerate() {
             stack.push(&e.value);
             let Some(key) = e.key.as_str() else { continue };
-            if let Some(first) = entries[..i].iter().find(|f| f.key.as_str() == Some(key)) {
+            let first = if entries.len() <= SCAN_UP_TO {
+                entries[..i].iter().find(|f| f.key.as_str() == Some(key))
+            } else {
+                let at = *seen.entry(key).or_insert(i);
+                (at != i).then(|| &entries[at])
+            };
+            if let Some(first) = first {
                 out.push(Diagnostic {
                     rule: SYNTAX_ERROR,
                     severity: rules::builtin(SYNTAX_ERROR).severity,

@@ -233,7 +233,7 @@ fn fix_for(
     metadata_route: &str,
     value: &str,
 ) -> Option<Vec<crate::diagnostic::Edit>> {
-    if !edits::line_editable(ctx.text)
+    if !edits::line_editable(ctx.facts())
         || duplicated(obj.node, "metadata")
         || duplicated(obj.node, "kind")
         || obj
@@ -251,7 +251,7 @@ fn fix_for(
     {
         return None;
     }
-    let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+    let layout = Layout::new(ctx);
     match finding {
         Finding::NoMetadata => edits::add_metadata(&layout, obj.node, value),
         Finding::NoFinalizers { metadata } => {

@@ -141,9 +141,25 @@ pub struct Context<'a> {
     /// The root node of the document being checked (its style guides fixes).
     pub document: &'a Node,
     pub settings: &'a crate::settings::Settings,
+    /// The file's [`TextFacts`](crate::source::TextFacts), built on first use (a file
+    /// without findings never needs them).
+    pub facts: &'a std::cell::OnceCell<crate::source::TextFacts>,
+    /// Per-document layout facts for fixes, built on first use.
+    pub doc_layout: std::cell::OnceCell<crate::fix::edits::DocLayout>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The file's text facts (line index, ...), built once per file.
+    pub fn facts(&self) -> &'a crate::source::TextFacts {
+        self.facts
+            .get_or_init(|| crate::source::TextFacts::new(self.text))
+    }
+
+    /// The layout of fixes in this document.
+    pub fn layout(&self) -> crate::fix::edits::Layout<'_> {
+        crate::fix::edits::Layout::new(self)
+    }
+
     /// Text of the line that starts at `start` (without the line break).
     fn line_at(text: &str, start: usize) -> &str {
         let rest = &text[start..];
@@ -159,11 +175,12 @@ impl Context<'_> {
         let key = &entry.key;
         let text = self.text;
         let masked = self.masked.map_or(text, |m| m.text.as_str());
-        let key_line_start = text[..key.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let column = text[key_line_start..key.span.start].chars().count();
-        let mut pos = text[key.span.end..]
-            .find('\n')
-            .map_or(text.len(), |i| key.span.end + i + 1);
+        let facts = self.facts();
+        // The key's column is needed only when a line follows (not on a one-line file,
+        // where it would cost the whole line per entry).
+        let column = std::cell::OnceCell::new();
+        let column = || *column.get_or_init(|| facts.chars_before(text, key.span.start));
+        let mut pos = (facts.lines.line_end(text, key.span.end) + 1).min(text.len());
         while pos < text.len() {
             let line = Self::line_at(masked, pos);
             let original = Self::line_at(text, pos);
@@ -180,7 +197,7 @@ impl Context<'_> {
             } else {
                 Some(line.len() - trimmed.len())
             };
-            if indent.is_some_and(|i| i <= column) {
+            if indent.is_some_and(|i| i <= column()) {
                 break;
             }
             pos = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
