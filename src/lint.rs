@@ -208,11 +208,23 @@ fn apply_suppressions(
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
 ) -> Vec<Diagnostic> {
+    // Once per rule, not per diagnostic: per-path ignores match globs against the path.
+    let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
     let active = |rule: &str| {
-        rules::meta(rule).is_some_and(|m| settings.level(rule, m.severity).is_some())
-            && !settings.ignored_for(path, rule)
+        if let Some(&known) = memo.borrow().get(rule) {
+            return known;
+        }
+        let is = rules::meta(rule).is_some_and(|m| settings.level(rule, m.severity).is_some())
+            && !settings.ignored_for(path, rule);
+        memo.borrow_mut().insert(rule.to_string(), is);
+        is
     };
     let directives = suppress::directives(text);
+    let lines = if directives.is_empty() {
+        source::LineIndex::new("")
+    } else {
+        source::LineIndex::new(text)
+    };
     let mut used: Vec<Vec<bool>> = directives
         .iter()
         .map(|d| vec![false; d.rules.len()])
@@ -222,7 +234,7 @@ fn apply_suppressions(
         if !active(d.rule) {
             continue;
         }
-        if let Some((di, ri)) = suppress::by_comment(text, &directives, &d) {
+        if let Some((di, ri)) = suppress::by_comment(&lines, &directives, &d) {
             used[di][ri] = true;
             continue;
         }

@@ -199,11 +199,8 @@ impl<'a> Layout<'a> {
     }
 
     fn inside_action(&self, pos: usize) -> bool {
-        self.masked.is_some_and(|m| {
-            m.actions
-                .iter()
-                .any(|a| a.span.start < pos && pos < a.span.end)
-        })
+        self.masked
+            .is_some_and(|m| m.actions_in(&(pos..pos)).next().is_some())
     }
 
     fn whole_line_action_in(&self, span: Span) -> bool {
