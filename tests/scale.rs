@@ -270,8 +270,7 @@ fn columns_on_a_long_line_are_counted_in_characters() {
     let last = r
         .stdout
         .lines()
-        .filter(|l| l.contains("missing-finalizer"))
-        .last()
+        .rfind(|l| l.contains("missing-finalizer"))
         .unwrap()
         .to_string();
     let span = lint(&text).last().unwrap().span.clone();
