@@ -232,18 +232,28 @@ impl<'a> Context<'a> {
         let Some(masked) = self.masked else {
             return false;
         };
-        let children: Vec<Span> = mapping
+        let mut children: Vec<Span> = mapping
             .entries()
             .iter()
             .map(|e| self.entry_region(e))
+            .collect();
+        // By start, with the furthest end so far: an action is inside some child's block
+        // iff the children starting at or before it reach its end (a binary search per
+        // action rather than a scan of every child).
+        children.sort_by_key(|c| c.start);
+        let reach: Vec<usize> = children
+            .iter()
+            .scan(0, |end, c| {
+                *end = c.end.max(*end);
+                Some(*end)
+            })
             .collect();
         masked
             .actions_in(&region)
             .filter(|a| a.whole_line)
             .any(|a| {
-                !children
-                    .iter()
-                    .any(|c| c.start <= a.span.start && a.span.end <= c.end)
+                let before = children.partition_point(|c| c.start <= a.span.start);
+                before == 0 || reach[before - 1] < a.span.end
             })
     }
 }
