@@ -130,6 +130,9 @@ pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
     meta(id).unwrap_or_else(|| panic!("built-in rule {id} has no data"))
 }
 
+/// Bytes scanned directly for a line break or start before the file's line index is used.
+const SHORT_LINE: usize = 512;
+
 /// What a rule check sees besides the object.
 pub struct Context<'a> {
     /// The file's text as stored.
@@ -175,12 +178,27 @@ impl<'a> Context<'a> {
         let key = &entry.key;
         let text = self.text;
         let masked = self.masked.map_or(text, |m| m.text.as_str());
-        let facts = self.facts();
         // The key's column is needed only when a line follows (not on a one-line file,
         // where it would cost the whole line per entry).
         let column = std::cell::OnceCell::new();
-        let column = || *column.get_or_init(|| facts.chars_before(text, key.span.start));
-        let mut pos = (facts.lines.line_end(text, key.span.end) + 1).min(text.len());
+        let column = || {
+            *column.get_or_init(|| {
+                let from = key.span.start.saturating_sub(SHORT_LINE);
+                let head = &text.as_bytes()[from..key.span.start];
+                match memchr::memrchr(b'\n', head) {
+                    Some(i) => text[from + i + 1..key.span.start].chars().count(),
+                    None if from == 0 => text[..key.span.start].chars().count(),
+                    None => self.facts().chars_before(text, key.span.start),
+                }
+            })
+        };
+        // The end of the key's line: found directly on a short line, else from the line
+        // index (a one-line file would be scanned to its end for every entry).
+        let rest = &text.as_bytes()[key.span.end..];
+        let mut pos = match memchr::memchr(b'\n', &rest[..rest.len().min(SHORT_LINE)]) {
+            Some(i) => key.span.end + i + 1,
+            None => (self.facts().lines.line_end(text, key.span.end) + 1).min(text.len()),
+        };
         while pos < text.len() {
             let line = Self::line_at(masked, pos);
             let original = Self::line_at(text, pos);
