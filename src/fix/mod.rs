@@ -6,6 +6,8 @@ pub mod check;
 pub mod edits;
 pub mod write;
 
+use std::ops::Range;
+
 /// A unified diff of `old` → `new` for `path`, as `similar` writes it (context 3).
 ///
 /// Myers' algorithm costs O(lines × changed lines): 100k Applications fixed in one file
@@ -42,40 +44,58 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// Lines per side diffed at once by [`unified_diff`].
-const WINDOW: usize = 1000;
+const WINDOW: usize = 256;
 
-/// The diff ops of `old` → `new`, computed window by window.
+/// The diff ops of `old` → `new`, computed window by window. Of each window only the ops
+/// in its first half are kept, up to its last unchanged line there: near a window's end
+/// the alignment is unreliable (the two sides end at different places of the file, and
+/// repeated lines such as `spec:` match anywhere).
 fn windowed_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
-    use similar::DiffOp;
+    use similar::{DiffOp, DiffTag};
+    let half = WINDOW / 2;
     let mut ops: Vec<DiffOp> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < old.len() || j < new.len() {
         let (oe, ne) = ((i + WINDOW).min(old.len()), (j + WINDOW).min(new.len()));
         let window =
             similar::capture_diff_slices(similar::Algorithm::Myers, &old[i..oe], &new[j..ne]);
-        let last_equal = window
-            .iter()
-            .rposition(|op| matches!(op, DiffOp::Equal { .. }));
-        // Cut after the last unchanged run, unless that is too little progress (then take
-        // the whole window: still a correct diff, if not the smallest).
-        let take = match last_equal {
-            _ if (oe, ne) == (old.len(), new.len()) => window.len(),
-            Some(k) => {
-                let op = &window[k];
-                let progress = op.old_range().end + op.new_range().end;
-                if progress >= WINDOW / 2 {
-                    k + 1
-                } else {
-                    window.len()
-                }
-            }
-            None => window.len(),
-        };
-        let (base_i, base_j) = (i, j);
-        for op in &window[..take] {
+        // (tag, old range, new range) of the ops kept, relative to the window.
+        let mut keep: Vec<(DiffTag, Range<usize>, Range<usize>)> = Vec::new();
+        let last = (oe, ne) == (old.len(), new.len());
+        for op in &window {
             let (o, n) = (op.old_range(), op.new_range());
+            if last || (o.end <= half && n.end <= half) {
+                keep.push((op.tag(), o, n));
+                continue;
+            }
+            if op.tag() == DiffTag::Equal && o.start < half && n.start < half {
+                let len = (half - o.start).min(half - n.start);
+                keep.push((op.tag(), o.start..o.start + len, n.start..n.start + len));
+            }
+            break;
+        }
+        if !last {
+            // Resume after an unchanged line: the changes after it may continue further.
+            while keep.last().is_some_and(|(t, ..)| *t != DiffTag::Equal) {
+                keep.pop();
+            }
+        }
+        if keep.is_empty() {
+            // No unchanged line in the first half: take the ops up to the first unchanged
+            // line (or the whole window): a correct diff, if not the smallest.
+            let upto = window
+                .iter()
+                .position(|op| op.tag() == DiffTag::Equal)
+                .map_or(window.len(), |k| k + 1);
+            keep = window[..upto]
+                .iter()
+                .map(|op| (op.tag(), op.old_range(), op.new_range()))
+                .collect();
+        }
+        let (base_i, base_j) = (i, j);
+        for (tag, o, n) in keep {
             (i, j) = (base_i + o.end, base_j + n.end);
-            push_op(&mut ops, op.tag(), base_i + o.start..i, base_j + n.start..j);
+            push_op(&mut ops, tag, base_i + o.start..i, base_j + n.start..j);
         }
     }
     ops
@@ -86,8 +106,8 @@ fn windowed_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
 fn push_op(
     ops: &mut Vec<similar::DiffOp>,
     tag: similar::DiffTag,
-    o: std::ops::Range<usize>,
-    n: std::ops::Range<usize>,
+    o: Range<usize>,
+    n: Range<usize>,
 ) {
     use similar::{DiffOp, DiffTag};
     if let (Some(DiffOp::Equal { len, .. }), DiffTag::Equal) = (ops.last_mut(), tag) {
@@ -150,8 +170,8 @@ mod tests {
                 "{old:?}"
             );
         }
-        let old: String = (0..300).map(|i| format!("line {}\n", i % 7)).collect();
-        let new: String = (0..300)
+        let old: String = (0..200).map(|i| format!("line {}\n", i % 7)).collect();
+        let new: String = (0..200)
             .map(|i| match i % 50 {
                 0 => format!("inserted {i}\nline {}\n", i % 7),
                 13 => String::new(),
@@ -162,6 +182,33 @@ mod tests {
             super::unified_diff("p", &old, &new),
             reference("p", &old, &new)
         );
+    }
+
+    #[test]
+    fn local_fixes_in_a_large_file_get_similars_diff_too() {
+        // Changes a few lines apart, as fixes make them: the windows cut between them.
+        let app = |i: usize, fin: bool| {
+            let f = if fin { "  finalizers:\n    - x\n" } else { "" };
+            format!("kind: A\nmetadata:\n  name: a{i}\n{f}spec:\n  p: d\n---\n")
+        };
+        let old: String = (0..400).map(|i| app(i, false)).collect();
+        let new: String = (0..400).map(|i| app(i, i % 3 != 1)).collect();
+        let (got, want) = (
+            super::unified_diff("p", &old, &new),
+            reference("p", &old, &new),
+        );
+        let first = got.lines().zip(want.lines()).position(|(a, b)| a != b);
+        if let Some(k) = first {
+            let ctx = |t: &str| {
+                t.lines()
+                    .skip(k.saturating_sub(5))
+                    .take(12)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            panic!("line {k}:\n{}\n---- want\n{}", ctx(&got), ctx(&want));
+        }
+        assert_eq!(got, want);
     }
 
     #[test]
