@@ -278,3 +278,28 @@ fn columns_on_a_long_line_are_counted_in_characters() {
     let col = text[..span.start].chars().count() + 1;
     assert!(last.starts_with(&format!("list.json:1:{col}:")), "{last}");
 }
+
+#[test]
+fn each_of_many_broken_non_ascii_documents_gets_its_own_syntax_error() {
+    // One parser run per broken document, all sharing the file's offset conversion.
+    let docs: Vec<String> = (0..300)
+        .map(|i| format!("{HEAD}metadata:\n  name: é{i}\n  x: [unclosed\nspec: {{}}\n"))
+        .collect();
+    let text = docs.join("---\n");
+    let diags = lint(&text);
+    assert_eq!(diags.len(), 300, "{:#?}", &diags[..2]);
+    let mut start = 0;
+    for (i, (d, doc)) in diags.iter().zip(&docs).enumerate() {
+        assert_eq!(d.rule, "syntax-error");
+        assert_eq!(d.document, Some(i));
+        let spec = start + doc.find("spec:").unwrap() + "spec:".len();
+        // Reported where the flow sequence runs into `spec:`, inside this document.
+        assert!(
+            start + doc.find("[unclosed").unwrap() < d.span.start && d.span.start <= spec,
+            "document {i}: {:?} {:?}",
+            d.span,
+            &text[d.span.start.saturating_sub(10)..d.span.end + 10]
+        );
+        start += doc.len() + 4;
+    }
+}
