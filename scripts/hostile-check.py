@@ -158,6 +158,10 @@ def scale_checks(binary):
         keys = "".join(f"  k{i}: v\n" for i in range(40_000)) + "  k0: again\n"
         write("keys-40k.yaml", f"{HEAD}metadata:\n  name: k\n  finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n{keys}")
         timed("40k keys in one mapping (json)", ["lint", "--format", "json", "keys-40k.yaml"], 1, 1.0)
+        # 40k annotations and 40k duplicate keys in one object: one look-up per rule.
+        anns = "".join(f"    ignore.gitops-lint.dev/x{i}: r\n" for i in range(40_000))
+        write("annotations-40k.yaml", f"{HEAD}metadata:\n  name: a\n  annotations:\n{anns}spec:\n" + "  k: v\n" * 40_000)
+        timed("40k annotations, 40k duplicate keys", ["lint", "--format", "json", "annotations-40k.yaml"], 1, 1.0)
         # 1M keys in a one-line JSON object (about 14 MB): the time is stated.
         body = ", ".join(f'"k{i}": 1' for i in range(1_000_000))
         mb = write("keys-1M.json", '{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": '

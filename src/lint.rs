@@ -230,6 +230,8 @@ fn apply_suppressions(
         .map(|d| vec![false; d.rules.len()])
         .collect();
     let mut kept = Vec::with_capacity(diags.len());
+    // (object, [(rule, its annotation)]) of the object last looked at.
+    let mut found: (usize, Vec<(&str, Option<usize>)>) = (usize::MAX, Vec::new());
     for (i, d) in diags.into_iter().enumerate() {
         if !active(d.rule) {
             continue;
@@ -245,11 +247,24 @@ fn apply_suppressions(
             .get(at)
             .filter(|(diags, _)| diags.contains(&i));
         if let Some((_, anns)) = object {
-            if let Some(a) = annotations[anns.clone()]
-                .iter_mut()
-                .find(|a| a.rule == d.rule)
-            {
-                a.used = true;
+            // The object's annotation for this rule, looked up once per object and rule
+            // (an object may have many annotations and many findings, e.g. duplicate keys).
+            if found.0 != at {
+                found = (at, Vec::new());
+            }
+            let hit = match found.1.iter().find(|(rule, _)| *rule == d.rule) {
+                Some(&(_, hit)) => hit,
+                None => {
+                    let hit = annotations[anns.clone()]
+                        .iter()
+                        .position(|a| a.rule == d.rule)
+                        .map(|k| anns.start + k);
+                    found.1.push((d.rule, hit));
+                    hit
+                }
+            };
+            if let Some(k) = hit {
+                annotations[k].used = true;
                 continue;
             }
         }

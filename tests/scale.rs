@@ -303,3 +303,20 @@ fn each_of_many_broken_non_ascii_documents_gets_its_own_syntax_error() {
         start += doc.len() + 4;
     }
 }
+
+#[test]
+fn one_annotation_among_thousands_suppresses_every_duplicate_key_of_its_object() {
+    let mut anns: String = (0..2000)
+        .map(|i| format!("    ignore.gitops-lint.dev/x{i}: r\n"))
+        .collect();
+    let middle = anns[anns.len() / 2..].find('\n').unwrap() + anns.len() / 2 + 1;
+    anns.insert_str(middle, "    ignore.gitops-lint.dev/syntax-error: known\n");
+    let dups = "  k: v\n".repeat(101);
+    let text = format!(
+        "{HEAD}metadata:\n  name: a\n  finalizers: [{CASCADE}]\n  annotations:\n{anns}spec:\n{dups}"
+    );
+    let diags = lint(&text);
+    assert!(diags.iter().all(|d| d.rule == "unused-suppression"));
+    assert_eq!(diags.len(), 2000, "only the unknown rules are reported");
+    assert!(diags.iter().all(|d| d.message.contains("unknown rule `x")));
+}
