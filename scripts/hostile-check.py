@@ -10,6 +10,7 @@ Usage: scripts/hostile-check.py [--bin PATH]
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,8 +97,128 @@ def main():
         linear = times[100] < 2.5 * times[50]
         ok &= linear
         print(f"{'ok  ' if linear else 'FAIL'} 100 MB takes {times[100] / times[50]:.2f}x the 50 MB time (linear: < 2.5x)")
+    ok &= scale_checks(binary)
     print("hostile-check: " + ("passed" if ok else "FAILED"))
     return 0 if ok else 1
+
+
+# ---------------------------------------------------------------------------------------
+# Linear time on hostile sizes (issue 11, section 3): one huge mapping, 100k Applications
+# in one file (lint --format json / concise, --diff, --fix on a copy), and growth checks
+# (twice the size must take less than 2.5x the time) for the variants that used to be
+# quadratic: separate documents, one `kind: List`, one-line JSON List, suppression
+# comments, partial finalizers (unknown-finalizer findings), templated names.
+
+SCALE_TIMEOUT = 300  # seconds per run: a quadratic build is reported, not waited for
+
+
+def scale_app(i, variant):
+    name = f"a{i}"
+    if variant == "templated":
+        name = "{{ .Values.n%d }}" % i
+    meta = "metadata:\n"
+    if variant == "suppressed":
+        meta = "metadata: # gitops-lint: ignore[missing-finalizer] on purpose\n"
+    fin = "  finalizers: [resources-finalizer.argocd.argopro.io]\n" if variant == "partial" else ""
+    return f"{HEAD}{meta}  name: {name}\n{fin}spec:\n  project: default\n"
+
+
+def scale_text(variant, n):
+    if variant == "broken":  # non-ASCII documents that do not parse: one parser run each
+        return "---\n".join(f"{HEAD}metadata:\n  name: é{i}\n  x: [unclosed\nspec: {{}}\n" for i in range(n))
+    if variant == "list":
+        items = "".join("- " + scale_app(i, variant).rstrip("\n").replace("\n", "\n  ") + "\n" for i in range(n))
+        return "apiVersion: v1\nkind: List\nitems:\n" + items
+    if variant == "json-list":
+        import json
+        items = [{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                  "metadata": {"name": f"a{i}"}, "spec": {"project": "default"}} for i in range(n)]
+        return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
+    return "---\n".join(scale_app(i, variant) for i in range(n))
+
+
+def scale_run(binary, args, cwd):
+    """Wall time, CPU time (user + system: steadier than wall time on a shared machine)
+    and exit code of one run."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([binary, *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=SCALE_TIMEOUT)
+        code = proc.returncode
+    except subprocess.TimeoutExpired:
+        code = "timeout"
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, code
+
+
+def scale_checks(binary):
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        def write(name, text):
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(text)
+            return len(text.encode()) / 1e6
+
+        def timed(label, args, expect, limit):
+            nonlocal ok
+            wall, cpu, code = scale_run(binary, args, tmp)
+            good = code == expect and (limit is None or wall < limit)
+            ok &= good
+            want = f"< {limit:.0f} s" if limit else "stated"
+            print(f"{'ok  ' if good else 'FAIL'} {label:<40} exit {code} (want {expect})  "
+                  f"{wall:6.2f} s wall ({want}), {cpu:6.2f} s CPU")
+            return wall
+
+        # 40k keys in one Application mapping, key 0 written again at the end: one duplicate.
+        keys = "".join(f"  k{i}: v\n" for i in range(40_000)) + "  k0: again\n"
+        write("keys-40k.yaml", f"{HEAD}metadata:\n  name: k\n  finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n{keys}")
+        timed("40k keys in one mapping (json)", ["lint", "--format", "json", "keys-40k.yaml"], 1, 1.0)
+        # 40k annotations and 40k duplicate keys in one object: one look-up per rule.
+        anns = "".join(f"    ignore.gitops-lint.dev/x{i}: r\n" for i in range(40_000))
+        write("annotations-40k.yaml", f"{HEAD}metadata:\n  name: a\n  annotations:\n{anns}spec:\n" + "  k: v\n" * 40_000)
+        timed("40k annotations, 40k duplicate keys", ["lint", "--format", "json", "annotations-40k.yaml"], 1, 1.0)
+        # 1M keys in a one-line JSON object (about 14 MB): the time is stated.
+        body = ", ".join(f'"k{i}": 1' for i in range(1_000_000))
+        mb = write("keys-1M.json", '{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": '
+                   '{"name": "k", "finalizers": ["resources-finalizer.argocd.argoproj.io"]}, "spec": {' + body + "}}")
+        timed(f"1M keys, one-line JSON ({mb:.0f} MB)", ["lint", "--format", "json", "keys-1M.json"], 0, None)
+
+        # 100k Applications without finalizer in one file (about 10 MB).
+        mb = write("apps-100k.yaml", scale_text("docs", 100_000))
+        print(f"     apps-100k.yaml: {mb:.1f} MB")
+        for fmt in ("json", "concise"):
+            timed(f"100k apps, lint --format {fmt}", ["lint", "--format", fmt, "apps-100k.yaml"], 1, 3.0)
+        timed("100k apps, lint --diff", ["lint", "--diff", "apps-100k.yaml"], 1, 3.0)
+        shutil.copy(os.path.join(tmp, "apps-100k.yaml"), os.path.join(tmp, "apps-100k-copy.yaml"))
+        timed("100k apps, lint --fix (a copy)", ["lint", "--fix", "--format", "concise", "apps-100k-copy.yaml"], 0, 3.0)
+        timed("100k apps fixed, re-lint clean", ["lint", "--format", "json", "apps-100k-copy.yaml"], 0, 3.0)
+
+        # Growth: twice the objects must take less than 2.5x the time.
+        # (variant, exit code of lint --format json, of --diff: 1 when there is a diff)
+        for variant, expect, diff_expect in (("docs", 1, 1), ("list", 1, 1), ("json-list", 1, 1),
+                                             ("suppressed", 0, 0), ("partial", 1, 1),
+                                             ("templated", 1, 1), ("broken", 1, 0)):
+            modes = [("json", ["--format", "json"], expect), ("--diff", ["--diff"], diff_expect)]
+            for mode, args, want in modes:
+                walls, cpus, good = [], [], True
+                for n in (50_000, 100_000):
+                    name = f"{variant}-{n}.yaml"
+                    write(name, scale_text(variant, n))
+                    wall, cpu, code = scale_run(binary, ["lint", *args, name], tmp)
+                    good &= code == want
+                    walls.append(wall)
+                    cpus.append(cpu)
+                # CPU time: wall time on a busy machine varies more than the 2.5x allowed.
+                ratio = cpus[1] / max(cpus[0], 1e-3)
+                linear = ratio < 2.5
+                ok &= linear and good
+                print(f"{'ok  ' if linear and good else 'FAIL'} growth {variant:<10} {mode:<6} CPU 50k {cpus[0]:6.2f} s"
+                      f"  100k {cpus[1]:6.2f} s  ratio {ratio:.2f}x (linear: < 2.5x; wall {walls[0]:.2f} s, {walls[1]:.2f} s)")
+    return ok
 
 
 if __name__ == "__main__":

@@ -135,6 +135,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
     let hint = location_hint(path);
+    // The file's line index and other facts, built once if a finding needs them.
+    let text_facts = std::cell::OnceCell::new();
     let in_action = |span: &Span| {
         masked
             .as_ref()
@@ -199,6 +201,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 location_hint: hint.as_ref(),
                 document: &doc.root,
                 settings: options.settings,
+                facts: &text_facts,
+                doc_layout: Default::default(),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
             for obj in objects::find_resolved(view, &doc.root, &scalar_text) {
@@ -252,21 +256,35 @@ fn apply_suppressions(
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
 ) -> Vec<Diagnostic> {
+    // Once per rule, not per diagnostic: per-path ignores match globs against the path.
+    let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
     let active = |rule: &str| {
-        rules::meta(rule).is_some_and(|m| settings.level(rule, m.severity).is_some())
-            && !settings.ignored_for(path, rule)
+        if let Some(&known) = memo.borrow().get(rule) {
+            return known;
+        }
+        let is = rules::meta(rule).is_some_and(|m| settings.level(rule, m.severity).is_some())
+            && !settings.ignored_for(path, rule);
+        memo.borrow_mut().insert(rule.to_string(), is);
+        is
     };
     let directives = suppress::directives(text);
+    let lines = if directives.is_empty() {
+        source::LineIndex::new("")
+    } else {
+        source::LineIndex::new(text)
+    };
     let mut used: Vec<Vec<bool>> = directives
         .iter()
         .map(|d| vec![false; d.rules.len()])
         .collect();
     let mut kept = Vec::with_capacity(diags.len());
+    // (object, [(rule, its annotation)]) of the object last looked at.
+    let mut found: (usize, Vec<(&str, Option<usize>)>) = (usize::MAX, Vec::new());
     for (i, d) in diags.into_iter().enumerate() {
         if !active(d.rule) {
             continue;
         }
-        if let Some((di, ri)) = suppress::by_comment(text, &directives, &d) {
+        if let Some((di, ri)) = suppress::by_comment(&lines, &directives, &d) {
             used[di][ri] = true;
             continue;
         }
@@ -277,11 +295,24 @@ fn apply_suppressions(
             .get(at)
             .filter(|(diags, _)| diags.contains(&i));
         if let Some((_, anns)) = object {
-            if let Some(a) = annotations[anns.clone()]
-                .iter_mut()
-                .find(|a| a.rule == d.rule)
-            {
-                a.used = true;
+            // The object's annotation for this rule, looked up once per object and rule
+            // (an object may have many annotations and many findings, e.g. duplicate keys).
+            if found.0 != at {
+                found = (at, Vec::new());
+            }
+            let hit = match found.1.iter().find(|(rule, _)| *rule == d.rule) {
+                Some(&(_, hit)) => hit,
+                None => {
+                    let hit = annotations[anns.clone()]
+                        .iter()
+                        .position(|a| a.rule == d.rule)
+                        .map(|k| anns.start + k);
+                    found.1.push((d.rule, hit));
+                    hit
+                }
+            };
+            if let Some(k) = hit {
+                annotations[k].used = true;
                 continue;
             }
         }
@@ -342,13 +373,28 @@ fn apply_suppressions(
 /// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects
 /// as syntax errors (the checks read the first occurrence).
 fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
+    // Small mappings are scanned; larger ones get a map from key to its first entry, so
+    // that a mapping of a million keys costs a million look-ups, not n²/2 comparisons.
+    const SCAN_UP_TO: usize = 16;
     let mut stack = vec![obj.node];
     while let Some(node) = stack.pop() {
         let entries = node.entries();
+        // A fresh map per large mapping: clearing one sized for a huge mapping would cost
+        // its capacity again for every small mapping after it.
+        let mut seen = std::collections::HashMap::<&str, usize>::new();
+        if entries.len() > SCAN_UP_TO {
+            seen.reserve(entries.len());
+        }
         for (i, e) in entries.iter().enumerate() {
             stack.push(&e.value);
             let Some(key) = e.key.as_str() else { continue };
-            if let Some(first) = entries[..i].iter().find(|f| f.key.as_str() == Some(key)) {
+            let first = if entries.len() <= SCAN_UP_TO {
+                entries[..i].iter().find(|f| f.key.as_str() == Some(key))
+            } else {
+                let at = *seen.entry(key).or_insert(i);
+                (at != i).then(|| &entries[at])
+            };
+            if let Some(first) = first {
                 out.push(Diagnostic {
                     rule: SYNTAX_ERROR,
                     severity: rules::builtin(SYNTAX_ERROR).severity,

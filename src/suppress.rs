@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::objects::ArgoObject;
-use crate::source::Span;
+use crate::source::{LineIndex, Span};
 use memchr::memmem;
 
 pub const ANNOTATION_PREFIX: &str = "ignore.gitops-lint.dev/";
@@ -50,18 +50,22 @@ fn parse_line(line: &str) -> Option<(bool, Vec<(String, Span)>)> {
     Some((own_line, rules))
 }
 
-/// Every suppression comment of a file.
+/// Every suppression comment of a file, in order of their lines (one per line).
 pub fn directives(text: &str) -> Vec<Directive> {
     let finder = memmem::Finder::new(DIRECTIVE.as_bytes());
     let mut out = Vec::new();
-    let mut last_line = usize::MAX;
+    // The end of the last line looked at, and where the search for a line start may begin:
+    // each byte is scanned once however many hits a (long) line holds.
+    let mut line_end = 0;
+    let mut seen_to = 0;
     for hit in finder.find_iter(text.as_bytes()) {
-        let line_start = text[..hit].rfind('\n').map_or(0, |i| i + 1);
-        if line_start == last_line {
-            continue;
+        if hit < line_end {
+            continue; // same line as the last hit
         }
-        last_line = line_start;
-        let line_end = text[hit..].find('\n').map_or(text.len(), |i| hit + i);
+        let line_start =
+            memchr::memrchr(b'\n', &text.as_bytes()[seen_to..hit]).map_or(0, |i| seen_to + i + 1);
+        line_end = memchr::memchr(b'\n', &text.as_bytes()[hit..]).map_or(text.len(), |i| hit + i);
+        seen_to = line_end;
         let line = text[line_start..line_end].trim_end_matches('\r');
         if let Some((own_line, rules)) = parse_line(line) {
             out.push(Directive {
@@ -78,33 +82,36 @@ pub fn directives(text: &str) -> Vec<Directive> {
 }
 
 /// The `(directive, rule)` index that suppresses `diag`: a directive on its primary line,
-/// or alone on the line directly above it, naming its rule.
+/// or alone on the line directly above it, naming its rule. `directives` are those of
+/// [`directives`] (in line order); `lines` is the file's line index.
 pub fn by_comment(
-    text: &str,
+    lines: &LineIndex,
     directives: &[Directive],
     diag: &Diagnostic,
 ) -> Option<(usize, usize)> {
     if directives.is_empty() {
         return None;
     }
-    let start = diag.span.start.min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let prev_start = if line_start == 0 {
-        None
-    } else {
-        Some(text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1))
-    };
-    directives.iter().enumerate().find_map(|(i, d)| {
-        let applies =
-            d.line_start == line_start || (d.own_line && Some(d.line_start) == prev_start);
-        if !applies {
+    let line = lines.line_of(diag.span.start);
+    let line_start = lines.line_start(diag.span.start);
+    let prev_start = (line > 1).then(|| lines.line_start(line_start - 1));
+    let find = |start: usize, own_line_only: bool| {
+        let i = directives
+            .binary_search_by_key(&start, |d| d.line_start)
+            .ok()?;
+        let d = &directives[i];
+        if own_line_only && !d.own_line {
             return None;
         }
         d.rules
             .iter()
             .position(|(r, _)| r == diag.rule)
             .map(|j| (i, j))
-    })
+    };
+    // The line above first: a directive there comes first in the file.
+    prev_start
+        .and_then(|p| find(p, true))
+        .or_else(|| find(line_start, false))
 }
 
 /// The object's `ignore.gitops-lint.dev/<rule>` annotations: rule id and key span.

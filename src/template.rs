@@ -25,12 +25,15 @@ pub struct Masked {
 }
 
 impl Masked {
-    /// Actions overlapping `span`.
+    /// Actions overlapping `span`. Actions are in order and disjoint: a binary search
+    /// finds the first, so a look-up costs the actions it returns, not all of the file's.
     pub fn actions_in(&self, span: &Span) -> impl Iterator<Item = &Action> {
         let span = span.clone();
-        self.actions
+        let first = self.actions.partition_point(|a| a.span.end <= span.start);
+        self.actions[first..]
             .iter()
-            .filter(move |a| a.span.start < span.end && span.start < a.span.end)
+            .take_while(move |a| a.span.start < span.end)
+            .filter(move |a| span.start < a.span.end)
     }
 }
 
@@ -118,29 +121,31 @@ pub fn mask(text: &str) -> Option<Masked> {
     }
     let mut out = bytes.to_vec();
     let mut actions = Vec::with_capacity(spans.len());
+    // The lines of the previous action (start, end) and whether it was whole-line: many
+    // actions on one long line share them, and each byte is searched for a line break
+    // once, not once per action.
+    let mut prev: Option<(usize, usize, bool)> = None;
+    let mut scanned_to = 0; // no line break in bytes[line start of scanned_to..scanned_to]
+    let mut scanned_line_start = 0;
     for span in &spans {
         // The action is "whole line" when every other byte on the lines it touches is
         // white space or another action.
-        let line_start = memchr::memrchr(b'\n', &bytes[..span.start]).map_or(0, |i| i + 1);
-        let line_end =
-            memchr::memchr(b'\n', &bytes[span.end..]).map_or(bytes.len(), |i| span.end + i);
-        // Spans are sorted and disjoint: the ones on these lines are a contiguous run.
-        let first = spans.partition_point(|s| s.end <= line_start);
-        let mut whole = true;
-        let mut i = line_start;
-        let mut ci = first;
-        while i < line_end {
-            if ci < spans.len() && spans[ci].start <= i {
-                i = i.max(spans[ci].end);
-                ci += 1;
-                continue;
-            }
-            if !matches!(bytes[i], b' ' | b'\t' | b'\r') {
-                whole = false;
-                break;
-            }
-            i += 1;
-        }
+        let line_start = match memchr::memrchr(b'\n', &bytes[scanned_to..span.start]) {
+            Some(i) => scanned_to + i + 1,
+            None => scanned_line_start,
+        };
+        let line_end = match prev {
+            Some((_, end, _)) if span.end <= end => end,
+            _ => memchr::memchr(b'\n', &bytes[span.end..]).map_or(bytes.len(), |i| span.end + i),
+        };
+        scanned_to = span.end;
+        scanned_line_start = memchr::memrchr(b'\n', &bytes[span.start..span.end])
+            .map_or(line_start, |i| span.start + i + 1);
+        let whole = match prev {
+            Some((s, e, whole)) if (s, e) == (line_start, line_end) => whole,
+            _ => whole_line(bytes, &spans, line_start, line_end),
+        };
+        prev = Some((line_start, line_end, whole));
         for b in &mut out[span.clone()] {
             if !matches!(*b, b'\n' | b'\r') {
                 *b = if whole { b' ' } else { b'_' };
@@ -156,6 +161,26 @@ pub fn mask(text: &str) -> Option<Masked> {
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Some(Masked { text, actions })
+}
+
+/// Whether every byte of `bytes[line_start..line_end]` outside the action `spans` is white
+/// space.
+fn whole_line(bytes: &[u8], spans: &[Span], line_start: usize, line_end: usize) -> bool {
+    // Spans are sorted and disjoint: the ones on these lines are a contiguous run.
+    let mut ci = spans.partition_point(|s| s.end <= line_start);
+    let mut i = line_start;
+    while i < line_end {
+        if ci < spans.len() && spans[ci].start <= i {
+            i = i.max(spans[ci].end);
+            ci += 1;
+            continue;
+        }
+        if !matches!(bytes[i], b' ' | b'\t' | b'\r') {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 
 use crate::config::FinalizerPosition;
 use crate::diagnostic::Edit;
-use crate::source::Span;
+use crate::source::{Span, TextFacts};
 use crate::template::Masked;
 use crate::yaml::{Entry, Node, NodeKind, Style};
+use std::collections::BTreeMap;
 
 /// What the edits need to know about the file and document.
 pub struct Layout<'a> {
@@ -13,42 +14,56 @@ pub struct Layout<'a> {
     pub masked: Option<&'a Masked>,
     /// `"\r\n"` when the file uses CRLF line endings, else `"\n"`.
     pub eol: &'static str,
+    /// The file's line index and other facts, built once per file.
+    facts: &'a TextFacts,
     /// The document: its block sequences decide how a new list is indented
     /// ([`item_offset`]).
-    document: Option<&'a Node>,
+    document: &'a DocLayout,
     /// The document is JSON (a flow mapping with double-quoted keys): new keys and items
     /// are written as JSON.
     json: bool,
 }
 
+/// Facts about one document's layout, gathered once per document (a walk of the whole
+/// document per finding made a `kind: List` of 100k Applications quadratic).
+#[derive(Debug, Default)]
+pub struct DocLayout {
+    json: bool,
+    /// How many block lists of the document have their `-` indented by each offset (> 0)
+    /// from their key.
+    indented: BTreeMap<usize, usize>,
+    /// Per mapping (by address) holding block lists: (key column, offset) of each.
+    by_mapping: std::collections::HashMap<usize, Vec<(usize, usize)>>,
+}
+
 impl<'a> Layout<'a> {
-    pub fn new(text: &'a str, masked: Option<&'a Masked>, document: &'a Node) -> Self {
+    pub fn new(ctx: &'a crate::rules::Context<'a>) -> Self {
+        let facts = ctx.facts();
+        let document = ctx
+            .doc_layout
+            .get_or_init(|| DocLayout::new(ctx.text, facts, ctx.document));
         Layout {
-            text,
-            masked,
-            eol: eol_of(text),
-            document: Some(document),
-            json: is_json(document),
+            text: ctx.text,
+            masked: ctx.masked,
+            eol: facts.eol,
+            facts,
+            document,
+            json: document.json,
         }
     }
 
     /// Item offset for a new list under a key at column `key_col` in `mapping`.
     fn offset_for(&self, mapping: Option<&Node>, key_col: usize) -> usize {
-        self.document
-            .map_or(2, |d| item_offset(self.text, d, mapping, key_col))
+        self.document.item_offset(mapping, key_col)
     }
 
     fn line_start(&self, pos: usize) -> usize {
-        self.text[..pos].rfind('\n').map_or(0, |i| i + 1)
+        self.facts.lines.line_start(pos)
     }
 
     /// Column of `pos` in characters (a BOM is not a column).
     fn col(&self, pos: usize) -> usize {
-        let ls = self.line_start(pos);
-        self.text[ls..pos]
-            .trim_start_matches('\u{feff}')
-            .chars()
-            .count()
+        col(self.text, self.facts, pos)
     }
 
     /// Column of the entry whose key text starts at `key_start`: the key's column, less
@@ -184,11 +199,8 @@ impl<'a> Layout<'a> {
     }
 
     fn inside_action(&self, pos: usize) -> bool {
-        self.masked.is_some_and(|m| {
-            m.actions
-                .iter()
-                .any(|a| a.span.start < pos && pos < a.span.end)
-        })
+        self.masked
+            .is_some_and(|m| m.actions_in(&(pos..pos)).next().is_some())
     }
 
     fn whole_line_action_in(&self, span: Span) -> bool {
@@ -211,11 +223,25 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// Column of `pos` in characters (a BOM is not a column).
+fn col(text: &str, facts: &TextFacts, pos: usize) -> usize {
+    let n = facts.chars_before(text, pos);
+    if facts.ascii || facts.lines.line_start(pos) != 0 {
+        return n;
+    }
+    let mut head = &text[..pos];
+    let mut boms = 0;
+    while let Some(rest) = head.strip_prefix('\u{feff}') {
+        head = rest;
+        boms += 1;
+    }
+    n - boms
+}
+
 /// Whether line-based edits can be made: YAML also breaks lines at a lone `\r` (old Mac
 /// line endings), which the edits do not follow, so such files get no line insertions.
-pub fn line_editable(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'))
+pub fn line_editable(facts: &TextFacts) -> bool {
+    facts.crlf_only
 }
 
 /// A JSON document: a flow mapping whose keys are double-quoted.
@@ -237,58 +263,71 @@ fn is_json(document: &Node) -> bool {
     }
 }
 
-fn eol_of(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
 /// Columns between a new key at column `key_col` and the `-` of its list items: the
 /// offset of the other block lists in the same mapping (siblings, e.g. `ownerReferences`),
 /// which may be indentless; else the most common *indented* offset in the document (2 or
 /// 4); else 2. Indentless lists elsewhere do not make a new `finalizers` list indentless:
 /// following the document's majority style instead made 58 of the 504 files of Kubefirst's
 /// own finalizer commits (PR #711, #880) indentless where upstream indented the items by 2.
-pub fn item_offset(text: &str, document: &Node, mapping: Option<&Node>, key_col: usize) -> usize {
-    let layout = Layout {
-        text,
-        masked: None,
-        eol: "\n",
-        document: None,
-        json: false,
-    };
-    let mut same_level = std::collections::BTreeMap::<usize, usize>::new();
-    let mut indented = std::collections::BTreeMap::<usize, usize>::new();
-    let mut stack = vec![document];
-    while let Some(node) = stack.pop() {
-        for e in node.entries() {
-            if let NodeKind::Sequence { items, flow: false } = &e.value.kind {
-                if !items.is_empty() && !layout.same_line(e.key.span.start, e.value.span.start) {
-                    let col = layout.col(e.key.span.start);
-                    let dash_col = layout.col(e.value.span.start);
-                    if dash_col >= col {
-                        let offset = dash_col - col;
-                        if col == key_col && mapping.is_some_and(|m| std::ptr::eq(m, node)) {
-                            *same_level.entry(offset).or_default() += 1;
-                        } else if offset > 0 {
-                            *indented.entry(offset).or_default() += 1;
+impl DocLayout {
+    fn new(text: &str, facts: &TextFacts, document: &Node) -> Self {
+        let mut out = DocLayout {
+            json: is_json(document),
+            ..DocLayout::default()
+        };
+        let same_line = |a: usize, b: usize| facts.lines.line_of(a) == facts.lines.line_of(b);
+        let mut stack = vec![document];
+        while let Some(node) = stack.pop() {
+            for e in node.entries() {
+                if let NodeKind::Sequence { items, flow: false } = &e.value.kind {
+                    if !items.is_empty() && !same_line(e.key.span.start, e.value.span.start) {
+                        let key_col = col(text, facts, e.key.span.start);
+                        let dash_col = col(text, facts, e.value.span.start);
+                        if dash_col >= key_col {
+                            let offset = dash_col - key_col;
+                            if offset > 0 {
+                                *out.indented.entry(offset).or_default() += 1;
+                            }
+                            let at = node as *const Node as usize;
+                            out.by_mapping
+                                .entry(at)
+                                .or_default()
+                                .push((key_col, offset));
                         }
                     }
                 }
+                stack.push(&e.value);
             }
-            stack.push(&e.value);
+            stack.extend(node.items());
         }
-        stack.extend(node.items());
+        out
     }
-    let most_common = |m: &std::collections::BTreeMap<usize, usize>| {
-        m.iter()
-            .max_by_key(|(off, n)| (**n, **off == 2))
-            .map(|(off, _)| *off)
-    };
-    most_common(&same_level)
-        .or_else(|| most_common(&indented))
-        .unwrap_or(2)
+
+    /// The offset for a new list under a key at column `key_col` in `mapping`: the cost is
+    /// that of the mapping's own lists, not of the document's.
+    fn item_offset(&self, mapping: Option<&Node>, key_col: usize) -> usize {
+        let mut same_level = BTreeMap::<usize, usize>::new();
+        let mut indented = std::borrow::Cow::Borrowed(&self.indented);
+        let siblings = mapping
+            .and_then(|m| self.by_mapping.get(&(m as *const Node as usize)))
+            .map_or(&[][..], Vec::as_slice);
+        for &(_, offset) in siblings.iter().filter(|(col, _)| *col == key_col) {
+            *same_level.entry(offset).or_default() += 1;
+            if offset > 0 {
+                // Counted as a sibling, not among the document's other lists.
+                *indented.to_mut().entry(offset).or_default() -= 1;
+            }
+        }
+        let most_common = |m: &BTreeMap<usize, usize>| {
+            m.iter()
+                .filter(|(_, n)| **n > 0)
+                .max_by_key(|(off, n)| (**n, **off == 2))
+                .map(|(off, _)| *off)
+        };
+        most_common(&same_level)
+            .or_else(|| most_common(&indented))
+            .unwrap_or(2)
+    }
 }
 
 fn pad(n: usize) -> String {

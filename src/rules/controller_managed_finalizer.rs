@@ -34,8 +34,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"
                     .into(),
             ),
-            fix: meta.fix.as_ref().filter(|_| edits::line_editable(ctx.text)).and_then(|f| {
-                let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+            fix: meta.fix.as_ref().filter(|_| edits::line_editable(ctx.facts())).and_then(|f| {
+                let layout = Layout::new(ctx);
                 Some(Fix {
                     applicability: f.applicability,
                     title: f.title.replace("{value}", value),

@@ -219,7 +219,7 @@ fn fix_for(
     metadata_route: &str,
     value: &str,
 ) -> Option<Vec<crate::diagnostic::Edit>> {
-    if !edits::line_editable(ctx.text)
+    if !edits::line_editable(ctx.facts())
         || duplicated(obj.node, "metadata")
         || duplicated(obj.node, "kind")
         || obj
@@ -237,7 +237,7 @@ fn fix_for(
     {
         return None;
     }
-    let layout = Layout::new(ctx.text, ctx.masked, ctx.document);
+    let layout = Layout::new(ctx);
     // Edits go into the object's own text only: never into an alias's anchor (its other
     // users would change too), never a key that would override what a merge key supplies.
     let fin_route = format!("{metadata_route}.finalizers");

@@ -130,6 +130,9 @@ pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
     meta(id).unwrap_or_else(|| panic!("built-in rule {id} has no data"))
 }
 
+/// Bytes scanned directly for a line break or start before the file's line index is used.
+const SHORT_LINE: usize = 512;
+
 /// What a rule check sees besides the object.
 pub struct Context<'a> {
     /// The file's text as stored.
@@ -141,9 +144,25 @@ pub struct Context<'a> {
     /// The root node of the document being checked (its style guides fixes).
     pub document: &'a Node,
     pub settings: &'a crate::settings::Settings,
+    /// The file's [`TextFacts`](crate::source::TextFacts), built on first use (a file
+    /// without findings never needs them).
+    pub facts: &'a std::cell::OnceCell<crate::source::TextFacts>,
+    /// Per-document layout facts for fixes, built on first use.
+    pub doc_layout: std::cell::OnceCell<crate::fix::edits::DocLayout>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The file's text facts (line index, ...), built once per file.
+    pub fn facts(&self) -> &'a crate::source::TextFacts {
+        self.facts
+            .get_or_init(|| crate::source::TextFacts::new(self.text))
+    }
+
+    /// The layout of fixes in this document.
+    pub fn layout(&self) -> crate::fix::edits::Layout<'_> {
+        crate::fix::edits::Layout::new(self)
+    }
+
     /// Text of the line that starts at `start` (without the line break).
     fn line_at(text: &str, start: usize) -> &str {
         let rest = &text[start..];
@@ -159,11 +178,27 @@ impl Context<'_> {
         let key = &entry.key;
         let text = self.text;
         let masked = self.masked.map_or(text, |m| m.text.as_str());
-        let key_line_start = text[..key.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let column = text[key_line_start..key.span.start].chars().count();
-        let mut pos = text[key.span.end..]
-            .find('\n')
-            .map_or(text.len(), |i| key.span.end + i + 1);
+        // The key's column is needed only when a line follows (not on a one-line file,
+        // where it would cost the whole line per entry).
+        let column = std::cell::OnceCell::new();
+        let column = || {
+            *column.get_or_init(|| {
+                let from = key.span.start.saturating_sub(SHORT_LINE);
+                let head = &text.as_bytes()[from..key.span.start];
+                match memchr::memrchr(b'\n', head) {
+                    Some(i) => text[from + i + 1..key.span.start].chars().count(),
+                    None if from == 0 => text[..key.span.start].chars().count(),
+                    None => self.facts().chars_before(text, key.span.start),
+                }
+            })
+        };
+        // The end of the key's line: found directly on a short line, else from the line
+        // index (a one-line file would be scanned to its end for every entry).
+        let rest = &text.as_bytes()[key.span.end..];
+        let mut pos = match memchr::memchr(b'\n', &rest[..rest.len().min(SHORT_LINE)]) {
+            Some(i) => key.span.end + i + 1,
+            None => (self.facts().lines.line_end(text, key.span.end) + 1).min(text.len()),
+        };
         while pos < text.len() {
             let line = Self::line_at(masked, pos);
             let original = Self::line_at(text, pos);
@@ -180,7 +215,7 @@ impl Context<'_> {
             } else {
                 Some(line.len() - trimmed.len())
             };
-            if indent.is_some_and(|i| i <= column) {
+            if indent.is_some_and(|i| i <= column()) {
                 break;
             }
             pos = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
@@ -215,18 +250,28 @@ impl Context<'_> {
         let Some(masked) = self.masked else {
             return false;
         };
-        let children: Vec<Span> = mapping
+        let mut children: Vec<Span> = mapping
             .entries()
             .iter()
             .map(|e| self.entry_region(e))
+            .collect();
+        // By start, with the furthest end so far: an action is inside some child's block
+        // iff the children starting at or before it reach its end (a binary search per
+        // action rather than a scan of every child).
+        children.sort_by_key(|c| c.start);
+        let reach: Vec<usize> = children
+            .iter()
+            .scan(0, |end, c| {
+                *end = c.end.max(*end);
+                Some(*end)
+            })
             .collect();
         masked
             .actions_in(&region)
             .filter(|a| a.whole_line)
             .any(|a| {
-                !children
-                    .iter()
-                    .any(|c| c.start <= a.span.start && a.span.end <= c.end)
+                let before = children.partition_point(|c| c.start <= a.span.start);
+                before == 0 || reach[before - 1] < a.span.end
             })
     }
 }

@@ -30,10 +30,17 @@ pub struct ParseOutput {
 /// used: saphyr's character index drifts after a directive line (`%FOO é`) holding
 /// multi-byte characters, while its line and column stay right. Lines break at `\n`,
 /// `\r\n` and a lone `\r`, as in YAML.
+///
+/// Built once per file and shared by the parser runs (one per syntax error): rebuilding it
+/// for the rest of the file after each error made a file of many broken documents
+/// quadratic.
 struct ByteOffsets<'a> {
+    /// The whole file's text.
     text: &'a str,
     /// Byte offset of each line's start; empty for ASCII text.
     line_starts: Vec<usize>,
+    /// The current run: its start (a line start) and the index of its line.
+    base: std::cell::Cell<(usize, usize)>,
     /// The last conversion (line, column, byte), to walk forward from on long lines.
     last: std::cell::Cell<(usize, usize, usize)>,
 }
@@ -57,19 +64,36 @@ impl<'a> ByteOffsets<'a> {
         ByteOffsets {
             text,
             line_starts,
+            base: std::cell::Cell::new((0, 0)),
             last: std::cell::Cell::new((usize::MAX, 0, 0)),
         }
     }
 
+    /// Start a parser run at byte `base` (0, or the start of a `---` line).
+    fn start_run(&self, base: usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= base)
+            .saturating_sub(1);
+        self.base.set((base, line));
+        self.last.set((usize::MAX, 0, 0));
+    }
+
+    /// The offset of a marker of the current run, relative to the run's start.
     fn byte(&self, m: &saphyr_parser::Marker) -> usize {
+        let (base, base_line) = self.base.get();
+        let run_len = self.text.len() - base;
         if self.line_starts.is_empty() {
-            return m.index().min(self.text.len());
+            return m.index().min(run_len);
         }
-        let Some(&line_start) = self.line_starts.get(m.line().saturating_sub(1)) else {
-            return self.text.len();
+        let line = base_line + m.line().saturating_sub(1);
+        let Some(&line_start) = self.line_starts.get(line) else {
+            return run_len;
         };
+        // A run starts at a line start; on its first line, columns count from the run.
+        let line_start = line_start.max(base);
         let (last_line, last_col, last_byte) = self.last.get();
-        let (mut col, mut byte) = if last_line == m.line() && last_col <= m.col() {
+        let (mut col, mut byte) = if last_line == line && last_col <= m.col() {
             (last_col, last_byte)
         } else {
             (0, line_start)
@@ -84,8 +108,8 @@ impl<'a> ByteOffsets<'a> {
                 None => break,
             }
         }
-        self.last.set((m.line(), col, byte));
-        byte
+        self.last.set((line, col, byte));
+        byte - base
     }
 }
 
@@ -128,10 +152,12 @@ pub fn parse_each(
     let mut base = 0usize; // byte offset where the current parser run starts
                            // A masked-away template prelude before the first `---` is a document of its own.
     let mut next_index = usize::from(masked_prelude(text, original));
+    let conv = ByteOffsets::new(text);
     loop {
         match parse_run(
             &text[base..],
             base,
+            &conv,
             &mut next_index,
             on_document,
             &mut errors,
@@ -214,11 +240,12 @@ fn next_document_marker(text: &str, base: usize, err_offset: usize) -> Option<us
 fn parse_run(
     text: &str,
     base: usize,
+    conv: &ByteOffsets,
     next_index: &mut usize,
     on_document: &mut dyn FnMut(Document),
     errors: &mut Vec<SyntaxError>,
 ) -> Option<usize> {
-    let conv = ByteOffsets::new(text);
+    conv.start_run(base);
     let at = |m: &saphyr_parser::Marker| base + conv.byte(m);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
