@@ -99,9 +99,9 @@ fn artifact(report: &FileReport) -> Value {
     }
 }
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let rules = crate::rules::all();
-    let rule_objects: Vec<Value> = rules
+/// The rules' descriptors (`tool.driver.rules`).
+fn rule_objects() -> Vec<Value> {
+    crate::rules::all()
         .iter()
         .map(|m| {
             json!({
@@ -117,30 +117,38 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "properties": {"tags": ["argo-cd", "gitops"]},
             })
         })
-        .collect();
-    let mut results = Vec::new();
-    for report in reports {
-        let text = report.source.as_deref().unwrap_or("");
-        let offsets = report.diagnostics.iter().flat_map(|d| {
-            let edits = d.fix.iter().flat_map(|f| &f.edits);
-            [d.span.start, d.span.end]
-                .into_iter()
-                .chain(edits.flat_map(|e| [e.span.start, e.span.end]))
-        });
-        let chars = CharCounts::new(text, offsets);
-        let count = |span: &std::ops::Range<usize>| {
-            let start = chars.at(text, span.start);
-            let len = match text.get(span.clone()) {
-                Some(_) => chars.at(text, span.end) - start,
-                None => 0,
-            };
-            (start, len)
+        .collect()
+}
+
+/// The SARIF results of one report, made one at a time as they are written (a file with
+/// 100k findings never holds 100k JSON trees).
+fn report_results(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
+    let rules = crate::rules::all();
+    let text = report.source.as_deref().unwrap_or("");
+    let offsets = report.diagnostics.iter().flat_map(|d| {
+        let edits = d.fix.iter().flat_map(|f| &f.edits);
+        [d.span.start, d.span.end]
+            .into_iter()
+            .chain(edits.flat_map(|e| [e.span.start, e.span.end]))
+    });
+    let chars = CharCounts::new(text, offsets);
+    let count = move |span: &std::ops::Range<usize>| {
+        let start = chars.at(text, span.start);
+        let len = match text.get(span.clone()) {
+            Some(_) => chars.at(text, span.end) - start,
+            None => 0,
         };
-        // Identical keys in one file (two same-name objects, two equal comments) are
-        // numbered in file order.
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for (d, (start, end)) in report.diagnostics.iter().zip(positions(report)) {
-            let rule_index = rules.iter().position(|m| m.id == d.rule);
+        (start, len)
+    };
+    // Identical keys in one file (two same-name objects, two equal comments) are
+    // numbered in file order.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let artifact = artifact(report);
+    report
+        .diagnostics
+        .iter()
+        .zip(positions(report))
+        .map(move |(d, (start, end))| {
             let region = json!({
                 "startLine": start.line,
                 "startColumn": start.column,
@@ -159,10 +167,10 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 "ruleId": d.rule,
                 "level": level(d.severity),
                 "message": {"text": format!("{}.", d.message.trim_end_matches('.'))},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact(report), "region": region}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
                 "partialFingerprints": {"gitopsLint/v1": fingerprint},
             });
-            if let Some(i) = rule_index {
+            if let Some(i) = rules.iter().position(|m| m.id == d.rule) {
                 result["ruleIndex"] = json!(i);
             }
             if let (Some(fix), Some(_)) = (&d.fix, report.source.as_deref()) {
@@ -181,33 +189,75 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     .collect();
                 result["fixes"] = json!([{
                     "description": {"text": format!("{}.", fix.title.trim_end_matches('.'))},
-                    "artifactChanges": [{"artifactLocation": artifact(report), "replacements": replacements}],
+                    "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
                 }]);
             }
-            results.push(result);
-        }
+            result
+        })
+}
+
+/// The results of all reports, serialized as a sequence made item by item.
+struct Results<'a>(&'a [FileReport]);
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().flat_map(report_results))
     }
+}
+
+/// The one run: `columnKind`, `originalUriBaseIds`, `results`, `tool` (in the key order
+/// of the rest of the document).
+struct Run<'a> {
+    reports: &'a [FileReport],
+    root: String,
+}
+
+impl serde::Serialize for Run<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("columnKind", "unicodeCodePoints")?;
+        m.serialize_entry(
+            "originalUriBaseIds",
+            &json!({"%SRCROOT%": {"uri": self.root}}),
+        )?;
+        m.serialize_entry("results", &Results(self.reports))?;
+        m.serialize_entry(
+            "tool",
+            &json!({"driver": {
+                "informationUri": INFORMATION_URI,
+                "name": "gitops-lint",
+                "rules": rule_objects(),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "version": env!("CARGO_PKG_VERSION"),
+            }}),
+        )?;
+        m.end()
+    }
+}
+
+/// The whole log: `$schema`, `runs`, `version`.
+struct Log<'a>(Run<'a>);
+
+impl serde::Serialize for Log<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("$schema", SCHEMA)?;
+        m.serialize_entry("runs", &[&self.0])?;
+        m.serialize_entry("version", "2.1.0")?;
+        m.end()
+    }
+}
+
+/// Write the SARIF log of `reports`, streaming the results.
+pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let cwd = cwd.as_os_str().as_encoded_bytes();
     let cwd = cwd.strip_suffix(b"/").unwrap_or(cwd);
     let root = format!("file://{}/", uri_encode(cwd));
-    let sarif = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "gitops-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": rule_objects,
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    super::escape::write_json(out, &sarif, true)?;
+    let log = Log(Run { reports, root });
+    super::escape::write_json(out, &log, true)?;
     writeln!(out)
 }
 
