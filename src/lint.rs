@@ -177,6 +177,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         let resolve =
             doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
         let mut aliased = Vec::new();
+        let mut unresolved = false;
         let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
             None => None,
             Some(Ok(r)) => {
@@ -188,9 +189,16 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 })
             }
             Some(Err(err)) => {
-                out.push(unresolved_diagnostic(doc.index, &err));
-                facts.add(&doc, &doc.root.span, Vec::new(), &[]);
-                return;
+                // What the checks read (apiVersion, kind, metadata) is written out plainly:
+                // the object is checked as written, and offered no fix; else not checked.
+                let plain = yaml::reads_plainly(&doc.root);
+                out.push(unresolved_diagnostic(doc.index, &err, plain));
+                if !plain {
+                    facts.add(&doc, &doc.root.span, Vec::new(), &[]);
+                    return;
+                }
+                unresolved = true;
+                None
             }
         };
         let doc_first = out.len();
@@ -218,6 +226,9 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                     });
                 }
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
+            }
+            if unresolved {
+                out[doc_first..].iter_mut().for_each(|d| d.fix = None);
             }
             facts.add(view, &doc.root.span, aliased, &out[doc_first..]);
         }
@@ -422,11 +433,20 @@ fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
 
 /// A document whose aliases or merge keys cannot be resolved (an alias bomb, a merge key
 /// over a scalar): its objects cannot be read as Kubernetes would.
-fn unresolved_diagnostic(document: usize, err: &yaml::Unresolved) -> Diagnostic {
+fn unresolved_diagnostic(document: usize, err: &yaml::Unresolved, as_written: bool) -> Diagnostic {
+    let message = if as_written {
+        format!(
+            "aliases and merge keys not resolved: {}; the document is checked as written, \
+             without fixes",
+            err.reason
+        )
+    } else {
+        format!("document not checked: {}", err.reason)
+    };
     Diagnostic {
         rule: NOT_CHECKED,
         severity: rules::builtin(NOT_CHECKED).severity,
-        message: format!("document not checked: {}", err.reason),
+        message,
         document: Some(document),
         object: None,
         route: String::new(),

@@ -137,7 +137,11 @@ pub fn find_resolved<'a>(
         let source = if obj.route.is_empty() {
             Some(written)
         } else {
-            let i: Option<usize> = obj.route[6..obj.route.len() - 1].parse().ok();
+            let i: Option<usize> = obj
+                .route
+                .strip_prefix("items[")
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|n| n.parse().ok());
             written
                 .get("items")
                 .and_then(|items| i.and_then(|i| items.items().get(i)))

@@ -390,3 +390,27 @@ proptest! {
         }
     }
 }
+
+/// An alias bomb elsewhere in the document (here in `spec`) does not hide what is written
+/// out plainly: the missing finalizer is still an error (with the `not-checked` note, and
+/// no fix, as the document cannot be read as Kubernetes would); the same bomb reaching
+/// `metadata`, `kind` or a merge key keeps the whole document `not-checked`.
+#[test]
+fn alias_bomb_outside_metadata_does_not_hide_a_missing_finalizer() {
+    let mut bomb = String::from("spec:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 8].join(", ");
+        bomb.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
+    }
+    let plain = format!("{HEAD}metadata:\n  name: m\n{bomb}  z: *a9\n");
+    let diags = lint(&plain);
+    let rules: Vec<&str> = diags.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, ["missing-finalizer", "not-checked"], "{:?}", describe(&diags));
+    assert!(diags.iter().all(|d| d.fix.is_none()), "{:?}", describe(&diags));
+    for tail in ["metadata: *a9\n", "metadata:\n  name: m\n  labels: *a9\n", "<<: *a9\n"] {
+        let text = format!("{HEAD}{bomb}{tail}");
+        let diags = lint(&text);
+        let rules: Vec<&str> = diags.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["not-checked"], "{text}\n{:?}", describe(&diags));
+    }
+}

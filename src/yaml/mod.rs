@@ -10,7 +10,7 @@ mod parse;
 mod resolve;
 
 pub use parse::{parse, parse_each, ParseOutput, SyntaxError, MAX_DEPTH};
-pub use resolve::{is_merge_key, resolve, AliasedText, Resolution, Unresolved};
+pub use resolve::{is_merge_key, reads_plainly, resolve, AliasedText, Resolution, Unresolved};
 
 use crate::source::Span;
 

@@ -160,6 +160,42 @@ impl Resolver<'_> {
     }
 }
 
+/// Whether what the checks read of a document is written out plainly, so that it reads
+/// the same whether or not aliases and merge keys are resolved: a mapping without a merge
+/// key and without `items` (a List), whose `apiVersion` and `kind` are not aliases and
+/// whose `metadata` holds no alias and no merge key at any depth.
+pub fn reads_plainly(root: &Node) -> bool {
+    if !root.is_mapping() || root.get("items").is_some() {
+        return false;
+    }
+    if root.entries().iter().any(|e| is_merge_key(&e.key)) {
+        return false;
+    }
+    let not_alias = |k: &str| {
+        !root
+            .get(k)
+            .is_some_and(|n| matches!(n.kind, NodeKind::Alias))
+    };
+    if !not_alias("apiVersion") || !not_alias("kind") {
+        return false;
+    }
+    let mut stack: Vec<&Node> = root.get("metadata").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind, NodeKind::Alias) {
+            return false;
+        }
+        for e in n.entries() {
+            if is_merge_key(&e.key) {
+                return false;
+            }
+            stack.push(&e.key);
+            stack.push(&e.value);
+        }
+        stack.extend(n.items());
+    }
+    true
+}
+
 fn unresolved(n: &Node, reason: &str) -> Unresolved {
     Unresolved {
         span: n.span.clone(),
