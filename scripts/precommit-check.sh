@@ -4,6 +4,8 @@
 #   1. `gitops-lint` fails and names the bad file;
 #   2. `gitops-lint-fix` fixes it (and fails, as files were modified);
 #   3. `gitops-lint` then passes.
+# The project also holds a file named like an option (`--exclude=*.yaml`): pre-commit passes
+# it by name, and it must stay a file name (the hooks end their options with `--`).
 # Usage: scripts/precommit-check.sh [PRE_COMMIT]   (default: pre-commit on PATH)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +38,7 @@ metadata:
 spec:
   project: default
 YAML
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' > './--exclude=*.yaml'
 git add . && git commit -qm init
 
 fail() { echo "precommit-check: FAILED: $*"; exit 1; }
