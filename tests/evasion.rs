@@ -405,9 +405,22 @@ fn alias_bomb_outside_metadata_does_not_hide_a_missing_finalizer() {
     let plain = format!("{HEAD}metadata:\n  name: m\n{bomb}  z: *a9\n");
     let diags = lint(&plain);
     let rules: Vec<&str> = diags.iter().map(|d| d.rule).collect();
-    assert_eq!(rules, ["missing-finalizer", "not-checked"], "{:?}", describe(&diags));
-    assert!(diags.iter().all(|d| d.fix.is_none()), "{:?}", describe(&diags));
-    for tail in ["metadata: *a9\n", "metadata:\n  name: m\n  labels: *a9\n", "<<: *a9\n"] {
+    assert_eq!(
+        rules,
+        ["missing-finalizer", "not-checked"],
+        "{:?}",
+        describe(&diags)
+    );
+    assert!(
+        diags.iter().all(|d| d.fix.is_none()),
+        "{:?}",
+        describe(&diags)
+    );
+    for tail in [
+        "metadata: *a9\n",
+        "metadata:\n  name: m\n  labels: *a9\n",
+        "<<: *a9\n",
+    ] {
         let text = format!("{HEAD}{bomb}{tail}");
         let diags = lint(&text);
         let rules: Vec<&str> = diags.iter().map(|d| d.rule).collect();
