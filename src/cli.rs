@@ -192,38 +192,10 @@ fn run_rules(format: RulesFormat) -> i32 {
     }
 }
 
-/// A rule's documentation as Markdown, from its data.
-pub fn explain_text(meta: &rules::RuleMeta) -> String {
-    let mut s = format!(
-        "# {} ({})\n\n{}\n\nSeverity: {}. Kinds: {}.\n",
-        meta.id,
-        meta.name,
-        meta.summary,
-        meta.severity.as_str(),
-        if meta.kinds.is_empty() {
-            "any".to_string()
-        } else {
-            meta.kinds.join(", ")
-        }
-    );
-    if let Some(fix) = &meta.fix {
-        let app = match fix.applicability {
-            crate::diagnostic::Applicability::Safe => "safe",
-            crate::diagnostic::Applicability::Unsafe => "unsafe",
-        };
-        s.push_str(&format!("Fix: {app}.\n"));
-    }
-    s.push_str(&format!(
-        "\n## Rationale\n{}\n{}",
-        meta.rationale, meta.docs
-    ));
-    s
-}
-
 fn run_explain(rule: &str) -> i32 {
     match rules::meta(rule) {
         Some(meta) => {
-            print!("{}", explain_text(meta));
+            print!("{}", meta.explain());
             EXIT_OK
         }
         None => {
@@ -944,7 +916,7 @@ mod tests {
         let update = std::env::var_os("UPDATE_DOCS").is_some();
         for meta in rules::all() {
             let path = dir.join(format!("{}.md", meta.id));
-            let expected = explain_text(meta);
+            let expected = meta.explain();
             if update {
                 std::fs::create_dir_all(&dir).unwrap();
                 std::fs::write(&path, &expected).unwrap();

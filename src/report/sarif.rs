@@ -111,7 +111,7 @@ fn rule_objects() -> Vec<Value> {
                     .collect::<String>(),
                 "shortDescription": {"text": format!("{}.", m.summary.trim_end_matches('.'))},
                 "fullDescription": {"text": m.rationale.trim().replace('\n', " ")},
-                "help": {"text": crate::cli::explain_text(m), "markdown": crate::cli::explain_text(m)},
+                "help": {"text": m.explain(), "markdown": m.explain()},
                 "helpUri": m.url(),
                 "defaultConfiguration": {"level": level(m.severity)},
                 "properties": {"tags": ["argo-cd", "gitops"]},

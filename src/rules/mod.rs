@@ -57,6 +57,36 @@ impl<'de> serde::Deserialize<'de> for crate::diagnostic::Applicability {
 }
 
 impl RuleMeta {
+    /// The rule's documentation as Markdown, from its data (`explain`, `docs/rules/`,
+    /// SARIF rule help).
+    pub fn explain(&self) -> String {
+        let meta = self;
+        let mut s = format!(
+            "# {} ({})\n\n{}\n\nSeverity: {}. Kinds: {}.\n",
+            meta.id,
+            meta.name,
+            meta.summary,
+            meta.severity.as_str(),
+            if meta.kinds.is_empty() {
+                "any".to_string()
+            } else {
+                meta.kinds.join(", ")
+            }
+        );
+        if let Some(fix) = &meta.fix {
+            let app = match fix.applicability {
+                crate::diagnostic::Applicability::Safe => "safe",
+                crate::diagnostic::Applicability::Unsafe => "unsafe",
+            };
+            s.push_str(&format!("Fix: {app}.\n"));
+        }
+        s.push_str(&format!(
+            "\n## Rationale\n{}\n{}",
+            meta.rationale, meta.docs
+        ));
+        s
+    }
+
     /// Where the rule's documentation is published.
     pub fn url(&self) -> String {
         format!("{DOCS_BASE}/{}.md", self.id)
