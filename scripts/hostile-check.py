@@ -217,7 +217,18 @@ def scale_checks(binary):
                     walls.append(wall)
                     cpus.append(cpu)
                 # CPU time: wall time on a busy machine varies more than the 2.5x allowed.
+                # A ratio over the bound is measured twice more, each size's best run kept
+                # (one slow run of a CI machine once gave 2.8x where all others give 2.1x).
                 ratio = cpus[1] / max(cpus[0], 1e-3)
+                for _ in range(2):
+                    if ratio < 2.5:
+                        break
+                    for i, n in enumerate((50_000, 100_000)):
+                        wall, cpu, code = scale_run(binary, ["lint", *args, f"{variant}-{n}.yaml"], tmp)
+                        good &= code == want
+                        walls[i] = min(walls[i], wall)
+                        cpus[i] = min(cpus[i], cpu)
+                    ratio = cpus[1] / max(cpus[0], 1e-3)
                 linear = ratio < 2.5
                 ok &= linear and good
                 print(f"{'ok  ' if linear and good else 'FAIL'} growth {variant:<10} {mode:<6} CPU 50k {cpus[0]:6.2f} s"
