@@ -162,7 +162,9 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut facts = crate::fix::validate::Facts::default();
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
-    let errors = yaml::parse_each(parse_text, text, &mut |doc| {
+    // Suppression comments: the parser tells which candidates are real comments.
+    let mut directives = suppress::scan(path, text);
+    let errors = yaml::parse_each_probed(parse_text, text, &mut directives.probes, &mut |doc| {
         if options.kustomize_patch {
             facts.add(&doc, &doc.root.span, Vec::new(), &[]);
             return;
@@ -244,6 +246,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         out,
         annotations,
         object_ranges,
+        directives.finish(),
     );
     // Offer only fixes that the safety net would accept.
     crate::fix::validate::validate_fixes(text, &facts, &mut out);
@@ -266,6 +269,7 @@ fn apply_suppressions(
     diags: Vec<Diagnostic>,
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
+    directives: suppress::Directives,
 ) -> Vec<Diagnostic> {
     // Once per rule, not per diagnostic: per-path ignores match globs against the path.
     let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
@@ -278,7 +282,10 @@ fn apply_suppressions(
         memo.borrow_mut().insert(rule.to_string(), is);
         is
     };
-    let directives = suppress::directives(text);
+    let suppress::Directives {
+        list: directives,
+        malformed,
+    } = directives;
     let lines = if directives.is_empty() {
         source::LineIndex::new("")
     } else {
@@ -337,10 +344,25 @@ fn apply_suppressions(
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
+        let suggestion = (!known).then(|| suppress::nearest_rule(rule)).flatten();
         let message = if known {
             format!("{what} for `{rule}` suppresses nothing")
         } else {
             format!("{what} names an unknown rule `{rule}`")
+        };
+        let (label, help) = match suggestion {
+            Some(s) => (
+                format!("did you mean `{s}`?"),
+                format!("did you mean `{s}`?"),
+            ),
+            None if known => (
+                "unused".into(),
+                "remove it, or move it to the line of the finding".into(),
+            ),
+            None => (
+                "unknown rule".into(),
+                "remove it, or name a rule listed by `gitops-lint rules`".into(),
+            ),
         };
         unused.push(Diagnostic {
             rule: UNUSED_SUPPRESSION,
@@ -350,15 +372,15 @@ fn apply_suppressions(
             object: None,
             route: String::new(),
             span,
-            label: if known { "unused" } else { "unknown rule" }.into(),
+            label,
             labels: Vec::new(),
-            help: Some("remove it, or move it to the line of the finding".into()),
+            help: Some(help),
             fix: None,
         });
     };
     for (d, flags) in directives.iter().zip(&used) {
         for ((rule, span), was_used) in d.rules.iter().zip(flags) {
-            if !was_used {
+            if !was_used && d.verified {
                 report(rule, span.clone(), "suppression comment");
             }
         }
@@ -367,6 +389,21 @@ fn apply_suppressions(
         if !a.used {
             report(&a.rule, a.span.clone(), "suppression annotation");
         }
+    }
+    for m in malformed {
+        unused.push(Diagnostic {
+            rule: UNUSED_SUPPRESSION,
+            severity: meta.severity,
+            message: m.message,
+            document: None,
+            object: None,
+            route: String::new(),
+            span: m.span,
+            label: m.label,
+            labels: Vec::new(),
+            help: Some(m.help),
+            fix: None,
+        });
     }
     if active(UNUSED_SUPPRESSION) {
         kept.extend(unused);

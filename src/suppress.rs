@@ -1,84 +1,219 @@
 //! Suppressions: `# gitops-lint: ignore[RULE, ...] reason` comments and
 //! `ignore.gitops-lint.dev/<rule-id>: "<reason>"` annotations, and which of them were used.
 
+mod syntax;
+
 use crate::diagnostic::Diagnostic;
 use crate::objects::ArgoObject;
 use crate::source::{LineIndex, Span};
+use crate::yaml::{self, ProbeState};
 use memchr::memmem;
+pub use syntax::{nearest_rule, Malformed};
+use syntax::{Body, Form};
 
 pub const ANNOTATION_PREFIX: &str = "ignore.gitops-lint.dev/";
 const DIRECTIVE: &str = "gitops-lint:";
 
-/// A `# gitops-lint: ignore[...]` comment.
+/// A `# gitops-lint: ignore[...]` comment (or template comment).
 #[derive(Debug, Clone)]
 pub struct Directive {
-    /// Byte offset of the start of its line.
+    /// Byte offset of the start of the line it is on (for a template comment alone on its
+    /// lines: the line it ends on).
     pub line_start: usize,
     /// The comment is alone on its line (it then also covers the next line).
     pub own_line: bool,
     /// The rule ids it names, with their spans.
     pub rules: Vec<(String, Span)>,
+    /// The parser saw it as a comment: reported when it suppresses nothing. A directive in
+    /// text the parser did not reach (after a syntax error) still suppresses, unreported.
+    pub verified: bool,
 }
 
-/// Rule ids (with spans relative to `line`) named by a `gitops-lint: ignore[...]`
-/// directive in the comment part of `line`, and whether the comment is alone on the line.
-fn parse_line(line: &str) -> Option<(bool, Vec<(String, Span)>)> {
-    let at = line.find(DIRECTIVE)?;
-    // The directive must be in a comment: a `#` at the line start or after white space.
-    let before = &line[..at];
-    let hash = before.rfind('#')?;
-    if hash > 0 && !before[..hash].ends_with([' ', '\t']) {
+/// A file's directives, and those that cannot be read.
+#[derive(Debug, Clone, Default)]
+pub struct Directives {
+    /// In order of `line_start`.
+    pub list: Vec<Directive>,
+    pub malformed: Vec<Malformed>,
+}
+
+/// A `gitops-lint:` that may be a directive, until the parser says where its `#` (or the
+/// `{{` of its template comment) is.
+#[derive(Debug)]
+struct Hit {
+    probe: usize,
+    line_start: usize,
+    own_line: bool,
+    form: Form,
+    body: Body,
+}
+
+/// The candidates of a file: [`scan`] before parsing, [`Scan::finish`] after.
+#[derive(Debug, Default)]
+pub struct Scan {
+    hits: Vec<Hit>,
+    /// The offsets the parser is to classify (empty unless the file says `gitops-lint:`).
+    pub probes: yaml::Probes,
+    /// A JSON file: it has no comments.
+    json: bool,
+}
+
+/// Find the directive candidates of `text` (the file's original text): a `gitops-lint:`
+/// after a `#` that starts the comment text (`#` at the line start or after a blank, then
+/// blanks), or inside a template comment. A file without `gitops-lint:` costs one search.
+pub fn scan(path: &str, text: &str) -> Scan {
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| memmem::Finder::new(DIRECTIVE.as_bytes()));
+    let bytes = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut actions: Option<Vec<syntax::Action>> = None;
+    // Each line and action holds at most one directive; each byte is looked at a bounded
+    // number of times however many hits a (long) line holds.
+    let mut skip_to = 0;
+    let mut line = 0..0;
+    for hit in finder.find_iter(bytes) {
+        if hit < skip_to {
+            continue;
+        }
+        if hit >= line.end {
+            let start = memchr::memrchr(b'\n', &bytes[line.end..hit])
+                .map_or(line.end, |i| line.end + i + 1);
+            let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(text.len(), |i| hit + i);
+            line = start..end;
+        }
+        let actions = actions.get_or_insert_with(|| syntax::template_actions(text));
+        let at = actions.partition_point(|a| a.span.end <= hit);
+        if let Some(action) = actions.get(at).filter(|a| a.span.start <= hit) {
+            skip_to = action.span.end;
+            if let Some(end) = action.comment_end {
+                hits.push(template_hit(text, action.span.clone(), hit, end));
+            }
+            continue;
+        }
+        if let Some(h) = comment_hit(text, line.clone(), hit) {
+            skip_to = line.end;
+            hits.push(h);
+        }
+    }
+    let mut at: Vec<usize> = hits.iter().map(|h| h.probe).collect();
+    at.sort_unstable();
+    at.dedup();
+    let json = std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    Scan {
+        hits,
+        probes: yaml::Probes::new(at),
+        json,
+    }
+}
+
+/// A `# gitops-lint:` hit on `line` (without its line break), if the `gitops-lint:`
+/// starts the comment's text.
+fn comment_hit(text: &str, line: Span, hit: usize) -> Option<Hit> {
+    let before = text[line.start..hit].trim_end_matches([' ', '\t']);
+    let hashes = before.len() - before.trim_end_matches('#').len();
+    if hashes == 0 {
         return None;
     }
-    let own_line = before[..hash].trim().is_empty();
-    let after = &line[at + DIRECTIVE.len()..];
-    let rest = after.trim_start();
-    let rest_at = at + DIRECTIVE.len() + (after.len() - rest.len());
-    let inner = rest.strip_prefix("ignore[")?;
-    let inner_at = rest_at + "ignore[".len();
-    let close = inner.find(']')?;
-    let mut rules = Vec::new();
-    let mut pos = 0;
-    for part in inner[..close].split(',') {
-        let trimmed = part.trim();
-        if !trimmed.is_empty() {
-            let start = inner_at + pos + (part.len() - part.trim_start().len());
-            rules.push((trimmed.to_string(), start..start + trimmed.len()));
-        }
-        pos += part.len() + 1;
+    let hash = line.start + before.len() - hashes;
+    let lead = text[line.start..hash].trim_start_matches('\u{feff}');
+    if !(lead.is_empty() || lead.ends_with([' ', '\t'])) {
+        return None;
     }
-    Some((own_line, rules))
+    let end = line.start + text[line.start..line.end].trim_end_matches('\r').len();
+    Some(Hit {
+        probe: hash,
+        line_start: line.start,
+        own_line: lead.trim_matches([' ', '\t']).is_empty(),
+        form: Form::Comment,
+        body: syntax::parse_body(text, hit, end, Form::Comment),
+    })
 }
 
-/// Every suppression comment of a file, in order of their lines (one per line).
-pub fn directives(text: &str) -> Vec<Directive> {
-    let finder = memmem::Finder::new(DIRECTIVE.as_bytes());
-    let mut out = Vec::new();
-    // The end of the last line looked at, and where the search for a line start may begin:
-    // each byte is scanned once however many hits a (long) line holds.
-    let mut line_end = 0;
-    let mut seen_to = 0;
-    for hit in finder.find_iter(text.as_bytes()) {
-        if hit < line_end {
-            continue; // same line as the last hit
-        }
-        let line_start =
-            memchr::memrchr(b'\n', &text.as_bytes()[seen_to..hit]).map_or(0, |i| seen_to + i + 1);
-        line_end = memchr::memchr(b'\n', &text.as_bytes()[hit..]).map_or(text.len(), |i| hit + i);
-        seen_to = line_end;
-        let line = text[line_start..line_end].trim_end_matches('\r');
-        if let Some((own_line, rules)) = parse_line(line) {
-            out.push(Directive {
-                line_start,
-                own_line,
-                rules: rules
-                    .into_iter()
-                    .map(|(r, s)| (r, line_start + s.start..line_start + s.end))
-                    .collect(),
+/// A hit inside the template comment `action` whose text ends at `end`. Alone on its
+/// line(s) it covers the line after it, like a comment alone on its line.
+fn template_hit(text: &str, action: Span, hit: usize, end: usize) -> Hit {
+    let bytes = text.as_bytes();
+    let line_start = memchr::memrchr(b'\n', &bytes[..action.start]).map_or(0, |i| i + 1);
+    let last_line = memchr::memrchr(b'\n', &bytes[..action.end]).map_or(0, |i| i + 1);
+    let line_end =
+        memchr::memchr(b'\n', &bytes[action.end..]).map_or(text.len(), |i| action.end + i);
+    let blank = |s: &str| {
+        s.trim_start_matches('\u{feff}')
+            .trim_matches([' ', '\t', '\r'])
+            .is_empty()
+    };
+    let own_line = blank(&text[line_start..action.start]) && blank(&text[action.end..line_end]);
+    // Only the text before `*/` is read: a reason may not hold `*/`.
+    let body_end = hit + text[hit..end].trim_end().len();
+    Hit {
+        probe: action.start,
+        line_start: if own_line { last_line } else { line_start },
+        own_line,
+        form: Form::Template,
+        body: syntax::parse_body(text, hit, body_end, Form::Template),
+    }
+}
+
+impl Scan {
+    /// The directives, once the parser has classified the probes: a `#` inside a scalar
+    /// (block, quoted or plain) is data; a template comment is data only inside a block or
+    /// quoted scalar (masking may have made it part of a plain one).
+    pub fn finish(self) -> Directives {
+        let mut out = Directives::default();
+        let probes = &self.probes;
+        for hit in self.hits {
+            let Ok(i) = probes.at.binary_search(&hit.probe) else {
+                continue;
+            };
+            let verified = match (probes.state[i], hit.form) {
+                (ProbeState::Outside, _) | (ProbeState::InPlain, Form::Template) => true,
+                (ProbeState::Unparsed, _) => false,
+                _ => continue,
+            };
+            let rules = match hit.body {
+                Body::Mention => continue,
+                _ if self.json && verified => {
+                    out.malformed.push(json_comment(&hit));
+                    continue;
+                }
+                Body::Malformed(m) => {
+                    if verified {
+                        out.malformed.push(m);
+                    }
+                    continue;
+                }
+                Body::Rules(rules) => rules,
+            };
+            out.list.push(Directive {
+                line_start: hit.line_start,
+                own_line: hit.own_line,
+                rules,
+                verified,
             });
         }
+        out.list.sort_by_key(|d| d.line_start);
+        out
     }
-    out
+}
+
+/// A directive in a JSON file: JSON has no comments, Kubernetes tools reject the file.
+fn json_comment(hit: &Hit) -> Malformed {
+    let span = match &hit.body {
+        Body::Rules(rules) => rules[0].1.clone(),
+        Body::Malformed(m) => m.span.clone(),
+        Body::Mention => hit.probe..hit.probe,
+    };
+    Malformed {
+        span,
+        message: "suppression comment in a JSON file: JSON has no comments".into(),
+        label: "not JSON".into(),
+        help: format!(
+            "remove it, and add the annotation `{ANNOTATION_PREFIX}<rule>: \"<reason>\"` to \
+             the object instead"
+        ),
+    }
 }
 
 /// The `(directive, rule)` index that suppresses `diag`: a directive on its primary line,
@@ -96,17 +231,17 @@ pub fn by_comment(
     let line_start = lines.line_start(diag.span.start);
     let prev_start = (line > 1).then(|| lines.line_start(line_start - 1));
     let find = |start: usize, own_line_only: bool| {
-        let i = directives
-            .binary_search_by_key(&start, |d| d.line_start)
-            .ok()?;
-        let d = &directives[i];
-        if own_line_only && !d.own_line {
-            return None;
-        }
-        d.rules
+        // A line may hold a comment and a template comment: each is looked at.
+        let first = directives.partition_point(|d| d.line_start < start);
+        directives[first..]
             .iter()
-            .position(|(r, _)| r == diag.rule)
-            .map(|j| (i, j))
+            .take_while(|d| d.line_start == start)
+            .enumerate()
+            .filter(|(_, d)| d.own_line || !own_line_only)
+            .find_map(|(k, d)| {
+                let j = d.rules.iter().position(|(r, _)| r == diag.rule)?;
+                Some((first + k, j))
+            })
     };
     // The line above first: a directive there comes first in the file.
     prev_start
@@ -134,30 +269,45 @@ pub fn annotations<'a>(obj: &ArgoObject<'a>) -> Vec<(&'a str, Span)> {
 mod tests {
     use super::*;
 
-    fn names(line: &str) -> Vec<String> {
-        parse_line(line)
-            .map(|(_, r)| r.into_iter().map(|(n, _)| n).collect())
-            .unwrap_or_default()
+    fn read(path: &str, text: &str) -> Directives {
+        let mut scan = scan(path, text);
+        yaml::parse_each_probed(text, text, &mut scan.probes, &mut |_| {});
+        scan.finish()
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        read("a.yaml", text)
+            .list
+            .iter()
+            .flat_map(|d| d.rules.iter().map(|(n, _)| n.clone()))
+            .collect()
     }
 
     #[test]
     fn directives_in_comments_only() {
         assert_eq!(
-            names("metadata: # gitops-lint: ignore[missing-finalizer, x] root"),
+            names("metadata: # gitops-lint: ignore[missing-finalizer, x] root\n"),
             ["missing-finalizer", "x"]
         );
-        assert_eq!(names("  # gitops-lint: ignore[a] r"), ["a"]);
-        assert!(parse_line("  # gitops-lint: ignore[a] r").unwrap().0);
-        assert!(!parse_line("a: b # gitops-lint: ignore[a] r").unwrap().0);
-        assert!(names("a: b#gitops-lint: ignore[a]").is_empty());
-        assert!(names("a: 'gitops-lint: ignore[a]'").is_empty());
+        assert_eq!(names("  # gitops-lint: ignore[a] r\n"), ["a"]);
+        assert!(read("a.yaml", "a:\n  # gitops-lint: ignore[a] r\n").list[0].own_line);
+        assert!(!read("a.yaml", "a: b # gitops-lint: ignore[a] r\n").list[0].own_line);
+        assert!(names("a: b#gitops-lint: ignore[a]\n").is_empty());
+        assert!(names("a: 'gitops-lint: ignore[a]'\n").is_empty());
+        assert!(names("a: 'x # gitops-lint: ignore[a]'\n").is_empty());
+        assert!(names("a: |\n  # gitops-lint: ignore[a]\n").is_empty());
+        assert_eq!(names("a: | # gitops-lint: ignore[a]\n  x\n"), ["a"]);
+        assert!(names("{\"a\": 1} # gitops-lint: ignore[a]\n").len() == 1);
+        assert!(read("a.json", "{\"a\": 1} # gitops-lint: ignore[a]\n")
+            .list
+            .is_empty());
     }
 
     #[test]
     fn rule_spans_are_exact() {
         let text =
             "x: 1\nmetadata:  # gitops-lint: ignore[ missing-finalizer ,unknown-finalizer] why\n";
-        let d = directives(text);
+        let d = read("a.yaml", text).list;
         assert_eq!(d.len(), 1);
         assert_eq!(&text[d[0].rules[0].1.clone()], "missing-finalizer");
         assert_eq!(&text[d[0].rules[1].1.clone()], "unknown-finalizer");

@@ -9,7 +9,9 @@
 mod parse;
 mod resolve;
 
-pub use parse::{parse, parse_each, ParseOutput, SyntaxError, MAX_DEPTH};
+pub use parse::{
+    parse, parse_each, parse_each_probed, ParseOutput, ProbeState, Probes, SyntaxError, MAX_DEPTH,
+};
 pub use resolve::{is_merge_key, reads_plainly, resolve, AliasedText, Resolution, Unresolved};
 
 use crate::source::Span;

@@ -129,6 +129,76 @@ enum Frame {
     },
 }
 
+/// Where a byte offset sits for the YAML scanner: outside every scalar, inside a scalar's
+/// text, or in a stretch that was not parsed (after a syntax error, up to the next `---`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProbeState {
+    #[default]
+    Outside,
+    /// In a plain scalar (with template masking, a masked action may be one).
+    InPlain,
+    /// In a quoted or block scalar.
+    InScalar,
+    Unparsed,
+}
+
+/// Byte offsets to classify while parsing (suppression comments: a `#` is a comment only
+/// outside scalars). Empty for almost every file: each scalar then costs one length test.
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    /// Sorted, file-relative byte offsets.
+    pub at: Vec<usize>,
+    /// The state of each offset of `at`, filled by the parser.
+    pub state: Vec<ProbeState>,
+    /// End of the last event of the current parser run: a syntax error leaves what follows
+    /// unparsed.
+    settled: usize,
+}
+
+impl Probes {
+    pub fn new(at: Vec<usize>) -> Self {
+        let state = vec![ProbeState::Outside; at.len()];
+        Probes {
+            at,
+            state,
+            settled: 0,
+        }
+    }
+
+    /// Mark the offsets in `range` (those not already inside a scalar).
+    fn mark(&mut self, range: Span, state: ProbeState) {
+        let first = self.at.partition_point(|&p| p < range.start);
+        for i in first..self.at.len() {
+            if self.at[i] >= range.end {
+                break;
+            }
+            if self.state[i] == ProbeState::Outside {
+                self.state[i] = state;
+            }
+        }
+    }
+
+    /// A scalar event: offsets in its text are data. A block scalar's text starts on the
+    /// line after its header (a comment may follow the `|`/`>` indicator).
+    fn scalar(&mut self, text: &str, base: usize, span: &Span, style: Style) {
+        let block = matches!(style, Style::Literal | Style::Folded);
+        let state = if style == Style::Plain {
+            ProbeState::InPlain
+        } else {
+            ProbeState::InScalar
+        };
+        let start = if block {
+            match memchr::memchr(b'\n', &text.as_bytes()[span.start - base..]) {
+                Some(i) => span.start + i + 1,
+                None => return,
+            }
+        } else {
+            span.start
+        };
+        self.mark(start..span.end, state);
+    }
+}
+
 /// Parse every document of `text`, collecting them.
 ///
 /// `original` is the file's text before template masking (the same length as `text`); it
@@ -148,6 +218,16 @@ pub fn parse_each(
     original: &str,
     on_document: &mut dyn FnMut(Document),
 ) -> Vec<SyntaxError> {
+    parse_each_probed(text, original, &mut Probes::default(), on_document)
+}
+
+/// [`parse_each`], also classifying the byte offsets of `probes` (see [`ProbeState`]).
+pub fn parse_each_probed(
+    text: &str,
+    original: &str,
+    probes: &mut Probes,
+    on_document: &mut dyn FnMut(Document),
+) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let mut base = 0usize; // byte offset where the current parser run starts
                            // A masked-away template prelude before the first `---` is a document of its own.
@@ -161,11 +241,17 @@ pub fn parse_each(
             &mut next_index,
             on_document,
             &mut errors,
+            probes,
         ) {
             None => break,
             Some(err_offset) => {
                 // Resynchronise at the next `---` line after the failed document.
-                match next_document_marker(text, base, err_offset) {
+                let next = next_document_marker(text, base, err_offset);
+                if !probes.at.is_empty() {
+                    let unparsed = probes.settled..next.unwrap_or(text.len());
+                    probes.mark(unparsed, ProbeState::Unparsed);
+                }
+                match next {
                     Some(next) => base = next,
                     None => break,
                 }
@@ -244,8 +330,10 @@ fn parse_run(
     next_index: &mut usize,
     on_document: &mut dyn FnMut(Document),
     errors: &mut Vec<SyntaxError>,
+    probes: &mut Probes,
 ) -> Option<usize> {
     conv.start_run(base);
+    probes.settled = base;
     let at = |m: &saphyr_parser::Marker| base + conv.byte(m);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -290,6 +378,9 @@ fn parse_run(
         };
         let start = at(&span.start);
         let end = at(&span.end);
+        if !probes.at.is_empty() {
+            probes.settled = probes.settled.max(end);
+        }
         match event {
             Event::DocumentStart(_) => {
                 doc_open = Some(*next_index);
@@ -367,6 +458,9 @@ fn parse_run(
                     _ => start..end,
                 };
                 refs |= anchor > 0 || (style == Style::Plain && value == "<<");
+                if !probes.at.is_empty() {
+                    probes.scalar(text, base, &span, style);
+                }
                 let node = Node {
                     span,
                     anchor,

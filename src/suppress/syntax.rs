@@ -1,0 +1,349 @@
+//! The text of a suppression directive (what follows `gitops-lint:`), and the template
+//! actions of a file, read from its original text.
+
+use crate::rules;
+use crate::source::Span;
+use memchr::memmem;
+
+/// How a directive is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `# gitops-lint: ignore[...] reason`
+    Comment,
+    /// `{{/* gitops-lint: ignore[...] reason */}}`
+    Template,
+}
+
+impl Form {
+    /// The help of a malformed directive: it written right, with `rules` and `reason`
+    /// (placeholders where empty).
+    pub fn help(self, rules: &str, reason: &str) -> String {
+        let rules = if rules.is_empty() { "RULE" } else { rules };
+        let reason = if reason.is_empty() { "reason" } else { reason };
+        let form = match self {
+            Form::Comment => format!("# gitops-lint: ignore[{rules}] {reason}"),
+            Form::Template => format!("{{{{/* gitops-lint: ignore[{rules}] {reason} */}}}}"),
+        };
+        format!("write it as `{form}`")
+    }
+}
+
+/// A directive that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub help: String,
+}
+
+/// What the text after `gitops-lint:` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Prose that mentions the tool (`# linted by gitops-lint: see docs`): not a directive.
+    Mention,
+    /// `ignore[...]`: the rule ids named, with their spans.
+    Rules(Vec<(String, Span)>),
+    Malformed(Malformed),
+}
+
+const VERB: &str = "ignore";
+
+/// Read the directive whose `gitops-lint:` starts at `at` and whose text ends at `end`
+/// (the end of its line, or of its template comment).
+///
+/// The boundary between a directive and a mention: the word after `gitops-lint:` is a verb
+/// when it is followed by `[`, starts with or is close to `ignore`, or is a rule id; any
+/// other word (`see docs`, `generated`) is prose and is not reported. A malformed
+/// directive's help shows it written right, with its own rules and reason.
+pub fn parse_body(text: &str, at: usize, end: usize, form: Form) -> Body {
+    let verb_at = at + super::DIRECTIVE.len();
+    let verb_at = verb_at + blanks(&text[verb_at..end]);
+    let rest = &text[verb_at..end];
+    let verb_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    let verb = &rest[..verb_len];
+    let verb_end = verb_at + verb_len;
+    let bracket_at = verb_end + blanks(&text[verb_end..end]);
+    let after = &text[bracket_at..end];
+    if verb == VERB && after.starts_with('[') {
+        return read_rules(text, at, bracket_at, end, form);
+    }
+    let lower = verb.to_ascii_lowercase();
+    let close_to_verb = lower.starts_with(VERB) || levenshtein(&lower, VERB) <= 2;
+    let is_rule = rules::meta(verb).is_some();
+    if !(after.starts_with('[') || close_to_verb || is_rule) {
+        return Body::Mention;
+    }
+    // What the directive was meant to say: its rules (bracketed or the next word) and
+    // reason.
+    let (rules, reason) = if is_rule {
+        (verb, after.trim())
+    } else if let Some(inner) = after.strip_prefix('[') {
+        match inner.split_once(']') {
+            Some((rules, reason)) => (rules.trim(), reason.trim()),
+            None => split_word(inner),
+        }
+    } else {
+        split_word(after)
+    };
+    let (message, label) = if verb == VERB {
+        (
+            "the rules go in brackets after `ignore`".to_string(),
+            "no `[...]`".to_string(),
+        )
+    } else if is_rule {
+        (
+            format!("`{verb}` without `ignore[...]`"),
+            "no `ignore`".into(),
+        )
+    } else if verb.is_empty() {
+        ("no verb before `[`".into(), "no verb".into())
+    } else if close_to_verb {
+        (
+            format!("unknown verb `{verb}`"),
+            format!("did you mean `{VERB}`?"),
+        )
+    } else {
+        (
+            format!("unknown verb `{verb}`, the only one is `{VERB}`"),
+            "unknown verb".into(),
+        )
+    };
+    Body::Malformed(Malformed {
+        span: at..verb_end.max(verb_at + 1).min(end),
+        message: format!("malformed suppression comment: {message}"),
+        label,
+        help: form.help(rules, reason),
+    })
+}
+
+fn blanks(s: &str) -> usize {
+    s.len() - s.trim_start_matches([' ', '\t']).len()
+}
+
+/// The first word of `s` and the rest, trimmed.
+fn split_word(s: &str) -> (&str, &str) {
+    let s = s.trim();
+    let word = s.split([' ', '\t']).next().unwrap_or("");
+    (word, s[word.len()..].trim())
+}
+
+/// The rules of `ignore[...]`, `[` at `open`.
+fn read_rules(text: &str, at: usize, open: usize, end: usize, form: Form) -> Body {
+    let inner_at = open + 1;
+    let Some(close) = text[inner_at..end].find(']').map(|i| inner_at + i) else {
+        let (rules, reason) = split_word(&text[inner_at..end]);
+        return Body::Malformed(Malformed {
+            span: at..at + text[at..end].trim_end().len(),
+            message: "malformed suppression comment: `ignore[` is not closed".into(),
+            label: "no `]`".into(),
+            help: form.help(rules, reason),
+        });
+    };
+    let mut rules = Vec::new();
+    let mut pos = inner_at;
+    for part in text[inner_at..close].split(',') {
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let start = pos + (part.len() - part.trim_start().len());
+            rules.push((trimmed.to_string(), start..start + trimmed.len()));
+        }
+        pos += part.len() + 1;
+    }
+    if rules.is_empty() {
+        return Body::Malformed(Malformed {
+            span: at..close + 1,
+            message: "malformed suppression comment: `ignore[]` names no rule".into(),
+            label: "no rule".into(),
+            help: form.help("", text[close + 1..end].trim()),
+        });
+    }
+    Body::Rules(rules)
+}
+
+/// A template action of the original text: its span, and for a comment
+/// (`{{/* … */}}`, `{{- /* … */ -}}`) where the comment's text ends (at its `*/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub span: Span,
+    pub comment_end: Option<usize>,
+}
+
+/// Every template action of `text`, in order. An unterminated action ends at its line's
+/// end; `}}` inside a string literal (`"…"`, `` `…` ``) does not end an action.
+pub fn template_actions(text: &str) -> Vec<Action> {
+    let bytes = text.as_bytes();
+    let finder = memmem::Finder::new(b"{{");
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(k) = finder.find(&bytes[pos..]) {
+        let start = pos + k;
+        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let mut j = start + 2;
+        if bytes.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        while matches!(bytes.get(j), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            j += 1;
+        }
+        let action = if bytes[j..].starts_with(b"/*") {
+            comment_action(bytes, start, j + 2, line_end)
+        } else {
+            Action {
+                span: start..code_end(bytes, start + 2, line_end),
+                comment_end: None,
+            }
+        };
+        pos = action.span.end.max(start + 2);
+        out.push(action);
+    }
+    out
+}
+
+/// A template comment whose text starts at `body`: it ends at `*/`, optional blanks and a
+/// `-`, then `}}`.
+fn comment_action(bytes: &[u8], start: usize, body: usize, line_end: usize) -> Action {
+    let unterminated = Action {
+        span: start..line_end,
+        comment_end: None,
+    };
+    let Some(k) = memmem::find(&bytes[body..], b"*/") else {
+        return unterminated;
+    };
+    let close = body + k;
+    let mut i = close + 2;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    if !bytes[i..].starts_with(b"}}") {
+        return unterminated;
+    }
+    Action {
+        span: start..i + 2,
+        comment_end: Some(close),
+    }
+}
+
+/// The end of a code action (not a comment) whose text starts at `i`.
+fn code_end(bytes: &[u8], mut i: usize, line_end: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'}' if bytes.get(i + 1) == Some(&b'}') => return i + 2,
+            b'`' => match memchr::memchr(b'`', &bytes[i + 1..]) {
+                Some(k) => i += k + 2,
+                None => return line_end,
+            },
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= bytes.len() || bytes[i] == b'\n' {
+                    return line_end;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    line_end
+}
+
+/// The rule id closest to `name` when it is close enough to be a typo of it.
+pub fn nearest_rule(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    rules::all()
+        .iter()
+        .map(|m| (levenshtein(&lower, &m.id), m.id.as_str()))
+        .min()
+        .filter(|&(d, id)| d <= (id.len() / 4).max(2))
+        .map(|(_, id)| id)
+}
+
+/// Edit distance (short words: directive verbs and rule ids).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(line: &str) -> Body {
+        let at = line.find("gitops-lint:").unwrap();
+        parse_body(line, at, line.len(), Form::Comment)
+    }
+
+    #[test]
+    fn verbs_and_mentions() {
+        assert_eq!(body("# linted by gitops-lint: see docs"), Body::Mention);
+        assert_eq!(body("# gitops-lint: see docs"), Body::Mention);
+        assert_eq!(body("# gitops-lint:"), Body::Mention);
+        let Body::Rules(r) = body("# gitops-lint:ignore [ a , b ] why") else {
+            panic!()
+        };
+        assert_eq!(
+            r.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        for bad in [
+            "# gitops-lint: ignore missing-finalizer",
+            "# gitops-lint: ignore",
+            "# gitops-lint: ignore[missing-finalizer",
+            "# gitops-lint: ignore[ , ]",
+            "# gitops-lint: ignroe[missing-finalizer]",
+            "# gitops-lint: Ignore[missing-finalizer]",
+            "# gitops-lint: disable[missing-finalizer]",
+            "# gitops-lint: missing-finalizer",
+            "# gitops-lint: [missing-finalizer]",
+        ] {
+            let Body::Malformed(m) = body(bad) else {
+                panic!("{bad}")
+            };
+            assert!(m.help.contains("ignore["), "{bad}: {}", m.help);
+            assert!(bad[m.span.clone()].starts_with("gitops-lint:"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn template_comments() {
+        let t = "a {{- /* x */ -}} b {{ \"}}\" }} {{/* y */}} {{ oops\n";
+        let actions = template_actions(t);
+        let spans: Vec<&str> = actions.iter().map(|a| &t[a.span.clone()]).collect();
+        assert_eq!(
+            spans,
+            ["{{- /* x */ -}}", "{{ \"}}\" }}", "{{/* y */}}", "{{ oops"]
+        );
+        assert_eq!(&t[actions[0].comment_end.unwrap()..][..2], "*/");
+        assert_eq!(actions[1].comment_end, None);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(nearest_rule("missing-finaliser"), Some("missing-finalizer"));
+        assert_eq!(nearest_rule("missing_finalizer"), Some("missing-finalizer"));
+        assert_eq!(
+            nearest_rule("unused-suppresion"),
+            Some("unused-suppression")
+        );
+        assert_eq!(nearest_rule("50%off"), None);
+        assert_eq!(nearest_rule("line-length"), None);
+    }
+}
