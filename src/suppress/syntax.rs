@@ -172,10 +172,17 @@ pub struct Action {
 }
 
 /// Every template action of `text`, in order. An unterminated action ends at its line's
-/// end; `}}` inside a string literal (`"…"`, `` `…` ``) does not end an action.
+/// end; `}}` inside a string literal (`"…"`, `` `…` ``) does not end an action, another
+/// `{{` does (a code action holds none). Linear in the text: what a search found missing is
+/// remembered, so many unterminated actions do not each search to the end of the file.
 pub fn template_actions(text: &str) -> Vec<Action> {
     let bytes = text.as_bytes();
     let finder = memmem::Finder::new(b"{{");
+    let mut scanner = Scanner {
+        bytes,
+        no_backtick_from: usize::MAX,
+        comment_close: None,
+    };
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(k) = finder.find(&bytes[pos..]) {
@@ -189,10 +196,10 @@ pub fn template_actions(text: &str) -> Vec<Action> {
             j += 1;
         }
         let action = if bytes[j..].starts_with(b"/*") {
-            comment_action(bytes, start, j + 2, line_end)
+            scanner.comment(start, j + 2, line_end)
         } else {
             Action {
-                span: start..code_end(bytes, start + 2, line_end),
+                span: start..scanner.code_end(start + 2, line_end),
                 comment_end: None,
             }
         };
@@ -202,56 +209,88 @@ pub fn template_actions(text: &str) -> Vec<Action> {
     out
 }
 
-/// A template comment whose text starts at `body`: it ends at `*/`, optional blanks and a
-/// `-`, then `}}`.
-fn comment_action(bytes: &[u8], start: usize, body: usize, line_end: usize) -> Action {
-    let unterminated = Action {
-        span: start..line_end,
-        comment_end: None,
-    };
-    let Some(k) = memmem::find(&bytes[body..], b"*/") else {
-        return unterminated;
-    };
-    let close = body + k;
-    let mut i = close + 2;
-    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    if bytes.get(i) == Some(&b'-') {
-        i += 1;
-    }
-    if !bytes[i..].starts_with(b"}}") {
-        return unterminated;
-    }
-    Action {
-        span: start..i + 2,
-        comment_end: Some(close),
-    }
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    /// No backtick at or after this offset.
+    no_backtick_from: usize,
+    /// The last search for `*/`: where it started, and the `*/` found.
+    comment_close: Option<(usize, Option<usize>)>,
 }
 
-/// The end of a code action (not a comment) whose text starts at `i`.
-fn code_end(bytes: &[u8], mut i: usize, line_end: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'}' if bytes.get(i + 1) == Some(&b'}') => return i + 2,
-            b'`' => match memchr::memchr(b'`', &bytes[i + 1..]) {
-                Some(k) => i += k + 2,
-                None => return line_end,
-            },
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if i >= bytes.len() || bytes[i] == b'\n' {
-                    return line_end;
-                }
-                i += 1;
+impl Scanner<'_> {
+    /// The first `*/` at or after `from`.
+    fn comment_close(&mut self, from: usize) -> Option<usize> {
+        if let Some((origin, found)) = self.comment_close {
+            if origin <= from && found.is_none_or(|f| f >= from) {
+                return found;
             }
-            _ => i += 1,
+        }
+        let found = memmem::find(&self.bytes[from..], b"*/").map(|k| from + k);
+        self.comment_close = Some((from, found));
+        found
+    }
+
+    /// A template comment whose text starts at `body`: it ends at `*/`, optional blanks
+    /// and a `-`, then `}}`.
+    fn comment(&mut self, start: usize, body: usize, line_end: usize) -> Action {
+        let unterminated = Action {
+            span: start..line_end,
+            comment_end: None,
+        };
+        let Some(close) = self.comment_close(body) else {
+            return unterminated;
+        };
+        let bytes = self.bytes;
+        let mut i = close + 2;
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        if !bytes[i..].starts_with(b"}}") {
+            return unterminated;
+        }
+        Action {
+            span: start..i + 2,
+            comment_end: Some(close),
         }
     }
-    line_end
+
+    /// The end of a code action (not a comment) whose text starts at `i`.
+    fn code_end(&mut self, mut i: usize, line_end: usize) -> usize {
+        let bytes = self.bytes;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'}' if bytes.get(i + 1) == Some(&b'}') => return i + 2,
+                b'{' if bytes.get(i + 1) == Some(&b'{') => return line_end,
+                b'`' => {
+                    let found = (i + 1 < self.no_backtick_from)
+                        .then(|| memchr::memchr(b'`', &bytes[i + 1..]))
+                        .flatten();
+                    match found {
+                        Some(k) => i += k + 2,
+                        None => {
+                            self.no_backtick_from = self.no_backtick_from.min(i + 1);
+                            return line_end;
+                        }
+                    }
+                }
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    if i >= bytes.len() || bytes[i] == b'\n' {
+                        return line_end;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        line_end
+    }
 }
 
 /// The rule id closest to `name` when it is close enough to be a typo of it.
