@@ -24,8 +24,9 @@ pub struct Directive {
     pub own_line: bool,
     /// The rule ids it names, with their spans.
     pub rules: Vec<(String, Span)>,
-    /// The parser saw it as a comment: reported when it suppresses nothing. A directive in
-    /// text the parser did not reach (after a syntax error) still suppresses, unreported.
+    /// The parser saw it as a comment in a document that parsed: reported when it
+    /// suppresses nothing. One in a document with a syntax error (whose checks did not
+    /// run; after the error, text the parser did not reach) still suppresses, unreported.
     pub verified: bool,
 }
 
@@ -169,7 +170,7 @@ impl Scan {
             };
             let verified = match (probes.state[i], hit.form) {
                 (ProbeState::Outside, _) | (ProbeState::InPlain, Form::Template) => true,
-                (ProbeState::Unparsed, _) => false,
+                (ProbeState::FailedDocument, _) => false,
                 _ => continue,
             };
             let rules = match hit.body {

@@ -216,24 +216,47 @@ fn spans_exact_with_crlf_bom_and_non_ascii() {
     }
 }
 
-/// A file whose YAML breaks: a directive the parser did not reach (after the error)
-/// suppresses, but is not reported when it suppresses nothing; one inside a block scalar
-/// before the error is still data.
+/// A document whose YAML breaks is not checked: a directive in it (before the error, or
+/// after it where the parser did not reach) suppresses, but is not reported when it
+/// suppresses nothing; one inside a block scalar before the error is still data. The
+/// documents around it are checked as usual.
 #[test]
 fn directives_around_a_syntax_error() {
     let broken = |directive: &str| {
         format!(
-            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  a: |\n    \
+            "# gitops-lint: ignore[missing-finalizer] before the error\n\
+             apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  a: |\n    \
              # gitops-lint: ignore[syntax-error] data\n  b: [unclosed\n\
-             # gitops-lint: ignore[{directive}] after the error\nmetadata:\n  name: x\n"
+             # gitops-lint: ignore[{directive}] after the error\nmetadata:\n  name: x\n\
+             ---\n{}",
+            common::good("y").replace(
+                "metadata:",
+                "metadata: # gitops-lint: ignore[missing-finalizer]"
+            )
         )
     };
     let text = broken("syntax-error");
     let diags = lint("a.yaml", &text);
-    assert!(diags.is_empty(), "{diags:#?}");
+    // Only the directive of the next, well-formed document is reported.
+    assert_eq!(at_lines(&text, &diags), [(UNUSED.to_string(), 14)]);
     let text = broken("missing-finalizer");
     let diags = lint("a.yaml", &text);
-    assert_eq!(at_lines(&text, &diags), [("syntax-error".to_string(), 8)]);
+    assert_eq!(
+        at_lines(&text, &diags),
+        [("syntax-error".to_string(), 9), (UNUSED.to_string(), 14)]
+    );
+}
+
+/// A templated document that does not parse is not checked: its directives are not
+/// reported.
+#[test]
+fn directives_in_a_templated_document_that_does_not_parse() {
+    let text = "# gitops-lint: ignore[missing-finalizer] root app\n\
+        apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: x\n\
+        spec: {{ .Values.spec }}\n    bad: indentation\n";
+    let diags = lint("a.yaml", text);
+    assert!(diags.iter().any(|d| d.rule == "not-checked"), "{diags:#?}");
+    assert!(unused(&diags).is_empty(), "{diags:#?}");
 }
 
 /// JSON has no comments: a `#` line in a JSON file is reported and suppresses nothing; text

@@ -130,7 +130,8 @@ enum Frame {
 }
 
 /// Where a byte offset sits for the YAML scanner: outside every scalar, inside a scalar's
-/// text, or in a stretch that was not parsed (after a syntax error, up to the next `---`).
+/// text, or in a document that failed to parse (outside the scalars read before the error,
+/// or after it, up to the next `---`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProbeState {
     #[default]
@@ -139,7 +140,8 @@ pub enum ProbeState {
     InPlain,
     /// In a quoted or block scalar.
     InScalar,
-    Unparsed,
+    /// In a document with a syntax error: not in a scalar read before the error.
+    FailedDocument,
 }
 
 /// Byte offsets to classify while parsing (suppression comments: a `#` is a comment only
@@ -153,6 +155,8 @@ pub struct Probes {
     /// End of the last event of the current parser run: a syntax error leaves what follows
     /// unparsed.
     settled: usize,
+    /// Where the current document's text starts (the end of the previous document).
+    doc_from: usize,
 }
 
 impl Probes {
@@ -162,6 +166,7 @@ impl Probes {
             at,
             state,
             settled: 0,
+            doc_from: 0,
         }
     }
 
@@ -248,8 +253,8 @@ pub fn parse_each_probed(
                 // Resynchronise at the next `---` line after the failed document.
                 let next = next_document_marker(text, base, err_offset);
                 if !probes.at.is_empty() {
-                    let unparsed = probes.settled..next.unwrap_or(text.len());
-                    probes.mark(unparsed, ProbeState::Unparsed);
+                    let failed = probes.doc_from.min(probes.settled)..next.unwrap_or(text.len());
+                    probes.mark(failed, ProbeState::FailedDocument);
                 }
                 match next {
                     Some(next) => base = next,
@@ -334,6 +339,7 @@ fn parse_run(
 ) -> Option<usize> {
     conv.start_run(base);
     probes.settled = base;
+    probes.doc_from = base;
     let at = |m: &saphyr_parser::Marker| base + conv.byte(m);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -390,6 +396,7 @@ fn parse_run(
                 stack.clear();
             }
             Event::DocumentEnd => {
+                probes.doc_from = end;
                 if let (Some(index), Some(node)) = (doc_open.take(), root.take()) {
                     on_document(Document {
                         index,
