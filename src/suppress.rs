@@ -12,7 +12,9 @@ pub use syntax::{nearest_rule, Malformed};
 use syntax::{Body, Form};
 
 pub const ANNOTATION_PREFIX: &str = "ignore.gitops-lint.dev/";
-const DIRECTIVE: &str = "gitops-lint:";
+/// The tool's name: a directive is `gitops-lint:` then a verb (a missing or misplaced `:`
+/// is reported).
+const NAME: &str = "gitops-lint";
 
 /// A `# gitops-lint: ignore[...]` comment (or template comment).
 #[derive(Debug, Clone)]
@@ -64,7 +66,7 @@ pub struct Scan {
 /// blanks), or inside a template comment. A file without `gitops-lint:` costs one search.
 pub fn scan(path: &str, text: &str) -> Scan {
     static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
-    let finder = FINDER.get_or_init(|| memmem::Finder::new(DIRECTIVE.as_bytes()));
+    let finder = FINDER.get_or_init(|| memmem::Finder::new(NAME.as_bytes()));
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
     let mut actions: Option<Vec<syntax::Action>> = None;

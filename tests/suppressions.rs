@@ -142,7 +142,7 @@ fn malformed_directives_and_unknown_rules() {
     let u = unused(&diags);
     // Lines 2-3 mention the tool: not reported. One per malformed line and the annotation.
     let lines: Vec<usize> = at_lines(&text, &diags).iter().map(|(_, l)| *l).collect();
-    assert_eq!(lines, [9, 11, 12, 13, 14, 15, 16, 17, 18]);
+    assert_eq!(lines, [9, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     assert_eq!(u.len(), diags.len());
     let by_line = |l: usize| u[lines.iter().position(|&x| x == l).unwrap()];
     // Unknown rules: "did you mean" when close, in the annotation and in the comment.
@@ -177,6 +177,11 @@ fn malformed_directives_and_unknown_rules() {
         Some("write it as `# gitops-lint: ignore[missing-finalizer] no brackets`")
     );
     assert_eq!(by_line(14).label, "did you mean `ignore`?");
+    assert_eq!(&text[by_line(19).span.clone()], "gitops-lint");
+    assert_eq!(
+        by_line(19).help.as_deref(),
+        Some("write it as `# gitops-lint: ignore[missing-finalizer] no colon`")
+    );
     for l in 11..=16 {
         assert!(by_line(l)
             .message

@@ -57,8 +57,39 @@ const VERB: &str = "ignore";
 /// other word (`see docs`, `generated`) is prose and is not reported. A malformed
 /// directive's help shows it written right, with its own rules and reason.
 pub fn parse_body(text: &str, at: usize, end: usize, form: Form) -> Body {
-    let verb_at = at + super::DIRECTIVE.len();
+    // `gitops-lint:`, else `gitops-lint :` or `gitops-lint ignore[…]` (reported).
+    let name_end = (at + super::NAME.len()).min(end);
+    let gap = blanks(&text[name_end..end]);
+    let colon = text[name_end + gap..end].starts_with(':');
+    if !colon && gap == 0 {
+        return Body::Mention; // `gitops-lint.dev`, `gitops-lint-x`, …
+    }
+    let verb_at = name_end + gap + usize::from(colon);
     let verb_at = verb_at + blanks(&text[verb_at..end]);
+    let body = parse_verb(text, at, verb_at, end, form);
+    match body {
+        Body::Rules(_) if !(colon && gap == 0) => Body::Malformed(Malformed {
+            span: at..if colon { name_end + gap + 1 } else { name_end },
+            message: "malformed suppression comment: `gitops-lint` must be followed by `:`".into(),
+            label: "no `gitops-lint:`".into(),
+            help: match form {
+                Form::Comment => {
+                    format!("write it as `# gitops-lint: {}`", text[verb_at..end].trim())
+                }
+                Form::Template => format!(
+                    "write it as `{{{{/* gitops-lint: {} */}}}}`",
+                    text[verb_at..end].trim()
+                ),
+            },
+        }),
+        // Without `:`, only a directive-like text is one (`# gitops-lint is great` is prose).
+        Body::Malformed(_) if !colon && !text[verb_at..end].contains('[') => Body::Mention,
+        body => body,
+    }
+}
+
+/// The verb of a directive at `verb_at` and what follows it.
+fn parse_verb(text: &str, at: usize, verb_at: usize, end: usize, form: Form) -> Body {
     let rest = &text[verb_at..end];
     let verb_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
@@ -326,7 +357,7 @@ mod tests {
     use super::*;
 
     fn body(line: &str) -> Body {
-        let at = line.find("gitops-lint:").unwrap();
+        let at = line.find("gitops-lint").unwrap();
         parse_body(line, at, line.len(), Form::Comment)
     }
 
@@ -335,6 +366,10 @@ mod tests {
         assert_eq!(body("# linted by gitops-lint: see docs"), Body::Mention);
         assert_eq!(body("# gitops-lint: see docs"), Body::Mention);
         assert_eq!(body("# gitops-lint:"), Body::Mention);
+        assert_eq!(body("# gitops-lint is great"), Body::Mention);
+        assert_eq!(body("# gitops-lint ignores this file"), Body::Mention);
+        assert_eq!(body("# see gitops-lint.dev/x"), Body::Mention);
+        assert_eq!(body("# gitops-lint-ignore[x]"), Body::Mention);
         let Body::Rules(r) = body("# gitops-lint:ignore [ a , b ] why") else {
             panic!()
         };
@@ -352,12 +387,21 @@ mod tests {
             "# gitops-lint: disable[missing-finalizer]",
             "# gitops-lint: missing-finalizer",
             "# gitops-lint: [missing-finalizer]",
+            "# gitops-lint ignore[missing-finalizer] no colon",
+            "# gitops-lint : ignore[missing-finalizer] blank before the colon",
+            "# gitops-lint ignroe[missing-finalizer]",
         ] {
             let Body::Malformed(m) = body(bad) else {
                 panic!("{bad}")
             };
             assert!(m.help.contains("ignore["), "{bad}: {}", m.help);
-            assert!(bad[m.span.clone()].starts_with("gitops-lint:"), "{bad}");
+            assert!(bad[m.span.clone()].starts_with("gitops-lint"), "{bad}");
+            if bad.contains("missing-finalizer") {
+                assert!(
+                    m.help.contains("# gitops-lint: ignore[missing-finalizer"),
+                    "{bad}"
+                );
+            }
         }
     }
 
