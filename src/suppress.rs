@@ -30,6 +30,10 @@ pub struct Directive {
     /// suppresses nothing. One in a document with a syntax error (whose checks did not
     /// run; after the error, text the parser did not reach) still suppresses, unreported.
     pub verified: bool,
+    /// A directive inside a block scalar's content: data for its document, it covers only
+    /// findings inside the same block (which hold YAML of their own, e.g. an Application
+    /// embedded in a values block), and is never reported.
+    pub scope: Option<Span>,
 }
 
 /// A file's directives, and those that cannot be read.
@@ -160,9 +164,10 @@ fn template_hit(text: &str, action: Span, hit: usize, end: usize) -> Hit {
 }
 
 impl Scan {
-    /// The directives, once the parser has classified the probes: a `#` inside a scalar
-    /// (block, quoted or plain) is data; a template comment is data only inside a block or
-    /// quoted scalar (masking may have made it part of a plain one).
+    /// The directives, once the parser has classified the probes: a `#` inside a quoted or
+    /// plain scalar is data, as is a template comment inside a quoted one (masking may have
+    /// made it part of a plain one); inside a block scalar, either covers only findings in
+    /// the same block.
     pub fn finish(self) -> Directives {
         let mut out = Directives::default();
         let probes = &self.probes;
@@ -170,9 +175,10 @@ impl Scan {
             let Ok(i) = probes.at.binary_search(&hit.probe) else {
                 continue;
             };
-            let verified = match (probes.state[i], hit.form) {
-                (ProbeState::Outside, _) | (ProbeState::InPlain, Form::Template) => true,
-                (ProbeState::FailedDocument, _) => false,
+            let (verified, scope) = match (probes.state[i], hit.form) {
+                (ProbeState::Outside, _) | (ProbeState::InPlain, Form::Template) => (true, None),
+                (ProbeState::FailedDocument, _) => (false, None),
+                (ProbeState::InBlock { start, end }, _) => (false, Some(start..end)),
                 _ => continue,
             };
             let rules = match hit.body {
@@ -194,6 +200,7 @@ impl Scan {
                 own_line: hit.own_line,
                 rules,
                 verified,
+                scope,
             });
         }
         out.list.sort_by_key(|d| d.line_start);
@@ -241,6 +248,11 @@ pub fn by_comment(
             .take_while(|d| d.line_start == start)
             .enumerate()
             .filter(|(_, d)| d.own_line || !own_line_only)
+            .filter(|(_, d)| {
+                d.scope
+                    .as_ref()
+                    .is_none_or(|s| s.contains(&diag.span.start))
+            })
             .find_map(|(k, d)| {
                 let j = d.rules.iter().position(|(r, _)| r == diag.rule)?;
                 Some((first + k, j))
@@ -298,12 +310,50 @@ mod tests {
         assert!(names("a: b#gitops-lint: ignore[a]\n").is_empty());
         assert!(names("a: 'gitops-lint: ignore[a]'\n").is_empty());
         assert!(names("a: 'x # gitops-lint: ignore[a]'\n").is_empty());
-        assert!(names("a: |\n  # gitops-lint: ignore[a]\n").is_empty());
+        let block = read("a.yaml", "a: |\n  # gitops-lint: ignore[a]\n").list;
+        assert!(block[0].scope.is_some() && !block[0].verified);
         assert_eq!(names("a: | # gitops-lint: ignore[a]\n  x\n"), ["a"]);
         assert!(names("{\"a\": 1} # gitops-lint: ignore[a]\n").len() == 1);
         assert!(read("a.json", "{\"a\": 1} # gitops-lint: ignore[a]\n")
             .list
             .is_empty());
+    }
+
+    /// A directive inside a block scalar covers only findings inside the same block (an
+    /// Application embedded in a values block), never the document around it.
+    #[test]
+    fn block_scalar_directives_cover_their_block_only() {
+        let text = "values: |\n  # gitops-lint: ignore[missing-finalizer] embedded\n  \
+            metadata:\n    name: inner\n# gitops-lint: ignore[x] outside\nmetadata:\n";
+        let d = read("a.yaml", text).list;
+        assert_eq!(d.len(), 2);
+        assert!(!d[0].verified && d[0].scope.is_some());
+        assert!(d[1].verified && d[1].scope.is_none());
+        let diag = |at: &str| Diagnostic {
+            rule: "missing-finalizer",
+            severity: crate::diagnostic::Severity::Error,
+            message: String::new(),
+            document: None,
+            object: None,
+            route: String::new(),
+            span: {
+                let i = text.find(at).unwrap();
+                i..i + 8
+            },
+            label: String::new(),
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        };
+        let lines = LineIndex::new(text);
+        // The embedded `metadata` (inside the block, right below): covered.
+        assert_eq!(by_comment(&lines, &d, &diag("  metadata")), Some((0, 0)));
+        // A directive in a block right above a finding outside it: not covered.
+        let text2 = "a: |\n  # gitops-lint: ignore[missing-finalizer] data\nmetadata:\n";
+        let d2 = read("a.yaml", text2).list;
+        let mut outer = diag("metadata");
+        outer.span = text2.find("\nmetadata").unwrap() + 1..text2.len() - 2;
+        assert_eq!(by_comment(&LineIndex::new(text2), &d2, &outer), None);
     }
 
     #[test]

@@ -138,8 +138,11 @@ pub enum ProbeState {
     Outside,
     /// In a plain scalar (with template masking, a masked action may be one).
     InPlain,
-    /// In a quoted or block scalar.
+    /// In a quoted scalar.
     InScalar,
+    /// In the content of a block scalar (`|`, `>`) spanning `start..end`: data for this
+    /// document, though the block may hold YAML of its own (an embedded manifest).
+    InBlock { start: usize, end: usize },
     /// In a document with a syntax error: not in a scalar read before the error.
     FailedDocument,
 }
@@ -186,19 +189,17 @@ impl Probes {
     /// A scalar event: offsets in its text are data. A block scalar's text starts on the
     /// line after its header (a comment may follow the `|`/`>` indicator).
     fn scalar(&mut self, text: &str, base: usize, span: &Span, style: Style) {
-        let block = matches!(style, Style::Literal | Style::Folded);
-        let state = if style == Style::Plain {
-            ProbeState::InPlain
-        } else {
-            ProbeState::InScalar
-        };
-        let start = if block {
-            match memchr::memchr(b'\n', &text.as_bytes()[span.start - base..]) {
-                Some(i) => span.start + i + 1,
-                None => return,
+        let (start, state) = match style {
+            Style::Plain => (span.start, ProbeState::InPlain),
+            Style::SingleQuoted | Style::DoubleQuoted => (span.start, ProbeState::InScalar),
+            Style::Literal | Style::Folded => {
+                let Some(i) = memchr::memchr(b'\n', &text.as_bytes()[span.start - base..]) else {
+                    return;
+                };
+                let start = span.start + i + 1;
+                let end = span.end;
+                (start, ProbeState::InBlock { start, end })
             }
-        } else {
-            span.start
         };
         self.mark(start..span.end, state);
     }
