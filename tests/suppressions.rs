@@ -190,11 +190,12 @@ fn malformed_directives_and_unknown_rules() {
     }
 }
 
-/// Spans are exact with CRLF line ends, a BOM and non-ASCII text before the directive.
+/// Spans are exact with CRLF line ends, a BOM and non-ASCII text before the directive, in
+/// comments and template comments.
 #[test]
 fn spans_exact_with_crlf_bom_and_non_ascii() {
     let base = "# gitops-lint: ignore[missing-finaliser] é\napiVersion: argoproj.io/v1alpha1\n\
-        kind: Application\nspec:\n  note: |\n    ü # gitops-lint: ignore[missing-finalizer] data\n\
+        {{- /* gitops-lint: ignore[ unknown-finaliser ] ö */ -}}\nkind: Application\nspec:\n  note: |\n    ü # gitops-lint: ignore[missing-finalizer] data\n\
         metadata:  # ünïcode gitops-lint: no # gitops-lint: ignroe[x]\n  name: ä\n";
     for (bom, crlf) in [(false, false), (true, false), (false, true), (true, true)] {
         let mut text = base.to_string();
@@ -213,6 +214,7 @@ fn spans_exact_with_crlf_bom_and_non_ascii() {
             got,
             [
                 (UNUSED, "missing-finaliser"),
+                (UNUSED, "unknown-finaliser"),
                 (MISSING, "metadata"),
                 (UNUSED, "gitops-lint: ignroe"),
             ],
