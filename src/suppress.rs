@@ -79,7 +79,11 @@ pub fn scan(path: &str, text: &str) -> Scan {
     let mut skip_to = 0;
     let mut line = 0..0;
     for hit in finder.find_iter(bytes) {
-        if hit < skip_to {
+        // Both forms have `gitops-lint` right after `#`, `/*` or a blank: this skips the
+        // annotations (`ignore.gitops-lint.dev/…`) and words that only contain the name.
+        if hit < skip_to
+            || (hit > 0 && !matches!(bytes[hit - 1], b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'*'))
+        {
             continue;
         }
         if hit >= line.end {
@@ -152,14 +156,23 @@ fn template_hit(text: &str, action: Span, hit: usize, end: usize) -> Hit {
             .is_empty()
     };
     let own_line = blank(&text[line_start..action.start]) && blank(&text[action.end..line_end]);
-    // Only the text before `*/` is read: a reason may not hold `*/`.
+    // Only the text before `*/` is read: a reason may not hold `*/`. The directive starts
+    // the comment's text (`{{/* note: gitops-lint: … */}}` is prose).
     let body_end = hit + text[hit..end].trim_end().len();
+    let opened = text[action.start..hit]
+        .find("/*")
+        .map_or(hit, |i| action.start + i + 2);
+    let body = if text[opened..hit].trim().is_empty() {
+        syntax::parse_body(text, hit, body_end, Form::Template)
+    } else {
+        Body::Mention
+    };
     Hit {
         probe: action.start,
         line_start: if own_line { last_line } else { line_start },
         own_line,
         form: Form::Template,
-        body: syntax::parse_body(text, hit, body_end, Form::Template),
+        body,
     }
 }
 
@@ -308,6 +321,11 @@ mod tests {
         assert!(read("a.yaml", "a:\n  # gitops-lint: ignore[a] r\n").list[0].own_line);
         assert!(!read("a.yaml", "a: b # gitops-lint: ignore[a] r\n").list[0].own_line);
         assert!(names("a: b#gitops-lint: ignore[a]\n").is_empty());
+        assert!(names("# my-gitops-lint: ignore[a]\n").is_empty());
+        assert!(names("# note: gitops-lint: ignore[a]\n").is_empty());
+        assert!(names("{{/* note: gitops-lint: ignore[a] */}}\n").is_empty());
+        assert_eq!(names("{{/*gitops-lint: ignore[a] */}}\n"), ["a"]);
+        assert_eq!(names("{{- /*\n  gitops-lint: ignore[a]\n*/ -}}\n"), ["a"]);
         assert!(names("a: 'gitops-lint: ignore[a]'\n").is_empty());
         assert!(names("a: 'x # gitops-lint: ignore[a]'\n").is_empty());
         let block = read("a.yaml", "a: |\n  # gitops-lint: ignore[a]\n").list;
