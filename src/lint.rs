@@ -336,47 +336,14 @@ fn apply_suppressions(
         }
         kept.push(d);
     }
-    // Suppressions that suppressed nothing.
-    let meta = rules::builtin(UNUSED_SUPPRESSION);
+    // Suppressions that suppressed nothing, or cannot be read.
     let mut unused = Vec::new();
     let mut report = |rule: &str, span: Span, what: &str| {
         let known = rules::meta(rule).is_some();
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
-        let suggestion = (!known).then(|| suppress::nearest_rule(rule)).flatten();
-        let message = if known {
-            format!("{what} for `{rule}` suppresses nothing")
-        } else {
-            format!("{what} names an unknown rule `{rule}`")
-        };
-        let (label, help) = match suggestion {
-            Some(s) => (
-                format!("did you mean `{s}`?"),
-                format!("did you mean `{s}`?"),
-            ),
-            None if known => (
-                "unused".into(),
-                "remove it, or move it to the line of the finding".into(),
-            ),
-            None => (
-                "unknown rule".into(),
-                "remove it, or name a rule listed by `gitops-lint rules`".into(),
-            ),
-        };
-        unused.push(Diagnostic {
-            rule: UNUSED_SUPPRESSION,
-            severity: meta.severity,
-            message,
-            document: None,
-            object: None,
-            route: String::new(),
-            span,
-            label,
-            labels: Vec::new(),
-            help: Some(help),
-            fix: None,
-        });
+        unused.push(unused_diagnostic(suppress::unused(rule, known, span, what)));
     };
     for (d, flags) in directives.iter().zip(&used) {
         for ((rule, span), was_used) in d.rules.iter().zip(flags) {
@@ -390,21 +357,7 @@ fn apply_suppressions(
             report(&a.rule, a.span.clone(), "suppression annotation");
         }
     }
-    for m in malformed {
-        unused.push(Diagnostic {
-            rule: UNUSED_SUPPRESSION,
-            severity: meta.severity,
-            message: m.message,
-            document: None,
-            object: None,
-            route: String::new(),
-            span: m.span,
-            label: m.label,
-            labels: Vec::new(),
-            help: Some(m.help),
-            fix: None,
-        });
-    }
+    unused.extend(malformed.into_iter().map(unused_diagnostic));
     if active(UNUSED_SUPPRESSION) {
         kept.extend(unused);
     }
@@ -416,6 +369,23 @@ fn apply_suppressions(
     let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// An `unused-suppression` diagnostic.
+fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
+    Diagnostic {
+        rule: UNUSED_SUPPRESSION,
+        severity: rules::builtin(UNUSED_SUPPRESSION).severity,
+        message: p.message,
+        document: None,
+        object: None,
+        route: String::new(),
+        span: p.span,
+        label: p.label,
+        labels: Vec::new(),
+        help: Some(p.help),
+        fix: None,
+    }
 }
 
 /// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects

@@ -8,7 +8,7 @@ use crate::objects::ArgoObject;
 use crate::source::{LineIndex, Span};
 use crate::yaml::{self, ProbeState};
 use memchr::memmem;
-pub use syntax::{nearest_rule, Malformed};
+pub use syntax::{nearest_rule, Problem};
 use syntax::{Body, Form};
 
 pub const ANNOTATION_PREFIX: &str = "ignore.gitops-lint.dev/";
@@ -41,7 +41,7 @@ pub struct Directive {
 pub struct Directives {
     /// In order of `line_start`.
     pub list: Vec<Directive>,
-    pub malformed: Vec<Malformed>,
+    pub malformed: Vec<Problem>,
 }
 
 /// A `gitops-lint:` that may be a directive, until the parser says where its `#` (or the
@@ -221,14 +221,43 @@ impl Scan {
     }
 }
 
+/// The report of a suppression (comment or annotation, `what`) naming `rule` that
+/// suppressed nothing; an unknown rule gets "did you mean" when a rule's id is close.
+pub fn unused(rule: &str, known: bool, span: Span, what: &str) -> Problem {
+    if known {
+        return Problem {
+            span,
+            message: format!("{what} for `{rule}` suppresses nothing"),
+            label: "unused".into(),
+            help: "remove it, or move it to the line of the finding".into(),
+        };
+    }
+    let (label, help) = match nearest_rule(rule) {
+        Some(s) => (
+            format!("did you mean `{s}`?"),
+            format!("did you mean `{s}`?"),
+        ),
+        None => (
+            "unknown rule".into(),
+            "remove it, or name a rule listed by `gitops-lint rules`".into(),
+        ),
+    };
+    Problem {
+        span,
+        message: format!("{what} names an unknown rule `{rule}`"),
+        label,
+        help,
+    }
+}
+
 /// A directive in a JSON file: JSON has no comments, Kubernetes tools reject the file.
-fn json_comment(hit: &Hit) -> Malformed {
+fn json_comment(hit: &Hit) -> Problem {
     let span = match &hit.body {
         Body::Rules(rules) => rules[0].1.clone(),
         Body::Malformed(m) => m.span.clone(),
         Body::Mention => hit.probe..hit.probe,
     };
-    Malformed {
+    Problem {
         span,
         message: "suppression comment in a JSON file: JSON has no comments".into(),
         label: "not JSON".into(),

@@ -28,9 +28,10 @@ impl Form {
     }
 }
 
-/// A directive that cannot be read.
+/// A suppression problem to report (`unused-suppression`): a directive that cannot be
+/// read, or a suppression that suppressed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
+pub struct Problem {
     pub span: Span,
     pub message: String,
     pub label: String,
@@ -44,7 +45,7 @@ pub enum Body {
     Mention,
     /// `ignore[...]`: the rule ids named, with their spans.
     Rules(Vec<(String, Span)>),
-    Malformed(Malformed),
+    Malformed(Problem),
 }
 
 const VERB: &str = "ignore";
@@ -68,7 +69,7 @@ pub fn parse_body(text: &str, at: usize, end: usize, form: Form) -> Body {
     let verb_at = verb_at + blanks(&text[verb_at..end]);
     let body = parse_verb(text, at, verb_at, end, form);
     match body {
-        Body::Rules(_) if !(colon && gap == 0) => Body::Malformed(Malformed {
+        Body::Rules(_) if !(colon && gap == 0) => Body::Malformed(Problem {
             span: at..if colon { name_end + gap + 1 } else { name_end },
             message: "malformed suppression comment: `gitops-lint` must be followed by `:`".into(),
             label: "no `gitops-lint:`".into(),
@@ -142,7 +143,7 @@ fn parse_verb(text: &str, at: usize, verb_at: usize, end: usize, form: Form) -> 
             "unknown verb".into(),
         )
     };
-    Body::Malformed(Malformed {
+    Body::Malformed(Problem {
         span: at..verb_end.max(verb_at + 1).min(end),
         message: format!("malformed suppression comment: {message}"),
         label,
@@ -166,7 +167,7 @@ fn read_rules(text: &str, at: usize, open: usize, end: usize, form: Form) -> Bod
     let inner_at = open + 1;
     let Some(close) = text[inner_at..end].find(']').map(|i| inner_at + i) else {
         let (rules, reason) = split_word(&text[inner_at..end]);
-        return Body::Malformed(Malformed {
+        return Body::Malformed(Problem {
             span: at..at + text[at..end].trim_end().len(),
             message: "malformed suppression comment: `ignore[` is not closed".into(),
             label: "no `]`".into(),
@@ -184,7 +185,7 @@ fn read_rules(text: &str, at: usize, open: usize, end: usize, form: Form) -> Bod
         pos += part.len() + 1;
     }
     if rules.is_empty() {
-        return Body::Malformed(Malformed {
+        return Body::Malformed(Problem {
             span: at..close + 1,
             message: "malformed suppression comment: `ignore[]` names no rule".into(),
             label: "no rule".into(),
