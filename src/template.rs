@@ -6,15 +6,25 @@
 //! becomes blank; an action inside a line (`name: {{ .Values.name }}`) becomes a plain
 //! scalar of underscores. Line breaks inside actions are kept.
 
+mod control;
+mod explain;
+mod lang;
+mod scan;
+
+pub use control::{Blocks, Branch};
+pub use lang::{Control, Syntax};
+
 use crate::source::Span;
-use memchr::memmem;
 
 /// One masked template action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub span: Span,
-    /// The action stood alone on its line(s): it can produce any YAML structure.
+    /// The action stood alone on its line(s), in YAML structure: it can produce any
+    /// YAML structure.
     pub whole_line: bool,
+    /// The action is inside a quoted scalar or a block scalar: it is part of a string.
+    pub in_scalar: bool,
 }
 
 /// Text with template actions masked, plus where they were.
@@ -22,6 +32,9 @@ pub struct Action {
 pub struct Masked {
     pub text: String,
     pub actions: Vec<Action>,
+    /// The control blocks (`if` / `else` / `end` …) of the actions.
+    pub blocks: Blocks,
+    pub syntax: Syntax,
 }
 
 impl Masked {
@@ -48,77 +61,53 @@ pub fn output_indent(action_line: &str) -> Option<usize> {
         .ok()
 }
 
-/// Whether the text holds anything that looks like a template action.
+/// Whether the text holds anything that looks like a Go template action.
 pub fn has_actions(text: &str) -> bool {
-    memmem::find(text.as_bytes(), b"{{").is_some()
+    Syntax::Go.has_actions(text.as_bytes())
 }
 
-/// Find the end (exclusive) of the action starting at `start` (which points at `{{`).
-/// Unterminated actions end at the end of their line.
-fn action_end(bytes: &[u8], start: usize) -> usize {
-    let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-    let mut i = start + 2;
-    // Go template comment: {{/* ... */}} or {{- /* ... */ -}}
-    let mut j = i;
-    if bytes.get(j) == Some(&b'-') {
-        j += 1;
+/// The template language of a file, by its name: FreeMarker for `*.ftl.yaml`/`*.ftl.yml`,
+/// Jinja for `*.j2.yaml`/`*.j2.yml`/`*.yaml.j2`/`*.yml.j2`, else Go templates (Helm,
+/// `*.gotmpl`, `*.tpl.yaml`).
+pub fn syntax_for(path: &str) -> Syntax {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let name = name.to_ascii_lowercase();
+    let ends = |sfx: &[&str]| sfx.iter().any(|s| name.ends_with(s));
+    if ends(&[".ftl.yaml", ".ftl.yml", ".yaml.ftl", ".yml.ftl"]) {
+        Syntax::FreeMarker
+    } else if ends(&[
+        ".j2.yaml",
+        ".j2.yml",
+        ".yaml.j2",
+        ".yml.j2",
+        ".jinja2.yaml",
+        ".yaml.jinja2",
+        ".yaml.jinja",
+        ".jinja.yaml",
+    ]) {
+        Syntax::Jinja
+    } else {
+        Syntax::Go
     }
-    while bytes.get(j) == Some(&b' ') {
-        j += 1;
-    }
-    if bytes[j..].starts_with(b"/*") {
-        return match memmem::find(&bytes[j + 2..], b"*/") {
-            Some(k) => {
-                let after = j + 2 + k + 2;
-                match memmem::find(&bytes[after..], b"}}") {
-                    Some(m) => after + m + 2,
-                    None => line_end,
-                }
-            }
-            None => line_end,
-        };
-    }
-    while i < bytes.len() {
-        match bytes[i] {
-            b'}' if bytes.get(i + 1) == Some(&b'}') => return i + 2,
-            b'`' => match memchr::memchr(b'`', &bytes[i + 1..]) {
-                Some(k) => i += k + 2,
-                None => return line_end,
-            },
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if i >= bytes.len() || bytes[i] == b'\n' {
-                    return line_end;
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    line_end
 }
 
-/// Mask every template action in `text`. Returns `None` when there is none.
+/// Mask every Go template action in `text`. Returns `None` when there is none.
 pub fn mask(text: &str) -> Option<Masked> {
-    let bytes = text.as_bytes();
-    let finder = memmem::Finder::new(b"{{");
-    let mut spans: Vec<Span> = Vec::new();
-    let mut pos = 0;
-    while let Some(k) = finder.find(&bytes[pos..]) {
-        let start = pos + k;
-        let end = action_end(bytes, start).max(start + 2).min(bytes.len());
-        spans.push(start..end);
-        pos = end;
-    }
-    if spans.is_empty() {
+    mask_with(text, Syntax::Go)
+}
+
+/// Mask the template actions of `text` (in the language `syntax`) that YAML reads: not
+/// those inside YAML comments. Returns `None` when there is none.
+pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
+    if !syntax.has_actions(text.as_bytes()) {
         return None;
     }
+    let bytes = text.as_bytes();
+    let found = scan::scan(text, syntax);
+    if found.is_empty() {
+        return None;
+    }
+    let spans: Vec<Span> = found.iter().map(|f| f.span.clone()).collect();
     let mut out = bytes.to_vec();
     let mut actions = Vec::with_capacity(spans.len());
     // The lines of the previous action (start, end) and whether it was whole-line: many
@@ -127,7 +116,7 @@ pub fn mask(text: &str) -> Option<Masked> {
     let mut prev: Option<(usize, usize, bool)> = None;
     let mut scanned_to = 0; // no line break in bytes[line start of scanned_to..scanned_to]
     let mut scanned_line_start = 0;
-    for span in &spans {
+    for (span, f) in spans.iter().zip(&found) {
         // The action is "whole line" when every other byte on the lines it touches is
         // white space or another action.
         let line_start = match memchr::memrchr(b'\n', &bytes[scanned_to..span.start]) {
@@ -146,21 +135,41 @@ pub fn mask(text: &str) -> Option<Masked> {
             _ => whole_line(bytes, &spans, line_start, line_end),
         };
         prev = Some((line_start, line_end, whole));
-        for b in &mut out[span.clone()] {
-            if !matches!(*b, b'\n' | b'\r') {
-                *b = if whole { b' ' } else { b'_' };
-            }
-        }
+        fill(&mut out[span.clone()], if whole { b' ' } else { b'_' });
         actions.push(Action {
             span: span.clone(),
-            whole_line: whole,
+            whole_line: whole && !f.in_scalar,
+            in_scalar: f.in_scalar,
         });
     }
     // Only ASCII bytes replaced whole actions, and actions start and end on ASCII bytes,
     // so the result is valid UTF-8.
-    let text = String::from_utf8(out)
+    let text_out = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Some(Masked { text, actions })
+    let blocks = Blocks::build(text, spans.iter(), syntax);
+    Some(Masked {
+        text: text_out,
+        actions,
+        blocks,
+        syntax,
+    })
+}
+
+/// Replace an action's bytes by `filler`, keeping its line breaks and the indentation
+/// after them (a quoted scalar or an in-line action continued on the next line stays
+/// indented as written).
+fn fill(action: &mut [u8], filler: u8) {
+    let mut after_break = false;
+    for b in action {
+        match *b {
+            b'\n' | b'\r' => after_break = true,
+            b' ' | b'\t' if after_break => *b = b' ',
+            _ => {
+                after_break = false;
+                *b = filler;
+            }
+        }
+    }
 }
 
 /// Whether every byte of `bytes[line_start..line_end]` outside the action `spans` is white

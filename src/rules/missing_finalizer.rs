@@ -64,6 +64,9 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // `metadata: {{ toYaml .Values.metadata | nindent 2 }}`
                 return not_checked(md.key.span.clone(), "template logic", out);
             }
+            if let Some((span, conds)) = decided_by_condition(obj, ctx, metadata_route, md) {
+                return super::not_checked_condition(obj, span, field, &conds, out);
+            }
             match md.value.entry("finalizers") {
                 None => {
                     if obj.kind == ArgoKind::ApplicationSet {
@@ -79,7 +82,11 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     if items.iter().any(|i| i.as_str().is_some_and(accepted)) {
                         return;
                     }
-                    if ctx.any_action_in(&ctx.entry_region(fin)) {
+                    // An indentless list's items sit at the key's column, past its
+                    // entry region: their actions are looked up one by one.
+                    if ctx.any_action_in(&ctx.entry_region(fin))
+                        || items.iter().any(|i| ctx.any_action_in(&i.span))
+                    {
                         return not_checked(fin.key.span.clone(), "template logic", out);
                     }
                     match &fin.value.kind {
@@ -198,6 +205,69 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
     });
+}
+
+/// Whether `metadata` (at `metadata_route`) lists a cascade finalizer.
+fn lists_cascade(ctx: &Context, metadata: &Node) -> bool {
+    metadata.entry("finalizers").is_some_and(|f| {
+        f.value
+            .items()
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+    })
+}
+
+/// Where template conditions inside the object decide whether it cascades: the span to
+/// report and the conditions. The `finalizers` key is rendered on a condition, or all
+/// its cascade items are, or the `metadata` block is and another branch of its condition
+/// writes a `metadata` that decides otherwise (or none at all while this one cascades).
+fn decided_by_condition(
+    obj: &ArgoObject,
+    ctx: &Context,
+    metadata_route: &str,
+    md: &Entry,
+) -> Option<(Span, Vec<String>)> {
+    ctx.masked?;
+    let md_at = md.key.span.start;
+    if let Some(fin) = md.value.entry("finalizers") {
+        let conds = ctx.conditions(fin.key.span.start, md_at);
+        if !conds.is_empty() {
+            return Some((fin.key.span.clone(), conds));
+        }
+        let fin_at = fin.key.span.start;
+        let mut cascade = fin
+            .value
+            .items()
+            .iter()
+            .filter(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+            .map(|i| ctx.conditions(i.span.start, fin_at));
+        if let Some(first) = cascade.next() {
+            if !first.is_empty() && cascade.all(|c| !c.is_empty()) {
+                return Some((fin.key.span.clone(), first));
+            }
+        }
+    }
+    let conds = ctx.conditions(md_at, obj.kind_node.span.start);
+    if conds.is_empty() {
+        return None;
+    }
+    let parent = match metadata_route.rsplit_once('.') {
+        Some((route, _)) => obj.node.at(route)?,
+        None => obj.node,
+    };
+    let mine = lists_cascade(ctx, &md.value);
+    let mut others = parent
+        .entries()
+        .iter()
+        .filter(|e| e.key.as_str() == Some("metadata") && ctx.exclusive(e.key.span.start, md_at))
+        .map(|e| lists_cascade(ctx, &e.value))
+        .peekable();
+    let differs = if mine {
+        others.peek().is_none() || others.any(|c| !c)
+    } else {
+        others.any(|c| c)
+    };
+    differs.then(|| (md.key.span.clone(), conds))
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

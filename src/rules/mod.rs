@@ -274,6 +274,18 @@ impl<'a> Context<'a> {
             .is_some_and(|m| m.actions_in(region).next().is_some())
     }
 
+    /// The template conditions that decide whether `pos` is rendered, beyond those that
+    /// also decide `anchor` (e.g. the key holding `pos`). Empty when not templated.
+    pub fn conditions(&self, pos: usize, anchor: usize) -> Vec<String> {
+        self.masked
+            .map_or_else(Vec::new, |m| m.blocks.conditions(pos, anchor))
+    }
+
+    /// Whether `a` and `b` are in different branches of one template `if` / `else`.
+    pub fn exclusive(&self, a: usize, b: usize) -> bool {
+        self.masked.is_some_and(|m| m.blocks.exclusive(a, b))
+    }
+
     /// Whether a whole-line template action in `region` sits between the children of
     /// `mapping` (where it could add or remove keys) rather than inside one child's block.
     pub fn templated_between_children(&self, mapping: &Node, region: Span) -> bool {
@@ -329,6 +341,44 @@ pub(crate) fn not_checked(
         label: format!("from {reason}"),
         labels: Vec::new(),
         help: Some("lint the rendered manifests to check it".into()),
+        fix: None,
+    });
+}
+
+/// Report that whether an object cascades depends on template conditions (`{{- if }}`
+/// around its finalizers): decided at render time, not checked.
+pub(crate) fn not_checked_condition(
+    obj: &ArgoObject,
+    span: Span,
+    field: &str,
+    conds: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let meta = builtin(NOT_CHECKED);
+    let names: Vec<String> = conds.iter().map(|c| format!("`{c}`")).collect();
+    let names = if names.is_empty() {
+        "a template condition".to_string()
+    } else {
+        names.join(" and ")
+    };
+    out.push(Diagnostic {
+        rule: NOT_CHECKED,
+        severity: meta.severity,
+        message: format!(
+            "{}: cascade depends on {names}: `{field}` is rendered on a template condition; not checked",
+            obj.describe()
+        ),
+        document: Some(obj.document),
+        object: Some(obj.object_ref()),
+        route: obj.route_to(field),
+        span,
+        label: format!("depends on {names}"),
+        labels: Vec::new(),
+        help: Some(
+            "lint the rendered manifests for each value of the condition, or write the \
+             finalizer outside the condition"
+                .into(),
+        ),
         fix: None,
     });
 }

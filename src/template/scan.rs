@@ -1,0 +1,266 @@
+//! A single pass over a templated YAML file that finds template actions the way YAML
+//! reads the text around them: an action inside a YAML comment is not one (it is the
+//! comment's text), an action inside a quoted scalar or a block scalar is part of that
+//! scalar (its quotes and line breaks must survive masking), and only the others sit
+//! where they can produce YAML structure.
+
+use super::lang::{Limits, Syntax};
+use crate::source::Span;
+
+/// An action found by the scan.
+pub(super) struct Found {
+    pub span: Span,
+    /// Inside a quoted scalar or a block scalar.
+    pub in_scalar: bool,
+}
+
+/// A block scalar being read: the indentation of its parent node and of its content.
+struct Block {
+    parent: usize,
+    content: Option<usize>,
+}
+
+/// Every template action of `text` that is not inside a YAML comment, in order.
+pub(super) fn scan(text: &str, syntax: Syntax) -> Vec<Found> {
+    Scanner {
+        bytes: text.as_bytes(),
+        syntax,
+        limits: Limits::new(text.as_bytes(), syntax),
+        out: Vec::new(),
+    }
+    .run()
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    syntax: Syntax,
+    limits: Limits,
+    out: Vec<Found>,
+}
+
+fn is_blank(b: Option<&u8>) -> bool {
+    matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+impl Scanner<'_> {
+    fn run(mut self) -> Vec<Found> {
+        let n = self.bytes.len();
+        let mut i = 0;
+        let mut flow = 0usize;
+        let mut block: Option<Block> = None;
+        while i < n {
+            // At the start of a line.
+            let line_start = i;
+            let indent = self.bytes[i..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            let first = i + indent;
+            if let Some(b) = &mut block {
+                if self.blank_or_actions(first) {
+                    i = self.scalar_line(first);
+                    continue;
+                }
+                let inside = match b.content {
+                    Some(c) => indent >= c,
+                    None if indent > b.parent => {
+                        b.content = Some(indent);
+                        true
+                    }
+                    None => false,
+                };
+                if inside {
+                    i = self.scalar_line(first);
+                    continue;
+                }
+                block = None;
+            }
+            if indent == 0 && self.doc_marker(line_start) {
+                flow = 0;
+            }
+            i = self.structure_line(first, indent, &mut flow, &mut block);
+        }
+        self.out
+    }
+
+    /// Whether the line from `first` holds nothing, or only template actions and blanks
+    /// (a line a block scalar reads as empty once masked).
+    fn blank_or_actions(&self, first: usize) -> bool {
+        let mut i = first;
+        loop {
+            match self.bytes.get(i) {
+                None | Some(b'\n') => return true,
+                Some(b' ' | b'\t' | b'\r') => i += 1,
+                _ => match self.syntax.opener(self.bytes, i) {
+                    Some(_) => i = self.syntax.action_end(self.bytes, i, false, self.limits),
+                    None => return false,
+                },
+            }
+        }
+    }
+
+    /// `---` or `...` at the start of a line.
+    fn doc_marker(&self, at: usize) -> bool {
+        let rest = &self.bytes[at..];
+        (rest.starts_with(b"---") || rest.starts_with(b"...")) && is_blank(rest.get(3))
+    }
+
+    /// Record the action at `at`; returns where it ends.
+    fn action(&mut self, at: usize, in_scalar: bool, escaped: bool) -> usize {
+        let end = self
+            .syntax
+            .action_end(self.bytes, at, escaped, self.limits)
+            .max(at + 2)
+            .min(self.bytes.len());
+        self.out.push(Found {
+            span: at..end,
+            in_scalar,
+        });
+        end
+    }
+
+    /// A line of a block scalar from `first`: only its actions matter. Returns the start
+    /// of the next line.
+    fn scalar_line(&mut self, first: usize) -> usize {
+        let mut i = first;
+        while i < self.bytes.len() {
+            if self.bytes[i] == b'\n' {
+                return i + 1;
+            }
+            if self.syntax.opener(self.bytes, i).is_some() {
+                i = self.action(i, true, false);
+            } else {
+                i += 1;
+            }
+        }
+        i
+    }
+
+    /// A quoted scalar opened at `at`; returns the byte after its closing quote.
+    fn quoted(&mut self, at: usize) -> usize {
+        let q = self.bytes[at];
+        let mut i = at + 1;
+        while i < self.bytes.len() {
+            if self.syntax.opener(self.bytes, i).is_some() {
+                i = self.action(i, true, q == b'"');
+                continue;
+            }
+            match self.bytes[i] {
+                b'\\' if q == b'"' => i += 2,
+                b'\'' if q == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == q => return i + 1,
+                _ => i += 1,
+            }
+        }
+        self.bytes.len()
+    }
+
+    /// The rest of a line (and of the lines a quoted scalar or an action continues on)
+    /// in YAML structure, from its first non-blank byte. Returns the start of the next
+    /// line to read.
+    fn structure_line(
+        &mut self,
+        first: usize,
+        indent: usize,
+        flow: &mut usize,
+        block: &mut Option<Block>,
+    ) -> usize {
+        let bytes = self.bytes;
+        let mut i = first;
+        let mut line_start = first - indent;
+        // A node may start here (after indentation or an indicator).
+        let mut at_start = true;
+        let mut after_quote = false;
+        // Column of the node the line's last `-`/`?` opened, and of its last key.
+        let mut entry_col = indent;
+        let mut dash_col = indent;
+        let mut last_indicator = b' ';
+        while i < bytes.len() {
+            let b = bytes[i];
+            if self.syntax.opener(bytes, i).is_some() {
+                let end = self.action(i, false, false);
+                if let Some(k) = memchr::memrchr(b'\n', &bytes[i..end]) {
+                    line_start = i + k + 1;
+                }
+                i = end;
+                at_start = false;
+                after_quote = false;
+                continue;
+            }
+            let prev_blank = i == first || matches!(bytes[i - 1], b' ' | b'\t');
+            match b {
+                b'\n' => return i + 1,
+                b' ' | b'\t' | b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                b'#' if prev_blank => {
+                    return memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
+                }
+                b'\'' | b'"' if at_start => {
+                    i = self.quoted(i);
+                    if let Some(k) = memchr::memrchr(b'\n', &bytes[first..i]) {
+                        line_start = line_start.max(first + k + 1);
+                    }
+                    at_start = false;
+                    after_quote = true;
+                    continue;
+                }
+                b'-' | b'?' if at_start && is_blank(bytes.get(i + 1)) => {
+                    dash_col = i - line_start;
+                    entry_col = dash_col + 2;
+                    last_indicator = b'-';
+                    at_start = true;
+                }
+                b':' if is_blank(bytes.get(i + 1)) || *flow > 0 || after_quote => {
+                    last_indicator = b':';
+                    at_start = true;
+                }
+                b'[' | b'{' if at_start || *flow > 0 => {
+                    *flow += 1;
+                    at_start = true;
+                }
+                b']' | b'}' if *flow > 0 => {
+                    *flow -= 1;
+                    at_start = false;
+                }
+                b',' if *flow > 0 => at_start = true,
+                b'|' | b'>' if at_start && *flow == 0 => {
+                    let parent = if last_indicator == b':' {
+                        entry_col
+                    } else if last_indicator == b'-' {
+                        dash_col
+                    } else {
+                        indent.saturating_sub(1)
+                    };
+                    let explicit = bytes[i + 1..]
+                        .iter()
+                        .take_while(|c| !is_blank(Some(c)))
+                        .find(|c| c.is_ascii_digit())
+                        .map(|c| usize::from(c - b'0'));
+                    *block = Some(Block {
+                        parent,
+                        content: explicit.map(|d| parent + d),
+                    });
+                    return memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
+                }
+                b'&' | b'!' if at_start => {
+                    // An anchor or a tag: the node starts after it.
+                    while i < bytes.len() && !is_blank(bytes.get(i)) {
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => {
+                    if at_start && last_indicator != b':' && *flow == 0 {
+                        entry_col = i - line_start;
+                    }
+                    at_start = false;
+                }
+            }
+            after_quote = false;
+            i += 1;
+        }
+        i
+    }
+}
