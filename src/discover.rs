@@ -9,6 +9,11 @@ use std::sync::Mutex;
 /// File name endings linted when walking a directory.
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
+/// Names of templated YAML files also linted when walking: Jinja `*.yaml.j2` /
+/// `*.yml.j2` and Go templates `*.gotmpl` (helmfile). (`*.ftl.yaml`, `*.j2.yaml`,
+/// `*.tpl.yaml` already end in `.yaml`.)
+pub const TEMPLATE_SUFFIXES: &[&str] = &[".yaml.j2", ".yml.j2", ".gotmpl"];
+
 /// Names of Kustomize kustomization files.
 pub const KUSTOMIZATION_NAMES: &[&str] =
     &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -221,6 +226,10 @@ pub fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e))
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| TEMPLATE_SUFFIXES.iter().any(|s| n.ends_with(s)))
 }
 
 fn is_kustomization(path: &Path) -> bool {

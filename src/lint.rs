@@ -244,6 +244,14 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         annotations,
         object_ranges,
     );
+    // Fixes are offered in Go-templated and plain files only: the safety net re-parses
+    // a fixed file with Go template masking.
+    if masked
+        .as_ref()
+        .is_some_and(|m| m.syntax != template::Syntax::Go)
+    {
+        out.iter_mut().for_each(|d| d.fix = None);
+    }
     // Offer only fixes that the safety net would accept.
     crate::fix::validate::validate_fixes(text, &facts, &mut out);
     out

@@ -207,20 +207,42 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     });
 }
 
-/// Whether `metadata` (at `metadata_route`) lists a cascade finalizer.
-fn lists_cascade(ctx: &Context, metadata: &Node) -> bool {
-    metadata.entry("finalizers").is_some_and(|f| {
-        f.value
-            .items()
-            .iter()
-            .any(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
-    })
+/// Whether the finalizer list `fin` holds a cascade finalizer.
+fn cascades(ctx: &Context, fin: &Node) -> bool {
+    fin.items()
+        .iter()
+        .any(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+}
+
+/// Whether the `key` entries of `mapping` in other branches of `entry`'s template
+/// condition decide otherwise than `entry` (by `decides`): one cascades and another does
+/// not, or `entry` cascades and no other branch writes the key at all.
+fn branches_differ(
+    ctx: &Context,
+    mapping: &Node,
+    entry: &Entry,
+    decides: impl Fn(&Node) -> bool,
+) -> bool {
+    let at = entry.key.span.start;
+    let mine = decides(&entry.value);
+    let mut others = mapping
+        .entries()
+        .iter()
+        .filter(|e| e.key.as_str() == entry.key.as_str() && ctx.exclusive(e.key.span.start, at))
+        .map(|e| decides(&e.value))
+        .peekable();
+    if mine {
+        others.peek().is_none() || others.any(|c| !c)
+    } else {
+        others.any(|c| c)
+    }
 }
 
 /// Where template conditions inside the object decide whether it cascades: the span to
-/// report and the conditions. The `finalizers` key is rendered on a condition, or all
-/// its cascade items are, or the `metadata` block is and another branch of its condition
-/// writes a `metadata` that decides otherwise (or none at all while this one cascades).
+/// report and the conditions. The `finalizers` key is rendered on a condition (and its
+/// other branches decide otherwise, or its items come from the template), or all its cascade items are, or the `metadata`
+/// block is and another branch of its condition decides otherwise (or writes no
+/// `metadata` at all while this one cascades).
 fn decided_by_condition(
     obj: &ArgoObject,
     ctx: &Context,
@@ -231,7 +253,11 @@ fn decided_by_condition(
     let md_at = md.key.span.start;
     if let Some(fin) = md.value.entry("finalizers") {
         let conds = ctx.conditions(fin.key.span.start, md_at);
-        if !conds.is_empty() {
+        let decided = || {
+            branches_differ(ctx, &md.value, fin, |f| cascades(ctx, f))
+                || ctx.any_action_in(&ctx.entry_region(fin))
+        };
+        if !conds.is_empty() && decided() {
             return Some((fin.key.span.clone(), conds));
         }
         let fin_at = fin.key.span.start;
@@ -255,19 +281,8 @@ fn decided_by_condition(
         Some((route, _)) => obj.node.at(route)?,
         None => obj.node,
     };
-    let mine = lists_cascade(ctx, &md.value);
-    let mut others = parent
-        .entries()
-        .iter()
-        .filter(|e| e.key.as_str() == Some("metadata") && ctx.exclusive(e.key.span.start, md_at))
-        .map(|e| lists_cascade(ctx, &e.value))
-        .peekable();
-    let differs = if mine {
-        others.peek().is_none() || others.any(|c| !c)
-    } else {
-        others.any(|c| c)
-    };
-    differs.then(|| (md.key.span.clone(), conds))
+    let lists_cascade = |m: &Node| m.get("finalizers").is_some_and(|f| cascades(ctx, f));
+    branches_differ(ctx, parent, md, lists_cascade).then(|| (md.key.span.clone(), conds))
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

@@ -286,8 +286,9 @@ impl<'a> Context<'a> {
         self.masked.is_some_and(|m| m.blocks.exclusive(a, b))
     }
 
-    /// Whether a whole-line template action in `region` sits between the children of
-    /// `mapping` (where it could add or remove keys) rather than inside one child's block.
+    /// Whether a whole-line template action in `region` that outputs text sits between
+    /// the children of `mapping` (where it could add or remove keys) rather than inside
+    /// one child's block, or a key of `mapping` is written by the template.
     pub fn templated_between_children(&self, mapping: &Node, region: Span) -> bool {
         let Some(masked) = self.masked else {
             return false;
@@ -308,9 +309,19 @@ impl<'a> Context<'a> {
                 Some(*end)
             })
             .collect();
+        // A key written by the template (`{{ $k }}: v`) can be any key.
+        if mapping
+            .entries()
+            .iter()
+            .any(|e| self.any_action_in(&e.key.span))
+        {
+            return true;
+        }
+        // Control actions (`{{- if }}`, `{{- end }}`) output nothing: only the YAML
+        // between them, which is read, can add keys.
         masked
             .actions_in(&region)
-            .filter(|a| a.whole_line)
+            .filter(|a| a.whole_line && masked.syntax.control(&self.text[a.span.clone()]).is_none())
             .any(|a| {
                 let before = children.partition_point(|c| c.start <= a.span.start);
                 before == 0 || reach[before - 1] < a.span.end

@@ -45,7 +45,12 @@ fn is_blank(b: Option<&u8>) -> bool {
 impl Scanner<'_> {
     fn run(mut self) -> Vec<Found> {
         let n = self.bytes.len();
-        let mut i = 0;
+        // A byte order mark is not part of the first line's text.
+        let mut i = if self.bytes.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
         let mut flow = 0usize;
         let mut block: Option<Block> = None;
         while i < n {
