@@ -127,7 +127,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
 
 /// Lint a file's text.
 pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic> {
-    let masked = template::mask_with(text, template::syntax_for(path));
+    let masked = template::mask_with(text, template::syntax_of(path, text));
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
     let hint = location_hint(path);

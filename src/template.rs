@@ -25,6 +25,8 @@ pub struct Action {
     pub whole_line: bool,
     /// The action is inside a quoted scalar or a block scalar: it is part of a string.
     pub in_scalar: bool,
+    /// The action is inside a block scalar (whose indentation it may change).
+    pub in_block_scalar: bool,
 }
 
 /// Text with template actions masked, plus where they were.
@@ -66,6 +68,21 @@ pub fn has_actions(text: &str) -> bool {
     Syntax::Go.has_actions(text.as_bytes())
 }
 
+/// The template language of a file: by its name ([`syntax_for`]), except that a file
+/// named like a Go template whose text holds a Jinja statement (`{% ` or `{%-`, never
+/// valid YAML: Backstage / Nunjucks skeletons, Ansible) is read as Jinja.
+pub fn syntax_of(path: &str, text: &str) -> Syntax {
+    match syntax_for(path) {
+        Syntax::Go
+            if memchr::memmem::find_iter(text.as_bytes(), b"{%")
+                .any(|i| matches!(text.as_bytes().get(i + 2), Some(b' ' | b'-'))) =>
+        {
+            Syntax::Jinja
+        }
+        syntax => syntax,
+    }
+}
+
 /// The template language of a file, by its name: FreeMarker for `*.ftl.yaml`/`*.ftl.yml`,
 /// Jinja for `*.j2.yaml`/`*.j2.yml`/`*.yaml.j2`/`*.yml.j2`, else Go templates (Helm,
 /// `*.gotmpl`, `*.tpl.yaml`).
@@ -103,7 +120,8 @@ pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
         return None;
     }
     let bytes = text.as_bytes();
-    let found = scan::scan(text, syntax);
+    let scanned = scan::scan(text, syntax);
+    let found = scanned.found;
     if found.is_empty() {
         return None;
     }
@@ -135,11 +153,21 @@ pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
             _ => whole_line(bytes, &spans, line_start, line_end),
         };
         prev = Some((line_start, line_end, whole));
-        fill(&mut out[span.clone()], if whole { b' ' } else { b'_' });
+        match f.block {
+            // A blank line in a block scalar must not be indented deeper than its first
+            // content line: a line of actions there becomes content instead.
+            Some(b) if whole => fill_content(
+                &mut out[span.clone()],
+                span.start - line_start,
+                scanned.content[b],
+            ),
+            _ => fill(&mut out[span.clone()], if whole { b' ' } else { b'_' }),
+        }
         actions.push(Action {
             span: span.clone(),
             whole_line: whole && !f.in_scalar,
             in_scalar: f.in_scalar,
+            in_block_scalar: f.block.is_some(),
         });
     }
     // Only ASCII bytes replaced whole actions, and actions start and end on ASCII bytes,
@@ -169,6 +197,20 @@ fn fill(action: &mut [u8], filler: u8) {
                 *b = filler;
             }
         }
+    }
+}
+
+/// Replace the bytes of an action that starts at column `col` by spaces before column
+/// `content` and underscores from it, keeping line breaks (a line of a block scalar
+/// whose content is indented `content`).
+fn fill_content(action: &mut [u8], mut col: usize, content: usize) {
+    for b in action {
+        if matches!(*b, b'\n' | b'\r') {
+            col = 0;
+            continue;
+        }
+        *b = if col < content { b' ' } else { b'_' };
+        col += 1;
     }
 }
 

@@ -10,7 +10,7 @@ fn indent_of(line: &str) -> Option<usize> {
 }
 
 impl Masked {
-    /// Whether a template action in YAML structure (not one inside a string) can explain
+    /// Whether a template action in YAML structure (not one inside a quoted string) can explain
     /// a parse error at `offset`: it is on the error's line, or between that line and the
     /// line it belongs under (the nearest line above indented less, which it is included),
     /// where a masked action may have changed the structure the error line continues.
@@ -55,10 +55,11 @@ impl Masked {
         }
     }
 
-    /// Whether an action in YAML structure overlaps `start..end` (or touches it: an action
+    /// Whether an action in YAML structure or in a block scalar (where a line of
+    /// actions may change the indentation the scalar is read with) overlaps `start..end` (or touches it: an action
     /// that ends the line before counts for it).
     fn structural_in(&self, start: usize, end: usize) -> bool {
         self.actions_in(&(start..end.max(start + 1)))
-            .any(|a| !a.in_scalar)
+            .any(|a| !a.in_scalar || a.in_block_scalar)
     }
 }

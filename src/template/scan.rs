@@ -12,21 +12,34 @@ pub(super) struct Found {
     pub span: Span,
     /// Inside a quoted scalar or a block scalar.
     pub in_scalar: bool,
+    /// Inside a block scalar: its index in [`Scanned::content`].
+    pub block: Option<usize>,
+}
+
+/// What the scan found.
+pub(super) struct Scanned {
+    pub found: Vec<Found>,
+    /// Per block scalar, the indentation of its content (a line masked to filler from
+    /// this column on stays in the scalar).
+    pub content: Vec<usize>,
 }
 
 /// A block scalar being read: the indentation of its parent node and of its content.
 struct Block {
     parent: usize,
     content: Option<usize>,
+    index: usize,
 }
 
 /// Every template action of `text` that is not inside a YAML comment, in order.
-pub(super) fn scan(text: &str, syntax: Syntax) -> Vec<Found> {
+pub(super) fn scan(text: &str, syntax: Syntax) -> Scanned {
     Scanner {
         bytes: text.as_bytes(),
         syntax,
         limits: Limits::new(text.as_bytes(), syntax),
         out: Vec::new(),
+        content: Vec::new(),
+        in_block: None,
     }
     .run()
 }
@@ -36,6 +49,12 @@ struct Scanner<'a> {
     syntax: Syntax,
     limits: Limits,
     out: Vec<Found>,
+    /// Per block scalar: its content indentation, once known, else its parent's.
+    /// (content indentation once known, parent's, least indentation of action lines
+    /// before the content).
+    content: Vec<(Option<usize>, usize, Option<usize>)>,
+    /// The block scalar being read.
+    in_block: Option<usize>,
 }
 
 fn is_blank(b: Option<&u8>) -> bool {
@@ -43,7 +62,7 @@ fn is_blank(b: Option<&u8>) -> bool {
 }
 
 impl Scanner<'_> {
-    fn run(mut self) -> Vec<Found> {
+    fn run(mut self) -> Scanned {
         let n = self.bytes.len();
         // A byte order mark is not part of the first line's text.
         let mut i = if self.bytes.starts_with("\u{feff}".as_bytes()) {
@@ -62,7 +81,16 @@ impl Scanner<'_> {
                 .count();
             let first = i + indent;
             if let Some(b) = &mut block {
+                self.in_block = Some(b.index);
                 if self.blank_or_actions(first) {
+                    let (content, parent, actions_at) = &mut self.content[b.index];
+                    if content.is_none()
+                        && indent > *parent
+                        && first < n
+                        && self.bytes[first] != b'\n'
+                    {
+                        *actions_at = Some(actions_at.map_or(indent, |a: usize| a.min(indent)));
+                    }
                     i = self.scalar_line(first);
                     continue;
                 }
@@ -70,6 +98,8 @@ impl Scanner<'_> {
                     Some(c) => indent >= c,
                     None if indent > b.parent => {
                         b.content = Some(indent);
+                        let known = &mut self.content[b.index];
+                        known.0 = Some(known.2.map_or(indent, |a| a.min(indent)));
                         true
                     }
                     None => false,
@@ -80,12 +110,20 @@ impl Scanner<'_> {
                 }
                 block = None;
             }
+            self.in_block = None;
             if indent == 0 && self.doc_marker(line_start) {
                 flow = 0;
             }
             i = self.structure_line(first, indent, &mut flow, &mut block);
         }
-        self.out
+        Scanned {
+            found: self.out,
+            content: self
+                .content
+                .iter()
+                .map(|&(c, parent, actions)| c.or(actions).unwrap_or(parent + 1))
+                .collect(),
+        }
     }
 
     /// Whether the line from `first` holds nothing, or only template actions and blanks
@@ -120,6 +158,7 @@ impl Scanner<'_> {
         self.out.push(Found {
             span: at..end,
             in_scalar,
+            block: self.in_block.filter(|_| in_scalar),
         });
         end
     }
@@ -243,9 +282,12 @@ impl Scanner<'_> {
                         .take_while(|c| !is_blank(Some(c)))
                         .find(|c| c.is_ascii_digit())
                         .map(|c| usize::from(c - b'0'));
+                    let content = explicit.map(|d| parent + d);
+                    self.content.push((content, parent, None));
                     *block = Some(Block {
                         parent,
-                        content: explicit.map(|d| parent + d),
+                        content,
+                        index: self.content.len() - 1,
                     });
                     return memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
                 }
