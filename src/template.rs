@@ -125,16 +125,16 @@ pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
     if found.is_empty() {
         return None;
     }
-    let spans: Vec<Span> = found.iter().map(|f| f.span.clone()).collect();
     let mut out = bytes.to_vec();
-    let mut actions = Vec::with_capacity(spans.len());
+    let mut actions = Vec::with_capacity(found.len());
     // The lines of the previous action (start, end) and whether it was whole-line: many
     // actions on one long line share them, and each byte is searched for a line break
     // once, not once per action.
     let mut prev: Option<(usize, usize, bool)> = None;
     let mut scanned_to = 0; // no line break in bytes[line start of scanned_to..scanned_to]
     let mut scanned_line_start = 0;
-    for (span, f) in spans.iter().zip(&found) {
+    for f in &found {
+        let span = &f.span;
         // The action is "whole line" when every other byte on the lines it touches is
         // white space or another action.
         let line_start = match memchr::memrchr(b'\n', &bytes[scanned_to..span.start]) {
@@ -150,7 +150,7 @@ pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
             .map_or(line_start, |i| span.start + i + 1);
         let whole = match prev {
             Some((s, e, whole)) if (s, e) == (line_start, line_end) => whole,
-            _ => whole_line(bytes, &spans, line_start, line_end),
+            _ => whole_line(bytes, &found, line_start, line_end),
         };
         prev = Some((line_start, line_end, whole));
         match f.block {
@@ -174,7 +174,7 @@ pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
     // so the result is valid UTF-8.
     let text_out = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let blocks = Blocks::build(text, spans.iter(), syntax);
+    let blocks = Blocks::build(text, actions.iter().map(|a| &a.span), syntax);
     Some(Masked {
         text: text_out,
         actions,
@@ -216,13 +216,13 @@ fn fill_content(action: &mut [u8], mut col: usize, content: usize) {
 
 /// Whether every byte of `bytes[line_start..line_end]` outside the action `spans` is white
 /// space.
-fn whole_line(bytes: &[u8], spans: &[Span], line_start: usize, line_end: usize) -> bool {
+fn whole_line(bytes: &[u8], spans: &[scan::Found], line_start: usize, line_end: usize) -> bool {
     // Spans are sorted and disjoint: the ones on these lines are a contiguous run.
-    let mut ci = spans.partition_point(|s| s.end <= line_start);
+    let mut ci = spans.partition_point(|s| s.span.end <= line_start);
     let mut i = line_start;
     while i < line_end {
-        if ci < spans.len() && spans[ci].start <= i {
-            i = i.max(spans[ci].end);
+        if ci < spans.len() && spans[ci].span.start <= i {
+            i = i.max(spans[ci].span.end);
             ci += 1;
             continue;
         }

@@ -137,6 +137,13 @@ const CASES: &[Case] = &[
         expect: &[(MF, "metadata")],
         says: "",
     },
+    // ApplicationSet: a template without finalizers gets the cascade from the controller.
+    Case {
+        file: "appset-conditional-finalizers.yaml",
+        exit: 0,
+        expect: &[(NC, "finalizers")],
+        says: "cascade depends on `.Values.keep`",
+    },
     Case {
         file: "whole-object-conditional.yaml",
         exit: 1,

@@ -216,11 +216,13 @@ fn cascades(ctx: &Context, fin: &Node) -> bool {
 
 /// Whether the `key` entries of `mapping` in other branches of `entry`'s template
 /// condition decide otherwise than `entry` (by `decides`): one cascades and another does
-/// not, or `entry` cascades and no other branch writes the key at all.
+/// not, or no other branch writes the key and its absence (`absent`: whether an object
+/// without it cascades) decides otherwise.
 fn branches_differ(
     ctx: &Context,
     mapping: &Node,
     entry: &Entry,
+    absent: bool,
     decides: impl Fn(&Node) -> bool,
 ) -> bool {
     let at = entry.key.span.start;
@@ -231,10 +233,9 @@ fn branches_differ(
         .filter(|e| e.key.as_str() == entry.key.as_str() && ctx.exclusive(e.key.span.start, at))
         .map(|e| decides(&e.value))
         .peekable();
-    if mine {
-        others.peek().is_none() || others.any(|c| !c)
-    } else {
-        others.any(|c| c)
+    match others.peek() {
+        None => mine != absent,
+        Some(_) => others.any(|c| c != mine),
     }
 }
 
@@ -250,11 +251,16 @@ fn decided_by_condition(
     md: &Entry,
 ) -> Option<(Span, Vec<String>)> {
     ctx.masked?;
+    // An ApplicationSet template without finalizers (or with an empty list) gets the
+    // cascade finalizer from the controller.
+    let appset = obj.kind == ArgoKind::ApplicationSet;
+    let decides =
+        |f: &Node| cascades(ctx, f) || (appset && f.items().is_empty() && !f.is_mapping());
     let md_at = md.key.span.start;
     if let Some(fin) = md.value.entry("finalizers") {
         let conds = ctx.conditions(fin.key.span.start, md_at);
         let decided = || {
-            branches_differ(ctx, &md.value, fin, |f| cascades(ctx, f))
+            branches_differ(ctx, &md.value, fin, appset, |f| decides(f))
                 || ctx.any_action_in(&ctx.entry_region(fin))
         };
         if !conds.is_empty() && decided() {
@@ -281,8 +287,8 @@ fn decided_by_condition(
         Some((route, _)) => obj.node.at(route)?,
         None => obj.node,
     };
-    let lists_cascade = |m: &Node| m.get("finalizers").is_some_and(|f| cascades(ctx, f));
-    branches_differ(ctx, parent, md, lists_cascade).then(|| (md.key.span.clone(), conds))
+    let lists_cascade = |m: &Node| m.get("finalizers").map_or(appset, decides);
+    branches_differ(ctx, parent, md, appset, lists_cascade).then(|| (md.key.span.clone(), conds))
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

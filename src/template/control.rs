@@ -18,12 +18,17 @@ pub struct Branch {
     pub conds: Vec<String>,
     /// The branch it is nested in.
     pub parent: Option<usize>,
+    /// How many branches it is nested in.
+    pub depth: usize,
 }
 
 /// The control blocks of a file, nested and in order.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks {
     branches: Vec<Branch>,
+    /// From each position on (until the next), the innermost branch holding it: a
+    /// look-up is a binary search, whatever the nesting before it.
+    innermost: Vec<(usize, Option<usize>)>,
 }
 
 impl Blocks {
@@ -34,12 +39,15 @@ impl Blocks {
         // The open branches, innermost last.
         let mut open: Vec<usize> = Vec::new();
         let mut blocks = 0;
+        let mut innermost = Vec::new();
         for span in spans {
             let Some(control) = syntax.control(&text[span.clone()]) else {
                 continue;
             };
+            let depth = open.len();
             match control {
                 Control::Open { cond, conditional } => {
+                    innermost.push((span.start, open.last().copied()));
                     branches.push(Branch {
                         body: span.end..text.len(),
                         block: blocks,
@@ -50,12 +58,14 @@ impl Blocks {
                             vec![cond]
                         },
                         parent: open.last().copied(),
+                        depth,
                     });
                     blocks += 1;
                     open.push(branches.len() - 1);
                 }
                 Control::Else { cond } => {
                     let Some(current) = open.pop() else { continue };
+                    innermost.push((span.start, branches[current].parent));
                     branches[current].body.end = span.start;
                     let prev = &branches[current];
                     let mut conds = prev.conds.clone();
@@ -68,23 +78,31 @@ impl Blocks {
                         conditional: true,
                         conds,
                         parent: prev.parent,
+                        depth: prev.depth,
                     });
                     open.push(branches.len() - 1);
                 }
                 Control::End => {
                     if let Some(current) = open.pop() {
+                        innermost.push((span.start, branches[current].parent));
                         branches[current].body.end = span.start;
                     }
                 }
             }
+            innermost.push((span.end, open.last().copied()));
         }
-        Blocks { branches }
+        Blocks {
+            branches,
+            innermost,
+        }
     }
 
     /// The innermost branch holding `pos`.
     fn innermost(&self, pos: usize) -> Option<usize> {
-        let after = self.branches.partition_point(|b| b.body.start <= pos);
-        let mut at = after.checked_sub(1)?;
+        let after = self.innermost.partition_point(|&(from, _)| from <= pos);
+        let (_, at) = self.innermost.get(after.checked_sub(1)?)?;
+        // Inside the closing action itself the branch has ended.
+        let mut at = (*at)?;
         loop {
             let b = &self.branches[at];
             if b.body.start <= pos && pos < b.body.end {
@@ -122,11 +140,30 @@ impl Blocks {
         out
     }
 
-    /// Whether `a` and `b` are in different branches of one block (never both rendered).
+    /// Whether `a` and `b` are in different branches of one block (never both rendered):
+    /// where the branches around them part, the two branches belong to one block. The
+    /// walk goes up from both to their common branch only.
     pub fn exclusive(&self, a: usize, b: usize) -> bool {
-        let of_b: Vec<&Branch> = self.around(b).collect();
-        self.around(a)
-            .any(|x| of_b.iter().any(|y| x.block == y.block && x.body != y.body))
+        let (mut x, mut y) = (self.innermost(a), self.innermost(b));
+        let depth = |i: Option<usize>| i.map_or(0, |i| self.branches[i].depth + 1);
+        let parent = |i: Option<usize>| i.and_then(|i| self.branches[i].parent);
+        while depth(x) > depth(y) {
+            x = parent(x);
+        }
+        while depth(y) > depth(x) {
+            y = parent(y);
+        }
+        while let (Some(i), Some(j)) = (x, y) {
+            if i == j {
+                return false;
+            }
+            if parent(x) == parent(y) {
+                return self.branches[i].block == self.branches[j].block;
+            }
+            x = parent(x);
+            y = parent(y);
+        }
+        false
     }
 }
 
@@ -155,6 +192,30 @@ mod tests {
         assert!(b.exclusive(at("C"), at("E")) && b.exclusive(at("D"), at("B")));
         assert!(!b.exclusive(at("B"), at("C")) && !b.exclusive(at("A"), at("D")));
         assert!(!b.exclusive(at("F"), at("E")));
+    }
+
+    #[test]
+    fn exclusive_where_the_branches_part() {
+        let t = "{{ if .a }} P {{ end }} {{ if .b }} Q {{ end }} {{ if .c }}{{ if .x }} R {{ end }}{{ else }}{{ with .y }} S {{ end }}{{ end }} T";
+        let b = blocks(t);
+        let at = |s: &str| t.find(s).unwrap();
+        assert!(!b.exclusive(at("P"), at("Q")), "two blocks side by side");
+        assert!(b.exclusive(at("R"), at("S")) && b.exclusive(at("S"), at("R")));
+        assert!(!b.exclusive(at("R"), at("T")) && !b.exclusive(at("T"), at("T")));
+        assert!(
+            b.conditions(at("{{ end }} T"), 0).is_empty(),
+            "inside a closing action"
+        );
+        // Deep nesting: look-ups do not walk the closed branches before them.
+        let deep = format!(
+            "{} X {}{{{{ if .z }}}} Y {{{{ else }}}} Z {{{{ end }}}}",
+            "{{ if .d }}".repeat(5000),
+            "{{ end }}".repeat(5000)
+        );
+        let b = blocks(&deep);
+        let at = |s: &str| deep.find(s).unwrap();
+        assert_eq!(b.conditions(at(" X "), 0).len(), 1);
+        assert!(b.exclusive(at(" Y "), at(" Z ")) && !b.exclusive(at(" X "), at(" Z ")));
     }
 
     #[test]

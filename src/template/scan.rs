@@ -57,6 +57,27 @@ struct Scanner<'a> {
     in_block: Option<usize>,
 }
 
+/// Bytes that may matter to the scan: YAML indicators, quotes, line breaks, blanks and
+/// the first bytes of template delimiters. Runs of other bytes are skipped at once.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"\n\r\t #'\"-?:[]{},|>&!\\$<%";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The index of the first byte from `i` on that is [`SPECIAL`].
+fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 fn is_blank(b: Option<&u8>) -> bool {
     matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n'))
 }
@@ -174,7 +195,7 @@ impl Scanner<'_> {
             if self.syntax.opener(self.bytes, i).is_some() {
                 i = self.action(i, true, false);
             } else {
-                i += 1;
+                i = skip_plain(self.bytes, i + 1);
             }
         }
         i
@@ -193,7 +214,7 @@ impl Scanner<'_> {
                 b'\\' if q == b'"' => i += 2,
                 b'\'' if q == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') => i += 2,
                 b if b == q => return i + 1,
-                _ => i += 1,
+                _ => i = skip_plain(self.bytes, i + 1),
             }
         }
         self.bytes.len()
@@ -306,7 +327,7 @@ impl Scanner<'_> {
                 }
             }
             after_quote = false;
-            i += 1;
+            i = skip_plain(bytes, i + 1);
         }
         i
     }
