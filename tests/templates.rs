@@ -424,12 +424,15 @@ fn comment_actions_example_is_fixed() {
     }
 }
 
-/// A directory walk picks up `*.yaml.j2`, `*.yml.j2` and `*.gotmpl` besides `*.yaml`.
+/// A directory walk picks up `*.yaml.j2`, `*.yml.j2` and `*.gotmpl` besides `*.yaml`,
+/// but not helm-docs' `README.md.gotmpl` (Markdown).
 #[test]
 fn walk_picks_up_template_file_names() {
     let dir = tempdir();
     let app = read(Path::new(ROOT), &format!("{DATA}/lang/values.yaml.gotmpl"));
     for name in [
+        "README.md.gotmpl",
+        "h.yaml.gotmpl",
         "a.yaml.j2",
         "b.yml.j2",
         "c.gotmpl",
@@ -456,7 +459,8 @@ fn walk_picks_up_template_file_names() {
             "b.yml.j2",
             "c.gotmpl",
             "d.ftl.yaml",
-            "e.tpl.yaml"
+            "e.tpl.yaml",
+            "h.yaml.gotmpl"
         ]
     );
     // Named explicitly, any name is linted.
