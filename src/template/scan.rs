@@ -24,6 +24,51 @@ pub(super) struct Scanned {
     pub content: Vec<usize>,
 }
 
+/// Where the scan of a line in YAML structure is.
+struct Line {
+    line_start: usize,
+    /// A node may start here (after indentation or an indicator).
+    at_start: bool,
+    after_quote: bool,
+    /// Column of the line's last key, and of the node its last `-`/`?` opened.
+    entry_col: usize,
+    dash_col: usize,
+    last_indicator: u8,
+}
+
+impl Line {
+    /// An indicator (`-`, `?`, `:`, flow brackets, `,`) or another byte `b` of a plain
+    /// scalar, at `i`.
+    fn other(&mut self, b: u8, i: usize, next_blank: bool, flow: &mut usize) {
+        match b {
+            b'-' | b'?' if self.at_start && next_blank => {
+                self.dash_col = i - self.line_start;
+                self.entry_col = self.dash_col + 2;
+                self.last_indicator = b'-';
+            }
+            b':' if next_blank || *flow > 0 || self.after_quote => {
+                self.last_indicator = b':';
+                self.at_start = true;
+            }
+            b'[' | b'{' if self.at_start || *flow > 0 => {
+                *flow += 1;
+                self.at_start = true;
+            }
+            b']' | b'}' if *flow > 0 => {
+                *flow -= 1;
+                self.at_start = false;
+            }
+            b',' if *flow > 0 => self.at_start = true,
+            _ => {
+                if self.at_start && self.last_indicator != b':' && *flow == 0 {
+                    self.entry_col = i - self.line_start;
+                }
+                self.at_start = false;
+            }
+        }
+    }
+}
+
 /// A block scalar being read: the indentation of its parent node and of its content.
 struct Block {
     parent: usize,
@@ -220,6 +265,23 @@ impl Scanner<'_> {
         self.bytes.len()
     }
 
+    /// A block scalar whose header (`|`, `>-`, `|2`…) is at `at`, in a node indented
+    /// `parent`.
+    fn block_header(&mut self, at: usize, parent: usize) -> Block {
+        let explicit = self.bytes[at + 1..]
+            .iter()
+            .take_while(|c| !is_blank(Some(c)))
+            .find(|c| c.is_ascii_digit())
+            .map(|c| usize::from(c - b'0'));
+        let content = explicit.map(|d| parent + d);
+        self.content.push((content, parent, None));
+        Block {
+            parent,
+            content,
+            index: self.content.len() - 1,
+        }
+    }
+
     /// The rest of a line (and of the lines a quoted scalar or an action continues on)
     /// in YAML structure, from its first non-blank byte. Returns the start of the next
     /// line to read.
@@ -231,25 +293,27 @@ impl Scanner<'_> {
         block: &mut Option<Block>,
     ) -> usize {
         let bytes = self.bytes;
+        let next_line =
+            |i: usize| memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
         let mut i = first;
-        let mut line_start = first - indent;
-        // A node may start here (after indentation or an indicator).
-        let mut at_start = true;
-        let mut after_quote = false;
-        // Column of the node the line's last `-`/`?` opened, and of its last key.
-        let mut entry_col = indent;
-        let mut dash_col = indent;
-        let mut last_indicator = b' ';
+        let mut line = Line {
+            line_start: first - indent,
+            at_start: true,
+            after_quote: false,
+            entry_col: indent,
+            dash_col: indent,
+            last_indicator: b' ',
+        };
         while i < bytes.len() {
             let b = bytes[i];
             if self.syntax.opener(bytes, i).is_some() {
                 let end = self.action(i, false, false);
                 if let Some(k) = memchr::memrchr(b'\n', &bytes[i..end]) {
-                    line_start = i + k + 1;
+                    line.line_start = i + k + 1;
                 }
                 i = end;
-                at_start = false;
-                after_quote = false;
+                line.at_start = false;
+                line.after_quote = false;
                 continue;
             }
             let prev_blank = i == first || matches!(bytes[i - 1], b' ' | b'\t');
@@ -259,74 +323,35 @@ impl Scanner<'_> {
                     i += 1;
                     continue;
                 }
-                b'#' if prev_blank => {
-                    return memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
-                }
-                b'\'' | b'"' if at_start => {
+                b'#' if prev_blank => return next_line(i),
+                b'\'' | b'"' if line.at_start => {
                     i = self.quoted(i);
                     if let Some(k) = memchr::memrchr(b'\n', &bytes[first..i]) {
-                        line_start = line_start.max(first + k + 1);
+                        line.line_start = line.line_start.max(first + k + 1);
                     }
-                    at_start = false;
-                    after_quote = true;
+                    line.at_start = false;
+                    line.after_quote = true;
                     continue;
                 }
-                b'-' | b'?' if at_start && is_blank(bytes.get(i + 1)) => {
-                    dash_col = i - line_start;
-                    entry_col = dash_col + 2;
-                    last_indicator = b'-';
-                    at_start = true;
-                }
-                b':' if is_blank(bytes.get(i + 1)) || *flow > 0 || after_quote => {
-                    last_indicator = b':';
-                    at_start = true;
-                }
-                b'[' | b'{' if at_start || *flow > 0 => {
-                    *flow += 1;
-                    at_start = true;
-                }
-                b']' | b'}' if *flow > 0 => {
-                    *flow -= 1;
-                    at_start = false;
-                }
-                b',' if *flow > 0 => at_start = true,
-                b'|' | b'>' if at_start && *flow == 0 => {
-                    let parent = if last_indicator == b':' {
-                        entry_col
-                    } else if last_indicator == b'-' {
-                        dash_col
-                    } else {
-                        indent.saturating_sub(1)
+                b'|' | b'>' if line.at_start && *flow == 0 => {
+                    let parent = match line.last_indicator {
+                        b':' => line.entry_col,
+                        b'-' => line.dash_col,
+                        _ => indent.saturating_sub(1),
                     };
-                    let explicit = bytes[i + 1..]
-                        .iter()
-                        .take_while(|c| !is_blank(Some(c)))
-                        .find(|c| c.is_ascii_digit())
-                        .map(|c| usize::from(c - b'0'));
-                    let content = explicit.map(|d| parent + d);
-                    self.content.push((content, parent, None));
-                    *block = Some(Block {
-                        parent,
-                        content,
-                        index: self.content.len() - 1,
-                    });
-                    return memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k + 1);
+                    *block = Some(self.block_header(i, parent));
+                    return next_line(i);
                 }
-                b'&' | b'!' if at_start => {
+                b'&' | b'!' if line.at_start => {
                     // An anchor or a tag: the node starts after it.
                     while i < bytes.len() && !is_blank(bytes.get(i)) {
                         i += 1;
                     }
                     continue;
                 }
-                _ => {
-                    if at_start && last_indicator != b':' && *flow == 0 {
-                        entry_col = i - line_start;
-                    }
-                    at_start = false;
-                }
+                _ => line.other(b, i, is_blank(bytes.get(i + 1)), flow),
             }
-            after_quote = false;
+            line.after_quote = false;
             i = skip_plain(bytes, i + 1);
         }
         i
