@@ -219,6 +219,16 @@ mod tests {
     }
 
     #[test]
+    fn range_names_what_it_ranges_over() {
+        let t = "{{- range $i, $app := .Values.apps }} X {{- with $app.finalizers -}} Y {{ end }}{{ end }}";
+        let b = blocks(t);
+        assert_eq!(
+            b.conditions(t.find('Y').unwrap(), 0),
+            [".Values.apps", "$app.finalizers"]
+        );
+    }
+
+    #[test]
     fn unbalanced_blocks_do_not_panic() {
         let t = "{{ end }} A {{ else }} {{ if .x }} B";
         let b = blocks(t);

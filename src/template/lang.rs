@@ -203,6 +203,8 @@ impl Syntax {
                 split_word(inner.trim())
             }
         };
+        // `range $i, $app := .Values.apps` depends on `.Values.apps`.
+        let rest = rest.rsplit_once(":=").map_or(rest, |(_, r)| r);
         let rest = rest.trim().to_string();
         let open = |conditional| {
             Some(Control::Open {
