@@ -81,6 +81,13 @@ const CASES: &[Case] = &[
         expect: &[(MF, "metadata")],
         says: "",
     },
+    // So do comments and assignments.
+    Case {
+        file: "silent-actions-between-keys.yaml",
+        exit: 1,
+        expect: &[(MF, "metadata")],
+        says: "",
+    },
     // Keys written by the template can be `finalizers`.
     Case {
         file: "keys-from-range.yaml",

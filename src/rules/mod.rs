@@ -293,6 +293,14 @@ impl<'a> Context<'a> {
         let Some(masked) = self.masked else {
             return false;
         };
+        // A key written by the template (`{{ $k }}: v`) can be any key.
+        if mapping
+            .entries()
+            .iter()
+            .any(|e| self.any_action_in(&e.key.span))
+        {
+            return true;
+        }
         let mut children: Vec<Span> = mapping
             .entries()
             .iter()
@@ -309,19 +317,11 @@ impl<'a> Context<'a> {
                 Some(*end)
             })
             .collect();
-        // A key written by the template (`{{ $k }}: v`) can be any key.
-        if mapping
-            .entries()
-            .iter()
-            .any(|e| self.any_action_in(&e.key.span))
-        {
-            return true;
-        }
-        // Control actions (`{{- if }}`, `{{- end }}`) output nothing: only the YAML
-        // between them, which is read, can add keys.
+        // Control actions (`{{- if }}`, `{{- end }}`), comments and assignments output
+        // nothing: only the YAML between them, which is read, can add keys.
         masked
             .actions_in(&region)
-            .filter(|a| a.whole_line && masked.syntax.control(&self.text[a.span.clone()]).is_none())
+            .filter(|a| a.whole_line && !masked.syntax.is_silent(&self.text[a.span.clone()]))
             .any(|a| {
                 let before = children.partition_point(|c| c.start <= a.span.start);
                 before == 0 || reach[before - 1] < a.span.end

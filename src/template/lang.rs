@@ -240,6 +240,46 @@ impl Syntax {
     }
 }
 
+impl Syntax {
+    /// Whether the action `text` outputs nothing: control flow, a comment, or an
+    /// assignment (`{{- $x := … }}`, `{% set x = … %}`, `<#assign x = …>`).
+    pub fn is_silent(self, text: &str) -> bool {
+        if self.control(text).is_some() {
+            return true;
+        }
+        let inner = |open: usize| {
+            text.get(open..)
+                .unwrap_or("")
+                .trim_start_matches(['-', '+', '~'])
+                .trim_start()
+        };
+        match self {
+            Syntax::Go => {
+                let inner = inner(2);
+                let rest = inner
+                    .trim_start_matches(|c: char| c == '$' || c == '_' || c.is_alphanumeric())
+                    .trim_start();
+                inner.starts_with("/*")
+                    || (inner.starts_with('$')
+                        && (rest.starts_with(":=")
+                            || (rest.starts_with('=') && !rest.starts_with("=="))))
+            }
+            Syntax::Jinja => {
+                text.starts_with("{#")
+                    || (text.starts_with("{%")
+                        && matches!(split_word(inner(2)).0, "set" | "import" | "from" | "do"))
+            }
+            Syntax::FreeMarker => {
+                text.starts_with("<#--")
+                    || matches!(
+                        split_word(text.strip_prefix("<#").unwrap_or("")).0,
+                        "assign" | "local" | "global" | "import" | "setting" | "ftl"
+                    )
+            }
+        }
+    }
+}
+
 /// The end of the first `pat` at or after `from`, or the end of the line of `from`.
 fn find_after(bytes: &[u8], from: usize, pat: &[u8]) -> usize {
     let from = from.min(bytes.len());
@@ -255,4 +295,36 @@ fn split_word(s: &str) -> (&str, &str) {
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(s.len());
     (&s[..end], &s[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silent_actions() {
+        for (syntax, text) in [
+            (Syntax::Go, "{{- if .x }}"),
+            (Syntax::Go, "{{- /* note */ -}}"),
+            (Syntax::Go, "{{- $name := .Values.name }}"),
+            (Syntax::Go, "{{ $x = 1 }}"),
+            (Syntax::Jinja, "{% set x = 1 %}"),
+            (Syntax::Jinja, "{# note #}"),
+            (Syntax::FreeMarker, "<#assign x = 1>"),
+            (Syntax::FreeMarker, "<#-- note -->"),
+        ] {
+            assert!(syntax.is_silent(text), "{text}");
+        }
+        for (syntax, text) in [
+            (Syntax::Go, "{{- include \"labels\" . | nindent 4 }}"),
+            (Syntax::Go, "{{ $x }}"),
+            (Syntax::Go, "{{ eq $x 1 }}"),
+            (Syntax::Jinja, "{% include 'x' %}"),
+            (Syntax::Jinja, "{{ x }}"),
+            (Syntax::FreeMarker, "<#include \"x\">"),
+            (Syntax::FreeMarker, "${x}"),
+        ] {
+            assert!(!syntax.is_silent(text), "{text}");
+        }
+    }
 }
