@@ -9,6 +9,21 @@ use std::sync::Mutex;
 /// File name endings linted when walking a directory.
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
+/// Names of templated YAML files also linted when walking: Jinja `*.yaml.j2` /
+/// `*.yml.j2` and Go templates `*.yaml.gotmpl` / `*.yml.gotmpl` (helmfile).
+/// (`*.ftl.yaml`, `*.j2.yaml`, `*.tpl.yaml` already end in `.yaml`.) A bare `NAME.gotmpl`
+/// is taken too, but not `README.md.gotmpl` (helm-docs Markdown) or another `*.EXT.gotmpl`.
+pub const TEMPLATE_SUFFIXES: &[&str] = &[".yaml.j2", ".yml.j2", ".yaml.gotmpl", ".yml.gotmpl"];
+
+/// A templated YAML name ([`TEMPLATE_SUFFIXES`], or `NAME.gotmpl` without another
+/// extension).
+fn is_template_name(name: &str) -> bool {
+    TEMPLATE_SUFFIXES.iter().any(|s| name.ends_with(s))
+        || name
+            .strip_suffix(".gotmpl")
+            .is_some_and(|stem| !stem.is_empty() && !stem.contains('.'))
+}
+
 /// Names of Kustomize kustomization files.
 pub const KUSTOMIZATION_NAMES: &[&str] =
     &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -221,6 +236,10 @@ pub fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e))
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_template_name)
 }
 
 fn is_kustomization(path: &Path) -> bool {

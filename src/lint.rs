@@ -127,11 +127,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
 
 /// Lint a file's text.
 pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic> {
-    let masked = if template::has_actions(text) {
-        template::mask(text)
-    } else {
-        None
-    };
+    let masked = template::mask_with(text, template::syntax_of(path, text));
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
     let hint = location_hint(path);
@@ -217,7 +213,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
             let view = resolved.as_ref().unwrap_or(&doc);
             for obj in objects::find_resolved(view, &doc.root, &scalar_text) {
                 let first = out.len();
-                duplicate_keys(&obj, &mut out);
+                duplicate_keys(&obj, masked.as_ref().map(|m| &m.blocks), &mut out);
                 rules::check_object(&obj, &ctx, &mut out);
                 let ann_start = annotations.len();
                 for (rule, span) in suppress::annotations(&obj) {
@@ -237,7 +233,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     });
     facts.errors = errors.len();
     for err in &errors {
-        out.push(syntax_diagnostic(text, err, masked.is_some()));
+        let explained = masked
+            .as_ref()
+            .is_some_and(|m| m.explains_error(err.offset));
+        out.push(syntax_diagnostic(text, err, explained));
     }
     let mut out = apply_suppressions(
         path,
@@ -248,6 +247,14 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         object_ranges,
         directives.finish(),
     );
+    // Fixes are offered in Go-templated and plain files only: the safety net re-parses
+    // a fixed file with Go template masking.
+    if masked
+        .as_ref()
+        .is_some_and(|m| m.syntax != template::Syntax::Go)
+    {
+        out.iter_mut().for_each(|d| d.fix = None);
+    }
     // Offer only fixes that the safety net would accept.
     crate::fix::validate::validate_fixes(text, &facts, &mut out);
     out
@@ -390,7 +397,13 @@ fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
 
 /// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects
 /// as syntax errors (the checks read the first occurrence).
-fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
+/// Keys in different branches of one template `if` / `else` block are never rendered
+/// together: they are not duplicates.
+fn duplicate_keys(
+    obj: &objects::ArgoObject,
+    blocks: Option<&template::Blocks>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Small mappings are scanned; larger ones get a map from key to its first entry, so
     // that a mapping of a million keys costs a million look-ups, not n²/2 comparisons.
     const SCAN_UP_TO: usize = 16;
@@ -412,7 +425,10 @@ fn duplicate_keys(obj: &objects::ArgoObject, out: &mut Vec<Diagnostic>) {
                 let at = *seen.entry(key).or_insert(i);
                 (at != i).then(|| &entries[at])
             };
-            if let Some(first) = first {
+            let exclusive = |first: &yaml::Entry| {
+                blocks.is_some_and(|b| b.exclusive(first.key.span.start, e.key.span.start))
+            };
+            if let Some(first) = first.filter(|f| !exclusive(f)) {
                 out.push(Diagnostic {
                     rule: SYNTAX_ERROR,
                     severity: rules::builtin(SYNTAX_ERROR).severity,

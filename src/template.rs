@@ -6,15 +6,27 @@
 //! becomes blank; an action inside a line (`name: {{ .Values.name }}`) becomes a plain
 //! scalar of underscores. Line breaks inside actions are kept.
 
+mod control;
+mod explain;
+mod lang;
+mod scan;
+
+pub use control::{Blocks, Branch};
+pub use lang::{Control, Syntax};
+
 use crate::source::Span;
-use memchr::memmem;
 
 /// One masked template action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub span: Span,
-    /// The action stood alone on its line(s): it can produce any YAML structure.
+    /// The action stood alone on its line(s), in YAML structure: it can produce any
+    /// YAML structure.
     pub whole_line: bool,
+    /// The action is inside a quoted scalar or a block scalar: it is part of a string.
+    pub in_scalar: bool,
+    /// The action is inside a block scalar (whose indentation it may change).
+    pub in_block_scalar: bool,
 }
 
 /// Text with template actions masked, plus where they were.
@@ -22,6 +34,9 @@ pub struct Action {
 pub struct Masked {
     pub text: String,
     pub actions: Vec<Action>,
+    /// The control blocks (`if` / `else` / `end` …) of the actions.
+    pub blocks: Blocks,
+    pub syntax: Syntax,
 }
 
 impl Masked {
@@ -48,86 +63,78 @@ pub fn output_indent(action_line: &str) -> Option<usize> {
         .ok()
 }
 
-/// Whether the text holds anything that looks like a template action.
+/// Whether the text holds anything that looks like a Go template action.
 pub fn has_actions(text: &str) -> bool {
-    memmem::find(text.as_bytes(), b"{{").is_some()
+    Syntax::Go.has_actions(text.as_bytes())
 }
 
-/// Find the end (exclusive) of the action starting at `start` (which points at `{{`).
-/// Unterminated actions end at the end of their line.
-fn action_end(bytes: &[u8], start: usize) -> usize {
-    let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-    let mut i = start + 2;
-    // Go template comment: {{/* ... */}} or {{- /* ... */ -}}
-    let mut j = i;
-    if bytes.get(j) == Some(&b'-') {
-        j += 1;
-    }
-    while bytes.get(j) == Some(&b' ') {
-        j += 1;
-    }
-    if bytes[j..].starts_with(b"/*") {
-        return match memmem::find(&bytes[j + 2..], b"*/") {
-            Some(k) => {
-                let after = j + 2 + k + 2;
-                match memmem::find(&bytes[after..], b"}}") {
-                    Some(m) => after + m + 2,
-                    None => line_end,
-                }
-            }
-            None => line_end,
-        };
-    }
-    while i < bytes.len() {
-        match bytes[i] {
-            b'}' if bytes.get(i + 1) == Some(&b'}') => return i + 2,
-            b'`' => match memchr::memchr(b'`', &bytes[i + 1..]) {
-                Some(k) => i += k + 2,
-                None => return line_end,
-            },
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if i >= bytes.len() || bytes[i] == b'\n' {
-                    return line_end;
-                }
-                i += 1;
-            }
-            _ => i += 1,
+/// The template language of a file: by its name ([`syntax_for`]), except that a file
+/// named like a Go template whose text holds a Jinja statement (`{% ` or `{%-`, never
+/// valid YAML: Backstage / Nunjucks skeletons, Ansible) is read as Jinja.
+pub fn syntax_of(path: &str, text: &str) -> Syntax {
+    match syntax_for(path) {
+        Syntax::Go
+            if memchr::memmem::find_iter(text.as_bytes(), b"{%")
+                .any(|i| matches!(text.as_bytes().get(i + 2), Some(b' ' | b'-'))) =>
+        {
+            Syntax::Jinja
         }
+        syntax => syntax,
     }
-    line_end
 }
 
-/// Mask every template action in `text`. Returns `None` when there is none.
-pub fn mask(text: &str) -> Option<Masked> {
-    let bytes = text.as_bytes();
-    let finder = memmem::Finder::new(b"{{");
-    let mut spans: Vec<Span> = Vec::new();
-    let mut pos = 0;
-    while let Some(k) = finder.find(&bytes[pos..]) {
-        let start = pos + k;
-        let end = action_end(bytes, start).max(start + 2).min(bytes.len());
-        spans.push(start..end);
-        pos = end;
+/// The template language of a file, by its name: FreeMarker for `*.ftl.yaml`/`*.ftl.yml`,
+/// Jinja for `*.j2.yaml`/`*.j2.yml`/`*.yaml.j2`/`*.yml.j2`, else Go templates (Helm,
+/// `*.gotmpl`, `*.tpl.yaml`).
+pub fn syntax_for(path: &str) -> Syntax {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let name = name.to_ascii_lowercase();
+    let ends = |sfx: &[&str]| sfx.iter().any(|s| name.ends_with(s));
+    if ends(&[".ftl.yaml", ".ftl.yml", ".yaml.ftl", ".yml.ftl"]) {
+        Syntax::FreeMarker
+    } else if ends(&[
+        ".j2.yaml",
+        ".j2.yml",
+        ".yaml.j2",
+        ".yml.j2",
+        ".jinja2.yaml",
+        ".yaml.jinja2",
+        ".yaml.jinja",
+        ".jinja.yaml",
+    ]) {
+        Syntax::Jinja
+    } else {
+        Syntax::Go
     }
-    if spans.is_empty() {
+}
+
+/// Mask every Go template action in `text`. Returns `None` when there is none.
+pub fn mask(text: &str) -> Option<Masked> {
+    mask_with(text, Syntax::Go)
+}
+
+/// Mask the template actions of `text` (in the language `syntax`) that YAML reads: not
+/// those inside YAML comments. Returns `None` when there is none.
+pub fn mask_with(text: &str, syntax: Syntax) -> Option<Masked> {
+    if !syntax.has_actions(text.as_bytes()) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let scanned = scan::scan(text, syntax);
+    let found = scanned.found;
+    if found.is_empty() {
         return None;
     }
     let mut out = bytes.to_vec();
-    let mut actions = Vec::with_capacity(spans.len());
+    let mut actions = Vec::with_capacity(found.len());
     // The lines of the previous action (start, end) and whether it was whole-line: many
     // actions on one long line share them, and each byte is searched for a line break
     // once, not once per action.
     let mut prev: Option<(usize, usize, bool)> = None;
     let mut scanned_to = 0; // no line break in bytes[line start of scanned_to..scanned_to]
     let mut scanned_line_start = 0;
-    for span in &spans {
+    for f in &found {
+        let span = &f.span;
         // The action is "whole line" when every other byte on the lines it touches is
         // white space or another action.
         let line_start = match memchr::memrchr(b'\n', &bytes[scanned_to..span.start]) {
@@ -143,35 +150,79 @@ pub fn mask(text: &str) -> Option<Masked> {
             .map_or(line_start, |i| span.start + i + 1);
         let whole = match prev {
             Some((s, e, whole)) if (s, e) == (line_start, line_end) => whole,
-            _ => whole_line(bytes, &spans, line_start, line_end),
+            _ => whole_line(bytes, &found, line_start, line_end),
         };
         prev = Some((line_start, line_end, whole));
-        for b in &mut out[span.clone()] {
-            if !matches!(*b, b'\n' | b'\r') {
-                *b = if whole { b' ' } else { b'_' };
-            }
+        match f.block {
+            // A blank line in a block scalar must not be indented deeper than its first
+            // content line: a line of actions there becomes content instead.
+            Some(b) if whole => fill_content(
+                &mut out[span.clone()],
+                span.start - line_start,
+                scanned.content[b],
+            ),
+            _ => fill(&mut out[span.clone()], if whole { b' ' } else { b'_' }),
         }
         actions.push(Action {
             span: span.clone(),
-            whole_line: whole,
+            whole_line: whole && !f.in_scalar,
+            in_scalar: f.in_scalar,
+            in_block_scalar: f.block.is_some(),
         });
     }
     // Only ASCII bytes replaced whole actions, and actions start and end on ASCII bytes,
     // so the result is valid UTF-8.
-    let text = String::from_utf8(out)
+    let text_out = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Some(Masked { text, actions })
+    let blocks = Blocks::build(text, actions.iter().map(|a| &a.span), syntax);
+    Some(Masked {
+        text: text_out,
+        actions,
+        blocks,
+        syntax,
+    })
+}
+
+/// Replace an action's bytes by `filler`, keeping its line breaks and the indentation
+/// after them (a quoted scalar or an in-line action continued on the next line stays
+/// indented as written).
+fn fill(action: &mut [u8], filler: u8) {
+    let mut after_break = false;
+    for b in action {
+        match *b {
+            b'\n' | b'\r' => after_break = true,
+            b' ' | b'\t' if after_break => *b = b' ',
+            _ => {
+                after_break = false;
+                *b = filler;
+            }
+        }
+    }
+}
+
+/// Replace the bytes of an action that starts at column `col` by spaces before column
+/// `content` and underscores from it, keeping line breaks (a line of a block scalar
+/// whose content is indented `content`).
+fn fill_content(action: &mut [u8], mut col: usize, content: usize) {
+    for b in action {
+        if matches!(*b, b'\n' | b'\r') {
+            col = 0;
+            continue;
+        }
+        *b = if col < content { b' ' } else { b'_' };
+        col += 1;
+    }
 }
 
 /// Whether every byte of `bytes[line_start..line_end]` outside the action `spans` is white
 /// space.
-fn whole_line(bytes: &[u8], spans: &[Span], line_start: usize, line_end: usize) -> bool {
+fn whole_line(bytes: &[u8], spans: &[scan::Found], line_start: usize, line_end: usize) -> bool {
     // Spans are sorted and disjoint: the ones on these lines are a contiguous run.
-    let mut ci = spans.partition_point(|s| s.end <= line_start);
+    let mut ci = spans.partition_point(|s| s.span.end <= line_start);
     let mut i = line_start;
     while i < line_end {
-        if ci < spans.len() && spans[ci].start <= i {
-            i = i.max(spans[ci].end);
+        if ci < spans.len() && spans[ci].span.start <= i {
+            i = i.max(spans[ci].span.end);
             ci += 1;
             continue;
         }

@@ -1013,6 +1013,9 @@ spec:
     );
 }
 
+/// A `{{- if }}` around a metadata key outputs no key itself: the literal YAML shows no
+/// finalizer in either branch, so it is reported and fixed, and the fix never lands
+/// between the `if` and its `end`, whatever the placement setting.
 #[test]
 fn helm_if_among_metadata_keys_is_never_edited() {
     let dir = tempdir();
@@ -1026,16 +1029,21 @@ metadata:
 spec:
   project: default
 ";
-    let fix = check_unchanged(dir.path(), &[], "app.yaml", input);
-    assert!(fix.stdout.contains("not-checked"), "{fix:?}");
-    // Not even with a placement that would land between the `if` and the `end`.
-    for position in ["after-name", "after-namespace", "end"] {
-        write(
-            dir.path(),
-            ".gitops-lint.yaml",
-            &format!("fix:\n  finalizer-position: {position}\n"),
-        );
-        check_unchanged(dir.path(), &[], "app.yaml", input);
+    let expected = input.replace(
+        "metadata:\n",
+        &format!("metadata:\n  finalizers:\n    - {FIN}\n"),
+    );
+    for position in ["", "after-name", "after-namespace", "end"] {
+        let config = if position.is_empty() {
+            String::new()
+        } else {
+            format!("fix:\n  finalizer-position: {position}\n")
+        };
+        write(dir.path(), ".gitops-lint.yaml", &config);
+        write(dir.path(), "app.yaml", input);
+        let fix = run(dir.path(), &lint_args("--fix", &[], "app.yaml"));
+        assert!(fix.stderr.contains("Fixed 1 problem in 1 file"), "{fix:?}");
+        assert_eq!(read(dir.path(), "app.yaml"), expected, "{position}");
     }
 }
 

@@ -64,6 +64,9 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // `metadata: {{ toYaml .Values.metadata | nindent 2 }}`
                 return not_checked(md.key.span.clone(), "template logic", out);
             }
+            if let Some((span, conds)) = decided_by_condition(obj, ctx, metadata_route, md) {
+                return super::not_checked_condition(obj, span, field, &conds, out);
+            }
             match md.value.entry("finalizers") {
                 None => {
                     if obj.kind == ArgoKind::ApplicationSet {
@@ -79,7 +82,11 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     if items.iter().any(|i| i.as_str().is_some_and(accepted)) {
                         return;
                     }
-                    if ctx.any_action_in(&ctx.entry_region(fin)) {
+                    // An indentless list's items sit at the key's column, past its
+                    // entry region: their actions are looked up one by one.
+                    if ctx.any_action_in(&ctx.entry_region(fin))
+                        || items.iter().any(|i| ctx.any_action_in(&i.span))
+                    {
                         return not_checked(fin.key.span.clone(), "template logic", out);
                     }
                     match &fin.value.kind {
@@ -198,6 +205,90 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
     });
+}
+
+/// Whether the finalizer list `fin` holds a cascade finalizer.
+fn cascades(ctx: &Context, fin: &Node) -> bool {
+    fin.items()
+        .iter()
+        .any(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+}
+
+/// Whether the `key` entries of `mapping` in other branches of `entry`'s template
+/// condition decide otherwise than `entry` (by `decides`): one cascades and another does
+/// not, or no other branch writes the key and its absence (`absent`: whether an object
+/// without it cascades) decides otherwise.
+fn branches_differ(
+    ctx: &Context,
+    mapping: &Node,
+    entry: &Entry,
+    absent: bool,
+    decides: impl Fn(&Node) -> bool,
+) -> bool {
+    let at = entry.key.span.start;
+    let mine = decides(&entry.value);
+    let mut others = mapping
+        .entries()
+        .iter()
+        .filter(|e| e.key.as_str() == entry.key.as_str() && ctx.exclusive(e.key.span.start, at))
+        .map(|e| decides(&e.value))
+        .peekable();
+    match others.peek() {
+        None => mine != absent,
+        Some(_) => others.any(|c| c != mine),
+    }
+}
+
+/// Where template conditions inside the object decide whether it cascades: the span to
+/// report and the conditions. The `finalizers` key is rendered on a condition (and its
+/// other branches decide otherwise, or its items come from the template), or all its cascade items are, or the `metadata`
+/// block is and another branch of its condition decides otherwise (or writes no
+/// `metadata` at all while this one cascades).
+fn decided_by_condition(
+    obj: &ArgoObject,
+    ctx: &Context,
+    metadata_route: &str,
+    md: &Entry,
+) -> Option<(Span, Vec<String>)> {
+    ctx.masked?;
+    // An ApplicationSet template without finalizers (or with an empty list) gets the
+    // cascade finalizer from the controller.
+    let appset = obj.kind == ArgoKind::ApplicationSet;
+    let decides =
+        |f: &Node| cascades(ctx, f) || (appset && f.items().is_empty() && !f.is_mapping());
+    let md_at = md.key.span.start;
+    if let Some(fin) = md.value.entry("finalizers") {
+        let conds = ctx.conditions(fin.key.span.start, md_at);
+        let decided = || {
+            branches_differ(ctx, &md.value, fin, appset, |f| decides(f))
+                || ctx.any_action_in(&ctx.entry_region(fin))
+        };
+        if !conds.is_empty() && decided() {
+            return Some((fin.key.span.clone(), conds));
+        }
+        let fin_at = fin.key.span.start;
+        let mut cascade = fin
+            .value
+            .items()
+            .iter()
+            .filter(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+            .map(|i| ctx.conditions(i.span.start, fin_at));
+        if let Some(first) = cascade.next() {
+            if !first.is_empty() && cascade.all(|c| !c.is_empty()) {
+                return Some((fin.key.span.clone(), first));
+            }
+        }
+    }
+    let conds = ctx.conditions(md_at, obj.kind_node.span.start);
+    if conds.is_empty() {
+        return None;
+    }
+    let parent = match metadata_route.rsplit_once('.') {
+        Some((route, _)) => obj.node.at(route)?,
+        None => obj.node,
+    };
+    let lists_cascade = |m: &Node| m.get("finalizers").map_or(appset, decides);
+    branches_differ(ctx, parent, md, appset, lists_cascade).then(|| (md.key.span.clone(), conds))
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

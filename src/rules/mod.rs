@@ -274,12 +274,33 @@ impl<'a> Context<'a> {
             .is_some_and(|m| m.actions_in(region).next().is_some())
     }
 
-    /// Whether a whole-line template action in `region` sits between the children of
-    /// `mapping` (where it could add or remove keys) rather than inside one child's block.
+    /// The template conditions that decide whether `pos` is rendered, beyond those that
+    /// also decide `anchor` (e.g. the key holding `pos`). Empty when not templated.
+    pub fn conditions(&self, pos: usize, anchor: usize) -> Vec<String> {
+        self.masked
+            .map_or_else(Vec::new, |m| m.blocks.conditions(pos, anchor))
+    }
+
+    /// Whether `a` and `b` are in different branches of one template `if` / `else`.
+    pub fn exclusive(&self, a: usize, b: usize) -> bool {
+        self.masked.is_some_and(|m| m.blocks.exclusive(a, b))
+    }
+
+    /// Whether a whole-line template action in `region` that outputs text sits between
+    /// the children of `mapping` (where it could add or remove keys) rather than inside
+    /// one child's block, or a key of `mapping` is written by the template.
     pub fn templated_between_children(&self, mapping: &Node, region: Span) -> bool {
         let Some(masked) = self.masked else {
             return false;
         };
+        // A key written by the template (`{{ $k }}: v`) can be any key.
+        if mapping
+            .entries()
+            .iter()
+            .any(|e| self.any_action_in(&e.key.span))
+        {
+            return true;
+        }
         let mut children: Vec<Span> = mapping
             .entries()
             .iter()
@@ -296,9 +317,11 @@ impl<'a> Context<'a> {
                 Some(*end)
             })
             .collect();
+        // Control actions (`{{- if }}`, `{{- end }}`), comments and assignments output
+        // nothing: only the YAML between them, which is read, can add keys.
         masked
             .actions_in(&region)
-            .filter(|a| a.whole_line)
+            .filter(|a| a.whole_line && !masked.syntax.is_silent(&self.text[a.span.clone()]))
             .any(|a| {
                 let before = children.partition_point(|c| c.start <= a.span.start);
                 before == 0 || reach[before - 1] < a.span.end
@@ -329,6 +352,44 @@ pub(crate) fn not_checked(
         label: format!("from {reason}"),
         labels: Vec::new(),
         help: Some("lint the rendered manifests to check it".into()),
+        fix: None,
+    });
+}
+
+/// Report that whether an object cascades depends on template conditions (`{{- if }}`
+/// around its finalizers): decided at render time, not checked.
+pub(crate) fn not_checked_condition(
+    obj: &ArgoObject,
+    span: Span,
+    field: &str,
+    conds: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let meta = builtin(NOT_CHECKED);
+    let names: Vec<String> = conds.iter().map(|c| format!("`{c}`")).collect();
+    let names = if names.is_empty() {
+        "a template condition".to_string()
+    } else {
+        names.join(" and ")
+    };
+    out.push(Diagnostic {
+        rule: NOT_CHECKED,
+        severity: meta.severity,
+        message: format!(
+            "{}: cascade depends on {names}: `{field}` is rendered on a template condition; not checked",
+            obj.describe()
+        ),
+        document: Some(obj.document),
+        object: Some(obj.object_ref()),
+        route: obj.route_to(field),
+        span,
+        label: format!("depends on {names}"),
+        labels: Vec::new(),
+        help: Some(
+            "lint the rendered manifests for each value of the condition, or write the \
+             finalizer outside the condition"
+                .into(),
+        ),
         fix: None,
     });
 }
