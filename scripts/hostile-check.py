@@ -134,7 +134,15 @@ def scale_text(variant, n):
         items = [{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
                   "metadata": {"name": f"a{i}"}, "spec": {"project": "default"}} for i in range(n)]
         return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
+    if variant in COMMENT_OPENERS:  # comments that never end: each must not search to the end
+        body = "".join(f"  k{i}: {COMMENT_OPENERS[variant][0]} c\n" for i in range(n))
+        return f"{HEAD}metadata:\n  name: a\nspec:\n{body}"
     return "---\n".join(scale_app(i, variant) for i in range(n))
+
+
+# Unterminated template comments, per template language: (opener, file name ending).
+COMMENT_OPENERS = {"go-comment": ("{{/*", ".yaml"), "jinja-comment": ("{#", ".j2.yaml"),
+                   "ftl-comment": ("<#--", ".ftl.yaml")}
 
 
 def scale_run(binary, args, cwd):
@@ -205,12 +213,14 @@ def scale_checks(binary):
         # (variant, exit code of lint --format json, of --diff: 1 when there is a diff)
         for variant, expect, diff_expect in (("docs", 1, 1), ("list", 1, 1), ("json-list", 1, 1),
                                              ("suppressed", 0, 0), ("partial", 1, 1),
-                                             ("templated", 1, 1), ("broken", 1, 0)):
+                                             ("templated", 1, 1), ("broken", 1, 0),
+                                             ("go-comment", 1, 1), ("jinja-comment", 1, 0),
+                                             ("ftl-comment", 1, 0)):
             modes = [("json", ["--format", "json"], expect), ("--diff", ["--diff"], diff_expect)]
             for mode, args, want in modes:
                 walls, cpus, good = [], [], True
                 for n in (50_000, 100_000):
-                    name = f"{variant}-{n}.yaml"
+                    name = f"{variant}-{n}{COMMENT_OPENERS.get(variant, ('', '.yaml'))[1]}"
                     write(name, scale_text(variant, n))
                     wall, cpu, code = scale_run(binary, ["lint", *args, name], tmp)
                     good &= code == want
@@ -224,7 +234,8 @@ def scale_checks(binary):
                     if ratio < 2.5:
                         break
                     for i, n in enumerate((50_000, 100_000)):
-                        wall, cpu, code = scale_run(binary, ["lint", *args, f"{variant}-{n}.yaml"], tmp)
+                        name = f"{variant}-{n}{COMMENT_OPENERS.get(variant, ('', '.yaml'))[1]}"
+                        wall, cpu, code = scale_run(binary, ["lint", *args, name], tmp)
                         good &= code == want
                         walls[i] = min(walls[i], wall)
                         cpus[i] = min(cpus[i], cpu)

@@ -36,6 +36,11 @@ pub enum Control {
 pub(super) struct Limits {
     pub last_close: usize,
     pub last_tick: usize,
+    /// Ends of the last `*/`, `#}` and `-->`: a comment that would end after them does not
+    /// end, which is known without searching the rest of the file once per comment.
+    pub last_star_close: usize,
+    pub last_hash_close: usize,
+    pub last_ftl_close: usize,
 }
 
 impl Limits {
@@ -49,6 +54,17 @@ impl Limits {
         Limits {
             last_close,
             last_tick: memchr::memrchr(b'`', bytes).map_or(0, |i| i + 1),
+            last_star_close: last(b"*/"),
+            last_hash_close: if syntax == Syntax::Jinja {
+                last(b"#}")
+            } else {
+                0
+            },
+            last_ftl_close: if syntax == Syntax::FreeMarker {
+                last(b"-->")
+            } else {
+                0
+            },
         }
     }
 }
@@ -109,10 +125,12 @@ impl Syntax {
         let (close, go_comment): (&[u8], bool) = match self {
             Syntax::Go => (b"}}", true),
             Syntax::Jinja if head.starts_with(b"{%") => (b"%}", false),
-            Syntax::Jinja if head.starts_with(b"{#") => return find_after(bytes, start + 2, b"#}"),
+            Syntax::Jinja if head.starts_with(b"{#") => {
+                return find_after(bytes, start + 2, b"#}", lim.last_hash_close)
+            }
             Syntax::Jinja => (b"}}", false),
             Syntax::FreeMarker if head.starts_with(b"<#--") => {
-                return find_after(bytes, start + 4, b"-->")
+                return find_after(bytes, start + 4, b"-->", lim.last_ftl_close)
             }
             Syntax::FreeMarker if head.starts_with(b"${") => (b"}", false),
             Syntax::FreeMarker => (b">", false),
@@ -128,8 +146,8 @@ impl Syntax {
                 j += 1;
             }
             if bytes[j.min(bytes.len())..].starts_with(b"/*") {
-                return match memmem::find(&bytes[j + 2..], b"*/") {
-                    Some(k) => find_after(bytes, j + 2 + k + 2, close),
+                return match find_end(bytes, j + 2, b"*/", lim.last_star_close) {
+                    Some(end) => find_after(bytes, end, close, lim.last_close),
                     None => line_end(bytes, start),
                 };
             }
@@ -281,12 +299,17 @@ impl Syntax {
 }
 
 /// The end of the first `pat` at or after `from`, or the end of the line of `from`.
-fn find_after(bytes: &[u8], from: usize, pat: &[u8]) -> usize {
-    let from = from.min(bytes.len());
-    match memmem::find(&bytes[from..], pat) {
-        Some(k) => from + k + pat.len(),
-        None => line_end(bytes, from),
+/// `last` is the end of the last `pat` of the text (0: none): past it, nothing is searched.
+fn find_after(bytes: &[u8], from: usize, pat: &[u8], last: usize) -> usize {
+    find_end(bytes, from, pat, last).unwrap_or_else(|| line_end(bytes, from.min(bytes.len())))
+}
+
+/// The end of the first `pat` at or after `from`, if any; `last` as for [`find_after`].
+fn find_end(bytes: &[u8], from: usize, pat: &[u8], last: usize) -> Option<usize> {
+    if from + pat.len() > last || last > bytes.len() {
+        return None;
     }
+    memmem::find(&bytes[from..last], pat).map(|k| from + k + pat.len())
 }
 
 /// The first word of `s` (letters only) and the rest.
