@@ -83,3 +83,35 @@ fn yaml_test_suite() {
     let known = std::fs::read_to_string(data("known-disagreements.txt")).unwrap_or_default();
     assert_eq!(listed, known, "disagreements with the suite changed");
 }
+
+/// A multi-line flow collection may close at its key's column (or left of it): what
+/// Kubernetes' YAML reader (go-yaml) accepts; the vendored parser's one change.
+#[test]
+fn flow_collections_may_close_at_their_keys_column() {
+    for text in [
+        "spec:\n  r: [\n    \"a\"\n  ]\n",
+        "spec:\n  - r: [\n      \"a\",\n      \"b\"\n    ]\n    v: [ x ]\n",
+        "spec: [\n  a\n]\n",
+        "spec:\n  r: [\n    a\n]\nnext: 1\n",
+        "spec:\n  m: {\n    a: 1\n  }\n",
+        "spec:\r\n  r: [\r\n    \"é\"\r\n  ]\r\n",
+    ] {
+        let parsed = yaml::parse(text, text);
+        assert!(parsed.errors.is_empty(), "{text:?}: {:?}", parsed.errors);
+        let spec = parsed.documents[0].root.get("spec").unwrap();
+        let flow = spec
+            .get("r")
+            .or_else(|| spec.items().first().and_then(|i| i.get("r")))
+            .or_else(|| spec.get("m"))
+            .unwrap_or(spec);
+        let written = &text[flow.span.clone()];
+        assert!(
+            (written.starts_with('[') && written.ends_with(']'))
+                || (written.starts_with('{') && written.ends_with('}')),
+            "{text:?}: span {written:?}"
+        );
+    }
+    // Block indentation still applies outside flow collections.
+    let bad = "spec:\n  a: 1\n worse: 2\n";
+    assert!(!yaml::parse(bad, bad).errors.is_empty());
+}
