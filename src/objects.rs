@@ -27,6 +27,71 @@ impl ArgoKind {
     }
 }
 
+/// One step of a [`Route`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// The value under a mapping key.
+    Key(String),
+    /// An item of a sequence.
+    Index(usize),
+    /// The n-th YAML document of the manifest held in a string (the route so far).
+    Document(usize),
+}
+
+/// Where an object sits: from the document root through keys, sequence indices and the
+/// documents of manifest strings. Rendered as `extraObjects[0]`,
+/// `spec.templates[1].resource.manifest#0` (`#n`: document n of the string).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route(pub Vec<Segment>);
+
+impl Route {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// This route with `segment` added.
+    pub fn join(&self, segment: Segment) -> Route {
+        let mut r = self.clone();
+        r.0.push(segment);
+        r
+    }
+
+    /// The node at this route's segments from `skip` on, in the tree as written: through
+    /// explicit keys (the first of a name) and items only, never an alias.
+    pub fn follow_from<'a>(&self, skip: usize, root: &'a Node) -> Option<&'a Node> {
+        let mut node = root;
+        for seg in self.0.get(skip..)? {
+            if matches!(node.kind, NodeKind::Alias) {
+                return None;
+            }
+            node = match seg {
+                Segment::Key(k) => node.get(k)?,
+                Segment::Index(i) => node.items().get(*i)?,
+                Segment::Document(_) => return None,
+            };
+        }
+        (!matches!(node.kind, NodeKind::Alias)).then_some(node)
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+                Segment::Document(n) => write!(f, "#{n}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An Argo CD object found in a document.
 #[derive(Debug, Clone)]
 pub struct ArgoObject<'a> {
@@ -38,8 +103,9 @@ pub struct ArgoObject<'a> {
     pub kind_node: &'a Node,
     pub api_version: String,
     pub name: Option<String>,
-    /// Route from the document root to the object: empty, or e.g. `items[2]`.
-    pub route: String,
+    /// Route from the document root to the object: empty, or e.g. `items[2]`,
+    /// `extraObjects[0]`, `spec.templates[0].resource.manifest#0`.
+    pub route: Route,
     /// The object's mapping as written, when it is (not an alias nor a merge): what fixes
     /// edit. The same as `node` in a document without aliases and merge keys.
     pub source: Option<&'a Node>,
@@ -132,54 +198,211 @@ pub fn find_resolved<'a>(
     written: &'a Node,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Vec<ArgoObject<'a>> {
-    let mut found = find_in(doc, scalar_text);
-    for obj in &mut found {
-        let source = if obj.route.is_empty() {
-            Some(written)
-        } else {
-            let i: Option<usize> = obj
-                .route
-                .strip_prefix("items[")
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|n| n.parse().ok());
-            written
-                .get("items")
-                .and_then(|items| i.and_then(|i| items.items().get(i)))
-        };
+    find_in_document(doc, written, &Route::default(), true, scalar_text).objects
+}
+
+/// What [`find_in_document`] found: the objects, and the strings that may hold more.
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    pub objects: Vec<ArgoObject<'a>>,
+    pub strings: Vec<EmbeddedString<'a>>,
+}
+
+/// A string scalar that may hold a manifest of its own (a literal block `manifest: |`).
+#[derive(Debug, Clone)]
+pub struct EmbeddedString<'a> {
+    pub node: &'a Node,
+    pub route: Route,
+    /// The `action` beside it (Argo Workflows `resource: {action, manifest}`).
+    pub action: Option<&'a str>,
+}
+
+/// How a mapping met in the walk is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The document's root, or an item of a root `kind: List`: today's rules.
+    Top,
+    /// The `items` of a root `kind: List`: its items are read at [`Level::Top`].
+    ListItems,
+    /// Any other mapping: an object only with `apiVersion`, `kind`, `metadata` and `spec`.
+    Nested,
+}
+
+/// [`find_resolved`] with the routes starting at `prefix` (a string's own route, for the
+/// documents of an embedded manifest). `deep`: look past the root (and a List's items) for
+/// nested objects and manifest strings; the caller passes whether the document's text
+/// holds the needle, so a document without it costs nothing more than before.
+pub fn find_in_document<'a>(
+    doc: &'a Document,
+    written: &'a Node,
+    prefix: &Route,
+    deep: bool,
+    scalar_text: &dyn Fn(&Node) -> Option<String>,
+) -> Found<'a> {
+    let mut found = walk(doc, prefix, deep, scalar_text);
+    for obj in &mut found.objects {
+        let source = obj.route.follow_from(prefix.len(), written);
         // Written as the object reads (spans equal): not an alias's copy.
         obj.source = source.filter(|s| s.span == obj.node.span && s.is_mapping());
     }
     found
 }
 
-fn find_in<'a>(
+/// Keys under which a Kustomization holds patches (fragments, never whole objects).
+const PATCH_KEYS: &[&str] = &["patches", "patchesStrategicMerge", "patchesJson6902"];
+
+/// The iterative walk of [`find_in_document`]: each node is visited once; a recognised
+/// object's subtree is not (its `spec.template` is no object), except its Helm values.
+fn walk<'a>(
     doc: &'a Document,
+    prefix: &Route,
+    deep: bool,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
-) -> Vec<ArgoObject<'a>> {
-    let mut found = Vec::new();
+) -> Found<'a> {
+    let mut found = Found::default();
     let root = &doc.root;
-    if root.get("kind").and_then(Node::as_str) == Some("List") {
-        for (i, item) in root
-            .get("items")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let Some(obj) = recognise(doc.index, item, format!("items[{i}]"), scalar_text) {
-                found.push(obj);
-            }
+    // Steps of the routes walked so far: (parent step, step); routes are built from them
+    // only for what is found.
+    let mut steps: Vec<(usize, Segment)> = Vec::new();
+    let route_of = |steps: &[(usize, Segment)], at: usize| {
+        let mut segs = Vec::new();
+        let mut i = at;
+        while i != usize::MAX {
+            segs.push(steps[i].1.clone());
+            i = steps[i].0;
         }
-    } else if let Some(obj) = recognise(doc.index, root, String::new(), scalar_text) {
-        found.push(obj);
+        let mut route = prefix.clone();
+        route.0.extend(segs.into_iter().rev());
+        route
+    };
+    let kind = root.get("kind").and_then(Node::as_str);
+    if matches!(kind, Some("Kustomization" | "Component")) {
+        return found;
+    }
+    // (node, its step or usize::MAX for the root, level)
+    let mut stack: Vec<(&'a Node, usize, Level)> = vec![(root, usize::MAX, Level::Top)];
+    let list_root = kind == Some("List");
+    while let Some((node, at, level)) = stack.pop() {
+        if let NodeKind::Scalar { value, style } = &node.kind {
+            if deep && at != usize::MAX && may_be_manifest(value, *style) {
+                found.strings.push(EmbeddedString {
+                    node,
+                    route: route_of(&steps, at),
+                    action: None,
+                });
+            }
+            continue;
+        }
+        let is_root = at == usize::MAX;
+        let obj = if node.is_mapping() && level != Level::ListItems {
+            recognise(doc.index, node, level, scalar_text)
+        } else {
+            None
+        };
+        if let Some(mut obj) = obj {
+            obj.route = route_of(&steps, at);
+            if deep {
+                push_helm_values(node, at, &mut steps, &mut stack);
+            }
+            found.objects.push(obj);
+            continue;
+        }
+        if !deep && !(is_root && list_root) && level != Level::ListItems {
+            continue;
+        }
+        let mut children = Vec::new();
+        for e in node.entries() {
+            let Some(key) = e.key.as_str() else { continue };
+            if PATCH_KEYS.contains(&key) {
+                continue;
+            }
+            let level = if is_root && list_root && key == "items" {
+                Level::ListItems
+            } else if deep {
+                Level::Nested
+            } else {
+                continue;
+            };
+            steps.push((at, Segment::Key(key.to_string())));
+            if let NodeKind::Scalar { value, style } = &e.value.kind {
+                if deep && may_be_manifest(value, *style) {
+                    found.strings.push(EmbeddedString {
+                        node: &e.value,
+                        route: route_of(&steps, steps.len() - 1),
+                        action: node.get("action").and_then(Node::as_str),
+                    });
+                }
+                continue;
+            }
+            children.push((&e.value, steps.len() - 1, level));
+        }
+        for (i, item) in node.items().iter().enumerate() {
+            let level = match level {
+                Level::ListItems => Level::Top,
+                _ if deep => Level::Nested,
+                _ => continue,
+            };
+            steps.push((at, Segment::Index(i)));
+            children.push((item, steps.len() - 1, level));
+        }
+        stack.extend(children.into_iter().rev());
     }
     found
+}
+
+/// Push the Helm values of an object's sources (`spec.source.helm.valuesObject`,
+/// `spec.sources[i].helm.values`…): Applications there are objects of their own (the
+/// argo-cd chart's `extraObjects`).
+fn push_helm_values<'a>(
+    obj: &'a Node,
+    at: usize,
+    steps: &mut Vec<(usize, Segment)>,
+    stack: &mut Vec<(&'a Node, usize, Level)>,
+) {
+    let Some(spec) = obj.get("spec") else { return };
+    let push = |parent: usize, key: &str, steps: &mut Vec<(usize, Segment)>| {
+        steps.push((parent, Segment::Key(key.to_string())));
+        steps.len() - 1
+    };
+    let spec_at = push(at, "spec", steps);
+    let mut sources: Vec<(usize, &'a Node)> = Vec::new();
+    if let Some(source) = spec.get("source") {
+        sources.push((push(spec_at, "source", steps), source));
+    }
+    if let Some(list) = spec.get("sources") {
+        let list_at = push(spec_at, "sources", steps);
+        for (i, s) in list.items().iter().enumerate() {
+            steps.push((list_at, Segment::Index(i)));
+            sources.push((steps.len() - 1, s));
+        }
+    }
+    for (source_at, source) in sources {
+        let Some(helm) = source.get("helm") else {
+            continue;
+        };
+        let helm_at = push(source_at, "helm", steps);
+        for key in ["valuesObject", "values"] {
+            if let Some(values) = helm.get(key) {
+                let values_at = push(helm_at, key, steps);
+                stack.push((values, values_at, Level::Nested));
+            }
+        }
+    }
+}
+
+/// Whether a string may hold a Kubernetes manifest with an Argo CD object: it names the
+/// group and a `kind`, over more than one line (or is a flow/JSON object).
+pub fn may_be_manifest(value: &str, _style: crate::yaml::Style) -> bool {
+    value.len() > 20
+        && memchr::memmem::find(value.as_bytes(), b"argoproj.io").is_some()
+        && memchr::memmem::find(value.as_bytes(), b"kind").is_some()
+        && memchr::memmem::find(value.as_bytes(), b"Application").is_some()
 }
 
 fn recognise<'a>(
     document: usize,
     node: &'a Node,
-    route: String,
+    level: Level,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Option<ArgoObject<'a>> {
     let api_version = node.get("apiVersion")?.as_str()?;
@@ -192,7 +415,7 @@ fn recognise<'a>(
         "ApplicationSet" => ArgoKind::ApplicationSet,
         _ => return None,
     };
-    if is_patch_fragment(node) {
+    if is_patch_fragment(node) || (level == Level::Nested && node.get("metadata").is_none()) {
         return None;
     }
     let name = node.at("metadata.name").and_then(scalar_text);
@@ -203,7 +426,7 @@ fn recognise<'a>(
         kind_node,
         api_version: api_version.to_string(),
         name,
-        route,
+        route: Route::default(),
         source: None,
     })
 }
