@@ -217,6 +217,13 @@ pub struct EmbeddedString<'a> {
     pub action: Option<&'a str>,
 }
 
+/// A step of the walk (a [`Segment`] borrowed from the tree).
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 /// How a mapping met in the walk is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
@@ -263,12 +270,15 @@ fn walk<'a>(
     let root = &doc.root;
     // Steps of the routes walked so far: (parent step, step); routes are built from them
     // only for what is found.
-    let mut steps: Vec<(usize, Segment)> = Vec::new();
-    let route_of = |steps: &[(usize, Segment)], at: usize| {
+    let mut steps: Vec<(usize, Step<'a>)> = Vec::new();
+    let route_of = |steps: &[(usize, Step)], at: usize| {
         let mut segs = Vec::new();
         let mut i = at;
         while i != usize::MAX {
-            segs.push(steps[i].1.clone());
+            segs.push(match steps[i].1 {
+                Step::Key(k) => Segment::Key(k.to_string()),
+                Step::Index(n) => Segment::Index(n),
+            });
             i = steps[i].0;
         }
         let mut route = prefix.clone();
@@ -307,7 +317,8 @@ fn walk<'a>(
             found.objects.push(obj);
             continue;
         }
-        if !deep && !(is_root && list_root) && level != Level::ListItems {
+        let expands = deep || (is_root && list_root) || level == Level::ListItems;
+        if !expands {
             continue;
         }
         let mut children = Vec::new();
@@ -323,7 +334,7 @@ fn walk<'a>(
             } else {
                 continue;
             };
-            steps.push((at, Segment::Key(key.to_string())));
+            steps.push((at, Step::Key(key)));
             if let NodeKind::Scalar { value, style } = &e.value.kind {
                 if deep && may_be_manifest(value, *style) {
                     found.strings.push(EmbeddedString {
@@ -342,7 +353,7 @@ fn walk<'a>(
                 _ if deep => Level::Nested,
                 _ => continue,
             };
-            steps.push((at, Segment::Index(i)));
+            steps.push((at, Step::Index(i)));
             children.push((item, steps.len() - 1, level));
         }
         stack.extend(children.into_iter().rev());
@@ -356,12 +367,12 @@ fn walk<'a>(
 fn push_helm_values<'a>(
     obj: &'a Node,
     at: usize,
-    steps: &mut Vec<(usize, Segment)>,
+    steps: &mut Vec<(usize, Step<'a>)>,
     stack: &mut Vec<(&'a Node, usize, Level)>,
 ) {
     let Some(spec) = obj.get("spec") else { return };
-    let push = |parent: usize, key: &str, steps: &mut Vec<(usize, Segment)>| {
-        steps.push((parent, Segment::Key(key.to_string())));
+    let push = |parent: usize, key: &'static str, steps: &mut Vec<(usize, Step<'a>)>| {
+        steps.push((parent, Step::Key(key)));
         steps.len() - 1
     };
     let spec_at = push(at, "spec", steps);
@@ -372,7 +383,7 @@ fn push_helm_values<'a>(
     if let Some(list) = spec.get("sources") {
         let list_at = push(spec_at, "sources", steps);
         for (i, s) in list.items().iter().enumerate() {
-            steps.push((list_at, Segment::Index(i)));
+            steps.push((list_at, Step::Index(i)));
             sources.push((steps.len() - 1, s));
         }
     }
@@ -449,4 +460,89 @@ fn has_patch_directive(node: &Node) -> bool {
         stack.extend(n.items());
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects_of(text: &str) -> Vec<(String, Option<String>, bool)> {
+        let parsed = crate::yaml::parse(text, text);
+        let doc = &parsed.documents[0];
+        let n = |n: &Node| n.as_str().map(str::to_string);
+        find(doc, &n)
+            .into_iter()
+            .map(|o| (o.route.to_string(), o.name, o.source.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn routes_render_keys_indices_and_documents() {
+        let r = Route(vec![
+            Segment::Key("spec".into()),
+            Segment::Key("templates".into()),
+            Segment::Index(1),
+            Segment::Key("manifest".into()),
+            Segment::Document(0),
+            Segment::Key("items".into()),
+            Segment::Index(2),
+        ]);
+        assert_eq!(r.to_string(), "spec.templates[1].manifest#0.items[2]");
+        assert_eq!(Route::default().to_string(), "");
+    }
+
+    #[test]
+    fn nested_objects_need_metadata_and_spec() {
+        let app = "{apiVersion: argoproj.io/v1, kind: Application, metadata: {name: a}, spec: {}}";
+        let text = format!(
+            "a:\n  b: [{app}, {{apiVersion: argoproj.io/v1, kind: Application, spec: {{}}}}]\n\
+             c: {{apiVersion: argoproj.io/v1, kind: Application, metadata: {{name: frag}}}}\n"
+        );
+        assert_eq!(
+            objects_of(&text),
+            [("a.b[0]".into(), Some("a".into()), true)]
+        );
+        // At the root, today's rules: no metadata is still an object (its finding says so).
+        let root = "apiVersion: argoproj.io/v1\nkind: Application\nspec: {}\n";
+        assert_eq!(objects_of(root), [(String::new(), None, true)]);
+    }
+
+    #[test]
+    fn a_recognised_object_is_not_searched_except_its_helm_values() {
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\n\
+                    spec:\n  template:\n    apiVersion: argoproj.io/v1alpha1\n    kind: Application\n    \
+                    metadata: {name: t}\n    spec: {}\n";
+        assert_eq!(objects_of(text).len(), 1);
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: o}\n\
+                    spec:\n  sources:\n  - helm:\n      valuesObject:\n        extraObjects:\n        \
+                    - {apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: i}, spec: {}}\n";
+        let found = objects_of(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[1].0,
+            "spec.sources[0].helm.valuesObject.extraObjects[0]"
+        );
+    }
+
+    /// An object reached through an alias is read, but has no text of its own to edit.
+    #[test]
+    fn objects_through_aliases_have_no_source() {
+        let text = "base: &b {apiVersion: argoproj.io/v1, kind: Application, metadata: {name: a}, spec: {}}\n\
+                    copy: *b\n";
+        let parsed = crate::yaml::parse(text, text);
+        let doc = &parsed.documents[0];
+        let resolved = crate::yaml::resolve(&doc.root).unwrap();
+        let view = Document {
+            index: 0,
+            root: resolved.root,
+            refs: false,
+        };
+        let n = |n: &Node| n.as_str().map(str::to_string);
+        let found = find_resolved(&view, &doc.root, &n);
+        let routes: Vec<(String, bool)> = found
+            .iter()
+            .map(|o| (o.route.to_string(), o.source.is_some()))
+            .collect();
+        assert_eq!(routes, [("base".into(), true), ("copy".into(), false)]);
+    }
 }
