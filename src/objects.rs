@@ -255,8 +255,26 @@ pub fn find_in_document<'a>(
     found
 }
 
-/// Keys under which a Kustomization holds patches (fragments, never whole objects).
-const PATCH_KEYS: &[&str] = &["patches", "patchesStrategicMerge", "patchesJson6902"];
+/// Keys under which patches are held (fragments, never whole objects): Kustomize's, and
+/// Kyverno's `mutate.patchStrategicMerge`.
+const PATCH_KEYS: &[&str] = &[
+    "patches",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patch",
+    "patchStrategicMerge",
+];
+
+/// A mapping that names an object to patch, delete or read rather than one to create:
+/// Argo Workflows `resource: {action: patch, manifest: …}`, Argo Events
+/// `k8s: {operation: patch, source: …}`. What it holds is a fragment or a reference.
+fn is_reference_context(node: &Node) -> bool {
+    ["action", "operation"].iter().any(|k| {
+        node.get(k)
+            .and_then(Node::as_str)
+            .is_some_and(|a| matches!(a, "patch" | "delete" | "get"))
+    })
+}
 
 /// The iterative walk of [`find_in_document`]: each node is visited once; a recognised
 /// object's subtree is not (its `spec.template` is no object), except its Helm values.
@@ -318,7 +336,7 @@ fn walk<'a>(
             continue;
         }
         let expands = deep || (is_root && list_root) || level == Level::ListItems;
-        if !expands {
+        if !expands || (level == Level::Nested && is_reference_context(node)) {
             continue;
         }
         let mut children = Vec::new();

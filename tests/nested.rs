@@ -164,6 +164,30 @@ fn assert_only_finalizers_added(original: &str, fixed: &str, fixed_routes: &[(us
     assert_eq!(before, after, "the fix changed more than the finalizers");
 }
 
+/// A crude rendering of a Helm template, for reading it as YAML: whole-line actions
+/// dropped, others replaced by `x`. Text without `{{ ` is returned as is.
+fn render(text: &str) -> String {
+    if !text.contains("{{ ") && !text.contains("{{-") {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with("{{") && t.ends_with("}}") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("{{") {
+            let j = rest[i..].find("}}").map_or(rest.len(), |j| i + j + 2);
+            out.push_str(&rest[..i]);
+            out.push('x');
+            rest = &rest[j..];
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
 /// Lint `file`, compare its findings, snapshot its output, fix it and check the fix.
 fn case(file: &str, expected: &[(&str, &str, &str)], fixes: usize) {
     let text = read_data(file);
@@ -186,7 +210,7 @@ fn case(file: &str, expected: &[(&str, &str, &str)], fixes: usize) {
         .iter()
         .map(|d| (d.document.unwrap(), d.route.clone()))
         .collect();
-    assert_only_finalizers_added(&text, &fixed, &routes);
+    assert_only_finalizers_added(&render(&text), &render(&fixed), &routes);
     let again = lint_text(file, &fixed, FileOptions::default());
     assert!(
         again.iter().all(|d| d.rule != MISSING || d.fix.is_none()),
@@ -291,6 +315,31 @@ fn application_in_helm_values_string() {
     );
 }
 
+/// An Argo Events trigger creates the Application it holds (`operation: create`); one
+/// that patches (`operation: patch`) holds a fragment.
+#[test]
+fn argo_events_sensor_trigger_resource() {
+    case(
+        "argo-events-sensor.yaml",
+        &[(
+            MISSING,
+            "spec.triggers[0].template.k8s.source.resource.metadata.finalizers",
+            "metadata",
+        )],
+        1,
+    );
+}
+
+/// A Helm template of values: the nested object is found through the template actions.
+#[test]
+fn templated_extra_objects() {
+    case(
+        "templated-extra-objects.yaml",
+        &[(MISSING, "extraObjects[0].metadata.finalizers", "metadata")],
+        1,
+    );
+}
+
 /// Mappings that only look like objects are not: no `metadata` or no `spec` (an owner
 /// reference, a fragment in a string), a Kustomize patch string, an ApplicationSet's
 /// template.
@@ -358,6 +407,21 @@ fn cron_workflow_indentation_indicator_and_json_manifest() {
             ),
         ],
         2,
+    );
+}
+
+/// The suppression annotation of an object in a manifest string suppresses its finding;
+/// one that suppresses nothing is reported at its text in the file.
+#[test]
+fn annotations_in_manifest_strings() {
+    case(
+        "embedded-annotations.yaml",
+        &[(
+            "unused-suppression",
+            "",
+            "ignore.gitops-lint.dev/missing-finalizer",
+        )],
+        0,
     );
 }
 
@@ -517,4 +581,14 @@ fn many_nested_objects_in_one_document_are_all_fixed() {
         .map(|d| (0, d.route.clone()))
         .collect();
     assert_only_finalizers_added(&text, &fixed, &routes);
+}
+
+/// The independent reading catches a change beyond the finalizer inside a string.
+#[test]
+#[should_panic(expected = "changed more than the finalizers")]
+fn the_reading_of_a_fix_sees_other_changes_in_strings() {
+    let text = read_data("workflow-template.yaml");
+    let fixed = lf_fix("workflow-template.yaml").replacen("project: default", "project: x", 1);
+    let route = "spec.templates[0].resource.manifest#0.metadata.finalizers".to_string();
+    assert_only_finalizers_added(&text, &fixed, &[(0, route)]);
 }
