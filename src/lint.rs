@@ -213,8 +213,11 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 doc_layout: Default::default(),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
-            // Nested objects and manifest strings only where the needle is.
-            let deep = may_hold_argo(text[doc.root.span.clone()].as_bytes());
+            // Nested objects and manifest strings only where the needle is, and not in a
+            // root Application or ApplicationSet (only its Helm values may hold more).
+            let root_kind = view.root.get("kind").and_then(yaml::Node::as_str);
+            let deep = !matches!(root_kind, Some("Application" | "ApplicationSet"))
+                && may_hold_argo(text[doc.root.span.clone()].as_bytes());
             let prefix = objects::Route::default();
             let found = objects::find_in_document(view, &doc.root, &prefix, deep, &scalar_text);
             let mut sink = Sink {

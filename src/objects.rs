@@ -284,136 +284,183 @@ fn walk<'a>(
     deep: bool,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Found<'a> {
-    let mut found = Found::default();
     let root = &doc.root;
-    // Steps of the routes walked so far: (parent step, step); routes are built from them
-    // only for what is found.
-    let mut steps: Vec<(usize, Step<'a>)> = Vec::new();
-    let route_of = |steps: &[(usize, Step)], at: usize| {
+    let kind = root.get("kind").and_then(Node::as_str);
+    let mut w = Walk {
+        document: doc.index,
+        prefix,
+        steps: Vec::new(),
+        stack: Vec::new(),
+        found: Found::default(),
+        list_root: kind == Some("List"),
+    };
+    if matches!(kind, Some("Kustomization" | "Component")) {
+        return w.found;
+    }
+    w.stack.push(Frame {
+        node: root,
+        at: ROOT,
+        level: Level::Top,
+        deep,
+    });
+    while let Some(frame) = w.stack.pop() {
+        w.visit(frame, scalar_text);
+    }
+    w.found
+}
+
+/// The step index of the document's root (it has no step).
+const ROOT: usize = usize::MAX;
+
+/// A node to visit: its step (for its route), how it is read, and whether to look into
+/// what is not an object (`deep`).
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    node: &'a Node,
+    at: usize,
+    level: Level,
+    deep: bool,
+}
+
+struct Walk<'a, 'p> {
+    document: usize,
+    prefix: &'p Route,
+    /// Steps of the routes walked so far: (parent step, step); routes are built from them
+    /// only for what is found.
+    steps: Vec<(usize, Step<'a>)>,
+    stack: Vec<Frame<'a>>,
+    found: Found<'a>,
+    list_root: bool,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn route(&self, at: usize) -> Route {
         let mut segs = Vec::new();
         let mut i = at;
-        while i != usize::MAX {
-            segs.push(match steps[i].1 {
+        while i != ROOT {
+            segs.push(match self.steps[i].1 {
                 Step::Key(k) => Segment::Key(k.to_string()),
                 Step::Index(n) => Segment::Index(n),
             });
-            i = steps[i].0;
+            i = self.steps[i].0;
         }
-        let mut route = prefix.clone();
+        let mut route = self.prefix.clone();
         route.0.extend(segs.into_iter().rev());
         route
-    };
-    let kind = root.get("kind").and_then(Node::as_str);
-    if matches!(kind, Some("Kustomization" | "Component")) {
-        return found;
     }
-    // (node, its step or usize::MAX for the root, level)
-    let mut stack: Vec<(&'a Node, usize, Level)> = vec![(root, usize::MAX, Level::Top)];
-    let list_root = kind == Some("List");
-    while let Some((node, at, level)) = stack.pop() {
+
+    fn step(&mut self, parent: usize, step: Step<'a>) -> usize {
+        self.steps.push((parent, step));
+        self.steps.len() - 1
+    }
+
+    /// Keep `node` if it is a string that may hold a manifest.
+    fn string(&mut self, node: &'a Node, at: usize, action: Option<&'a str>) {
         if let NodeKind::Scalar { value, style } = &node.kind {
-            if deep && at != usize::MAX && may_be_manifest(value, *style) {
-                found.strings.push(EmbeddedString {
+            if at != ROOT && may_be_manifest(value, *style) {
+                let route = self.route(at);
+                self.found.strings.push(EmbeddedString {
                     node,
-                    route: route_of(&steps, at),
-                    action: None,
+                    route,
+                    action,
                 });
             }
-            continue;
         }
-        let is_root = at == usize::MAX;
-        let obj = if node.is_mapping() && level != Level::ListItems {
-            recognise(doc.index, node, level, scalar_text)
-        } else {
-            None
-        };
-        if let Some(mut obj) = obj {
-            obj.route = route_of(&steps, at);
-            if deep {
-                push_helm_values(node, at, &mut steps, &mut stack);
+    }
+
+    fn visit(&mut self, f: Frame<'a>, scalar_text: &dyn Fn(&Node) -> Option<String>) {
+        if matches!(f.node.kind, NodeKind::Scalar { .. }) {
+            if f.deep {
+                self.string(f.node, f.at, None);
             }
-            found.objects.push(obj);
-            continue;
+            return;
         }
-        let expands = deep || (is_root && list_root) || level == Level::ListItems;
-        if !expands || (level == Level::Nested && is_reference_context(node)) {
-            continue;
+        if f.node.is_mapping() && f.level != Level::ListItems {
+            if let Some(mut obj) = recognise(self.document, f.node, f.level, scalar_text) {
+                obj.route = self.route(f.at);
+                self.push_helm_values(f.node, f.at);
+                self.found.objects.push(obj);
+                return;
+            }
+        }
+        let list = f.at == ROOT && self.list_root;
+        if !(f.deep || list || f.level == Level::ListItems)
+            || (f.level == Level::Nested && is_reference_context(f.node))
+        {
+            return;
         }
         let mut children = Vec::new();
-        for e in node.entries() {
+        for e in f.node.entries() {
             let Some(key) = e.key.as_str() else { continue };
-            if PATCH_KEYS.contains(&key) {
-                continue;
-            }
-            let level = if is_root && list_root && key == "items" {
-                Level::ListItems
-            } else if deep {
-                Level::Nested
-            } else {
-                continue;
+            let level = match key {
+                "items" if list => Level::ListItems,
+                _ if PATCH_KEYS.contains(&key) || !f.deep => continue,
+                _ => Level::Nested,
             };
-            steps.push((at, Step::Key(key)));
-            if let NodeKind::Scalar { value, style } = &e.value.kind {
-                if deep && may_be_manifest(value, *style) {
-                    found.strings.push(EmbeddedString {
-                        node: &e.value,
-                        route: route_of(&steps, steps.len() - 1),
-                        action: node.get("action").and_then(Node::as_str),
-                    });
-                }
+            let at = self.step(f.at, Step::Key(key));
+            if matches!(e.value.kind, NodeKind::Scalar { .. }) {
+                let action = f.node.get("action").and_then(Node::as_str);
+                self.string(&e.value, at, action);
                 continue;
             }
-            children.push((&e.value, steps.len() - 1, level));
+            children.push(Frame {
+                node: &e.value,
+                at,
+                level,
+                deep: f.deep,
+            });
         }
-        for (i, item) in node.items().iter().enumerate() {
-            let level = match level {
+        for (i, item) in f.node.items().iter().enumerate() {
+            let level = match f.level {
                 Level::ListItems => Level::Top,
-                _ if deep => Level::Nested,
+                _ if f.deep => Level::Nested,
                 _ => continue,
             };
-            steps.push((at, Step::Index(i)));
-            children.push((item, steps.len() - 1, level));
+            let at = self.step(f.at, Step::Index(i));
+            children.push(Frame {
+                node: item,
+                at,
+                level,
+                deep: f.deep,
+            });
         }
-        stack.extend(children.into_iter().rev());
+        self.stack.extend(children.into_iter().rev());
     }
-    found
-}
 
-/// Push the Helm values of an object's sources (`spec.source.helm.valuesObject`,
-/// `spec.sources[i].helm.values`…): Applications there are objects of their own (the
-/// argo-cd chart's `extraObjects`).
-fn push_helm_values<'a>(
-    obj: &'a Node,
-    at: usize,
-    steps: &mut Vec<(usize, Step<'a>)>,
-    stack: &mut Vec<(&'a Node, usize, Level)>,
-) {
-    let Some(spec) = obj.get("spec") else { return };
-    let push = |parent: usize, key: &'static str, steps: &mut Vec<(usize, Step<'a>)>| {
-        steps.push((parent, Step::Key(key)));
-        steps.len() - 1
-    };
-    let spec_at = push(at, "spec", steps);
-    let mut sources: Vec<(usize, &'a Node)> = Vec::new();
-    if let Some(source) = spec.get("source") {
-        sources.push((push(spec_at, "source", steps), source));
-    }
-    if let Some(list) = spec.get("sources") {
-        let list_at = push(spec_at, "sources", steps);
-        for (i, s) in list.items().iter().enumerate() {
-            steps.push((list_at, Step::Index(i)));
-            sources.push((steps.len() - 1, s));
+    /// Push the Helm values of an object's sources (`spec.source.helm.valuesObject`,
+    /// `spec.sources[i].helm.values`…): Applications there are objects of their own (the
+    /// argo-cd chart's `extraObjects`). Looked into whatever the document's `deep`.
+    fn push_helm_values(&mut self, obj: &'a Node, at: usize) {
+        let Some(spec) = obj.get("spec") else { return };
+        let mut sources: Vec<(&'a Node, usize, &'static str)> = Vec::new();
+        if let Some(source) = spec.get("source") {
+            sources.push((source, ROOT, "source"));
         }
-    }
-    for (source_at, source) in sources {
-        let Some(helm) = source.get("helm") else {
-            continue;
-        };
-        let helm_at = push(source_at, "helm", steps);
-        for key in ["valuesObject", "values"] {
-            if let Some(values) = helm.get(key) {
-                let values_at = push(helm_at, key, steps);
-                stack.push((values, values_at, Level::Nested));
+        let list = spec.get("sources").map(Node::items).unwrap_or_default();
+        for (i, source) in list.iter().enumerate() {
+            sources.push((source, i, "sources"));
+        }
+        for (source, index, key) in sources {
+            let Some(helm) = source.get("helm") else {
+                continue;
+            };
+            for values_key in ["valuesObject", "values"] {
+                let Some(values) = helm.get(values_key) else {
+                    continue;
+                };
+                let mut step = self.step(at, Step::Key("spec"));
+                step = self.step(step, Step::Key(key));
+                if index != ROOT {
+                    step = self.step(step, Step::Index(index));
+                }
+                step = self.step(step, Step::Key("helm"));
+                step = self.step(step, Step::Key(values_key));
+                self.stack.push(Frame {
+                    node: values,
+                    at: step,
+                    level: Level::Nested,
+                    deep: true,
+                });
             }
         }
     }
