@@ -163,7 +163,8 @@ impl LineLayer {
             content_len: value.len(),
             ends_with_break: value.ends_with('\n'),
             indent,
-            eol: if parent.contains("\r\n") {
+            // The line break of the block's own lines (its header line's).
+            eol: if parent[..header_end].ends_with("\r\n") {
                 "\r\n"
             } else {
                 "\n"
