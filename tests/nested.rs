@@ -153,8 +153,16 @@ fn assert_only_finalizers_added(original: &str, fixed: &str, fixed_routes: &[(us
         for k in &field {
             had = had.get(*k).unwrap_or(&Value::Null);
         }
-        if list.is_empty() && had.get("finalizers").is_none() {
-            map.remove("finalizers");
+        // An empty list where there was none, or `~`, is the added finalizer's.
+        if list.is_empty() {
+            match had.get("finalizers") {
+                None => drop(map.remove("finalizers")),
+                Some(Value::Null) => drop(map.insert("finalizers".into(), Value::Null)),
+                Some(_) => {}
+            }
+        }
+        if map.is_empty() && had.is_null() {
+            *meta = Value::Null;
         }
     }
     // Expand the other routes' strings on the original side too: compared as data.
@@ -313,6 +321,83 @@ fn application_in_helm_values_string() {
         )],
         1,
     );
+}
+
+/// The shapes a nested fix follows: `- metadata:` as an item's first key, an empty
+/// `metadata:`, `finalizers: ~`, a list indented by 4, a wide `-   ` gap.
+#[test]
+fn item_shapes() {
+    let at = |line: usize| format!("apps[{line}].metadata.finalizers");
+    case(
+        "item-shapes.yaml",
+        &[
+            (MISSING, &at(0), "metadata"),
+            (MISSING, &at(1), "metadata"),
+            (MISSING, &at(2), "finalizers"),
+            (MISSING, &at(3), "finalizers"),
+            (MISSING, &at(4), "metadata"),
+        ],
+        5,
+    );
+}
+
+/// `content` as the `manifest: |` of a WorkflowTemplate, each line indented by `indent`.
+fn in_manifest_string(content: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let body: String = content
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.trim().is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect();
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: w\n\
+         spec:\n  templates:\n    - name: t\n      resource:\n        action: apply\n        \
+         manifest: |\n{body}"
+    )
+}
+
+/// Every input, written as a manifest string instead, gets the very same fix there, with
+/// the block's indentation, and findings at the same text.
+#[test]
+fn the_same_fix_inside_a_manifest_string() {
+    for file in [
+        "item-shapes.yaml",
+        "extra-objects.yaml",
+        "extra-objects-indentless.yaml",
+        "flow-style.yaml",
+        "values.json",
+        "list-like.yaml",
+    ] {
+        let plain = read_data(file);
+        let wrapped = in_manifest_string(&plain, 10);
+        let outside: Vec<String> = findings(file, &plain).into_iter().map(|f| f.2).collect();
+        let inside: Vec<String> = findings("w.yaml", &wrapped)
+            .into_iter()
+            .map(|f| f.2)
+            .collect();
+        assert_eq!(inside, outside, "{file}");
+        let diags = lint_text("w.yaml", &wrapped, FileOptions::default());
+        let result = fix_text("w.yaml", &wrapped, diags, FileOptions::default(), false);
+        assert_eq!(
+            result.fixed.as_deref(),
+            Some(in_manifest_string(&lf_fix(file), 10).as_str()),
+            "{file}"
+        );
+        let routes: Vec<(usize, String)> = result
+            .applied
+            .iter()
+            .map(|d| (0, d.route.clone()))
+            .collect();
+        assert!(routes
+            .iter()
+            .all(|(_, r)| r.starts_with("spec.templates[0].resource.manifest#0.")));
+        assert_only_finalizers_added(&wrapped, result.fixed.as_deref().unwrap(), &routes);
+    }
 }
 
 /// An Argo Events trigger creates the Application it holds (`operation: create`); one
@@ -556,6 +641,30 @@ fn safety_net_accepts_only_the_finalizer_inside_a_string() {
     assert!(
         diags[0].fix.is_none(),
         "a fix that breaks the manifest is refused"
+    );
+    // An edit that adds a comment inside the string: refused.
+    let mut diags = lint_text("x.yaml", &text, FileOptions::default());
+    let fix = diags[0].fix.as_mut().unwrap();
+    fix.edits[0].content.push_str("            # added\n");
+    validate_fixes(&text, &Facts::of(&text), &mut diags);
+    assert!(
+        diags[0].fix.is_none(),
+        "a comment added in the manifest is refused"
+    );
+    // A string that holds no Argo CD object is compared as text, as before.
+    let other = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n\
+                 spec:\n  source:\n    helm:\n      values: |\n        a: 1\n";
+    let mut diags = lint_text("y.yaml", other, FileOptions::default());
+    let fix = diags[0].fix.as_mut().unwrap();
+    let at = other.find("a: 1").unwrap();
+    fix.edits.push(gitops_lint::diagnostic::Edit {
+        span: at..at,
+        content: "b".into(),
+    });
+    validate_fixes(other, &Facts::of(other), &mut diags);
+    assert!(
+        diags[0].fix.is_none(),
+        "a change in another string is refused"
     );
 }
 

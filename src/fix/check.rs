@@ -207,6 +207,12 @@ fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
             Some(docs) => {
                 (6u8, docs.len()).hash(h);
                 docs.iter().for_each(|d| hash_data(d, h));
+                // Its comment lines too: data equal, the text's comments kept.
+                value
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with('#'))
+                    .for_each(|l| l.hash(h));
             }
             None => (0u8, value).hash(h),
         },
