@@ -213,26 +213,18 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 doc_layout: Default::default(),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
-            // Nested objects and manifest strings only where the needle is, and not in a
-            // root Application or ApplicationSet (only its Helm values may hold more).
-            let root_kind = view.root.get("kind").and_then(yaml::Node::as_str);
-            let deep = !matches!(root_kind, Some("Application" | "ApplicationSet"))
-                && may_hold_argo(text[doc.root.span.clone()].as_bytes());
-            let prefix = objects::Route::default();
-            let found = objects::find_in_document(view, &doc.root, &prefix, deep, &scalar_text);
             let mut sink = Sink {
                 out: &mut out,
                 annotations: &mut annotations,
                 object_ranges: &mut object_ranges,
             };
-            check_objects(&found.objects, &ctx, &mut sink, &[], doc.index);
             let env = Embedding {
                 location_hint: hint.as_ref(),
                 settings: options.settings,
                 document: doc.index,
             };
-            let parents = (parse_text, text);
-            check_strings(&found.strings, parents, &[], &env, &mut sink, 0);
+            let texts = (parse_text, text);
+            check_document(view, &doc.root, &ctx, texts, &env, &mut sink, &scalar_text);
             if unresolved {
                 out[doc_first..].iter_mut().for_each(|d| d.fix = None);
             }
@@ -294,6 +286,29 @@ fn check_objects(
         sink.object_ranges
             .push((first..sink.out.len(), ann_start..sink.annotations.len()));
     }
+}
+
+/// Check the objects of a document (`view`, read as Kubernetes does; `written` its root as
+/// written), nested ones and those of its manifest strings included. `texts`: the text
+/// parsed and the file's text.
+fn check_document(
+    view: &yaml::Document,
+    written: &yaml::Node,
+    ctx: &Context,
+    texts: (&str, &str),
+    env: &Embedding,
+    sink: &mut Sink,
+    scalar_text: &dyn Fn(&yaml::Node) -> Option<String>,
+) {
+    // Nested objects and manifest strings only where the needle is, and not in a root
+    // Application or ApplicationSet (only its Helm values may hold more).
+    let root_kind = view.root.get("kind").and_then(yaml::Node::as_str);
+    let deep = !matches!(root_kind, Some("Application" | "ApplicationSet"))
+        && may_hold_argo(texts.1[written.span.clone()].as_bytes());
+    let prefix = objects::Route::default();
+    let found = objects::find_in_document(view, written, &prefix, deep, scalar_text);
+    check_objects(&found.objects, ctx, sink, &[], env.document);
+    check_strings(&found.strings, texts, &[], env, sink, 0);
 }
 
 /// What manifest strings of a document share.
