@@ -310,6 +310,20 @@ fn application_in_helm_values_object() {
     );
 }
 
+/// An ApplicationSet's template renders its Helm values with every Application.
+#[test]
+fn application_in_application_set_template_values() {
+    case(
+        "appset-values-object.yaml",
+        &[(
+            MISSING,
+            "spec.template.spec.source.helm.valuesObject.extraObjects[0].metadata.finalizers",
+            "metadata",
+        )],
+        1,
+    );
+}
+
 #[test]
 fn application_in_helm_values_string() {
     case(

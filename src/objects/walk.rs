@@ -196,9 +196,22 @@ impl<'a> Walk<'a, '_> {
 
     /// Push the Helm values of an object's sources (`spec.source.helm.valuesObject`,
     /// `spec.sources[i].helm.values`…): Applications there are objects of their own (the
-    /// argo-cd chart's `extraObjects`). Looked into whatever the document's `deep`.
+    /// argo-cd chart's `extraObjects`); for an ApplicationSet, those of its template
+    /// (`spec.template.spec.source…`), rendered with every generated Application. Looked
+    /// into whatever the document's `deep`.
     fn push_helm_values(&mut self, obj: &'a Node, at: usize) {
-        let Some(spec) = obj.get("spec") else { return };
+        let Some(mut spec) = obj.get("spec") else {
+            return;
+        };
+        let mut base = self.step(at, Step::Key("spec"));
+        if obj.get("kind").and_then(Node::as_str) == Some("ApplicationSet") {
+            let Some(inner) = spec.at("template.spec") else {
+                return;
+            };
+            spec = inner;
+            base = self.step(base, Step::Key("template"));
+            base = self.step(base, Step::Key("spec"));
+        }
         let mut sources: Vec<(&'a Node, usize, &'static str)> = Vec::new();
         if let Some(source) = spec.get("source") {
             sources.push((source, ROOT, "source"));
@@ -215,8 +228,7 @@ impl<'a> Walk<'a, '_> {
                 let Some(values) = helm.get(values_key) else {
                     continue;
                 };
-                let mut step = self.step(at, Step::Key("spec"));
-                step = self.step(step, Step::Key(key));
+                let mut step = self.step(base, Step::Key(key));
                 if index != ROOT {
                     step = self.step(step, Step::Index(index));
                 }
