@@ -244,6 +244,9 @@ pub fn map_diagnostic(layer: &Layer, d: &mut Diagnostic, document: Option<usize>
         }
     }
     if !layer.fixable() {
+        // Every label would point at the same whole string.
+        d.labels.clear();
+        d.label = format!("{}, in this string", d.label);
         d.help = Some(format!(
             "{}\n(the object is in a string that is not a literal block scalar `|`: \
              fix it by hand)",
