@@ -464,6 +464,21 @@ fn workflow_template_resource_manifest() {
     );
 }
 
+/// Workflow parameters written unquoted (`name: {{inputs.parameters.app}}`) are template
+/// actions of the manifest: masked, the manifest is still read.
+#[test]
+fn workflow_parameters_unquoted_in_the_manifest() {
+    case(
+        "workflow-unquoted-parameters.yaml",
+        &[(
+            MISSING,
+            "spec.templates[0].resource.manifest#0.metadata.finalizers",
+            "metadata",
+        )],
+        1,
+    );
+}
+
 #[test]
 fn cluster_workflow_template_multi_document_strip_chomping() {
     case(
