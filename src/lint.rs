@@ -341,7 +341,9 @@ fn check_strings(
             continue;
         }
         let layer = embedded::Layer::of(parent.0, s.node);
-        let content_owned = if parent.0 == parent.1 {
+        // (The same text unless template actions were masked: compared by address, not by
+        // content, which would cost the whole file per string.)
+        let content_owned = if std::ptr::eq(parent.0, parent.1) {
             value.to_string()
         } else {
             layer.original_content(parent.1, value)
