@@ -414,6 +414,19 @@ fn the_same_fix_inside_a_manifest_string() {
     }
 }
 
+/// A list of manifests as strings or as objects (Bitnami-style `extraDeploy`).
+#[test]
+fn manifest_strings_as_sequence_items() {
+    case(
+        "extra-deploy-strings.yaml",
+        &[
+            (MISSING, "extraDeploy[0]#0.metadata.finalizers", "metadata"),
+            (MISSING, "extraDeploy[1].metadata.finalizers", "metadata"),
+        ],
+        2,
+    );
+}
+
 /// An Argo Events trigger creates the Application it holds (`operation: create`); one
 /// that patches (`operation: patch`) holds a fragment.
 #[test]
