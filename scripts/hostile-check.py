@@ -107,7 +107,8 @@ def main():
 # in one file (lint --format json / concise, --diff, --fix on a copy), and growth checks
 # (twice the size must take less than 2.5x the time) for the variants that used to be
 # quadratic: separate documents, one `kind: List`, one-line JSON List, suppression
-# comments, partial finalizers (unknown-finalizer findings), templated names.
+# comments, partial finalizers (unknown-finalizer findings), templated names; and objects
+# nested in a values file and in manifest strings (issue 12).
 
 SCALE_TIMEOUT = 300  # seconds per run: a quadratic build is reported, not waited for
 
@@ -129,6 +130,15 @@ def scale_text(variant, n):
     if variant == "list":
         items = "".join("- " + scale_app(i, variant).rstrip("\n").replace("\n", "\n  ") + "\n" for i in range(n))
         return "apiVersion: v1\nkind: List\nitems:\n" + items
+    if variant == "nested":  # objects nested in a values file (`extraObjects:`)
+        items = "".join("  - " + scale_app(i, variant).rstrip("\n").replace("\n", "\n    ") + "\n" for i in range(n))
+        return "extraObjects:\n" + items
+    if variant == "strings":  # Applications in Argo Workflows `manifest: |` strings
+        steps = "".join(
+            f"  - name: t{i}\n    resource:\n      action: create\n      manifest: |\n        "
+            + scale_app(i, variant).rstrip("\n").replace("\n", "\n        ") + "\n"
+            for i in range(n))
+        return "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: w\nspec:\n  templates:\n" + steps
     if variant == "json-list":
         import json
         items = [{"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
@@ -215,7 +225,8 @@ def scale_checks(binary):
                                              ("suppressed", 0, 0), ("partial", 1, 1),
                                              ("templated", 1, 1), ("broken", 1, 0),
                                              ("go-comment", 1, 1), ("jinja-comment", 1, 0),
-                                             ("ftl-comment", 1, 0)):
+                                             ("ftl-comment", 1, 0),
+                                             ("nested", 1, 1), ("strings", 1, 1)):
             modes = [("json", ["--format", "json"], expect), ("--diff", ["--diff"], diff_expect)]
             for mode, args, want in modes:
                 walls, cpus, good = [], [], True

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod embedded;
 pub mod fix;
 pub mod kustomize;
 pub mod lint;

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, FileReport};
 use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
-use crate::{objects, suppress, template, yaml};
+use crate::{embedded, objects, suppress, template, yaml};
 use memchr::memmem;
 use std::ops::Range;
 use std::sync::Arc;
@@ -211,20 +211,18 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 doc_layout: Default::default(),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
-            for obj in objects::find_resolved(view, &doc.root, &scalar_text) {
-                let first = out.len();
-                duplicate_keys(&obj, masked.as_ref().map(|m| &m.blocks), &mut out);
-                rules::check_object(&obj, &ctx, &mut out);
-                let ann_start = annotations.len();
-                for (rule, span) in suppress::annotations(&obj) {
-                    annotations.push(Annotation {
-                        rule: rule.to_string(),
-                        span,
-                        used: false,
-                    });
-                }
-                object_ranges.push((first..out.len(), ann_start..annotations.len()));
-            }
+            let mut sink = Sink {
+                out: &mut out,
+                annotations: &mut annotations,
+                object_ranges: &mut object_ranges,
+            };
+            let env = Embedding {
+                location_hint: hint.as_ref(),
+                settings: options.settings,
+                document: doc.index,
+            };
+            let texts = (parse_text, text);
+            check_document(view, &doc.root, &ctx, texts, &env, &mut sink, &scalar_text);
             if unresolved {
                 out[doc_first..].iter_mut().for_each(|d| d.fix = None);
             }
@@ -258,6 +256,160 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     // Offer only fixes that the safety net would accept.
     crate::fix::validate::validate_fixes(text, &facts, &mut out);
     out
+}
+
+/// Where the findings of a document's objects go.
+struct Sink<'s> {
+    out: &'s mut Vec<Diagnostic>,
+    annotations: &'s mut Vec<Annotation>,
+    /// Per object: the range of its diagnostics in `out`, and of its annotations.
+    object_ranges: &'s mut Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// Check `objs` with `ctx`; `layers` (innermost first) map what is found in a manifest
+/// string to the file, `document` is the file's document.
+fn check_objects(
+    objs: &[objects::ArgoObject],
+    ctx: &Context,
+    sink: &mut Sink,
+    layers: &[embedded::Layer],
+    document: usize,
+) {
+    for obj in objs {
+        let first = sink.out.len();
+        duplicate_keys(obj, ctx.masked.map(|m| &m.blocks), sink.out);
+        rules::check_object(obj, ctx, sink.out);
+        let ann_start = sink.annotations.len();
+        for (rule, span) in suppress::annotations(obj) {
+            let span = layers.iter().fold(span, |s, l| l.span(&s));
+            sink.annotations.push(Annotation {
+                rule: rule.to_string(),
+                span,
+                used: false,
+            });
+        }
+        for d in &mut sink.out[first..] {
+            for layer in layers {
+                embedded::map_diagnostic(layer, d, Some(document));
+            }
+        }
+        sink.object_ranges
+            .push((first..sink.out.len(), ann_start..sink.annotations.len()));
+    }
+}
+
+/// Check the objects of a document (`view`, read as Kubernetes does; `written` its root as
+/// written), nested ones and those of its manifest strings included. `texts`: the text
+/// parsed and the file's text.
+fn check_document(
+    view: &yaml::Document,
+    written: &yaml::Node,
+    ctx: &Context,
+    texts: (&str, &str),
+    env: &Embedding,
+    sink: &mut Sink,
+    scalar_text: &dyn Fn(&yaml::Node) -> Option<String>,
+) {
+    // Nested objects and manifest strings only where the needle is, and not in a root
+    // Application or ApplicationSet (only its Helm values may hold more).
+    let root_kind = view.root.get("kind").and_then(yaml::Node::as_str);
+    let deep = !matches!(root_kind, Some("Application" | "ApplicationSet"))
+        && may_hold_argo(texts.1[written.span.clone()].as_bytes());
+    let prefix = objects::Route::default();
+    let found = objects::find_in_document(view, written, &prefix, deep, scalar_text);
+    check_objects(&found.objects, ctx, sink, &[], env.document);
+    check_strings(&found.strings, texts, &[], env, sink, 0);
+}
+
+/// What manifest strings of a document share.
+struct Embedding<'e> {
+    location_hint: Option<&'e LocationHint>,
+    settings: &'e Settings,
+    /// The file's document holding the strings.
+    document: usize,
+}
+
+/// Check the Argo CD objects of manifest strings (`manifest: |`), found in `parent` (the
+/// text their spans index, and the same before template masking) under `layers`
+/// (innermost first, empty for the file).
+fn check_strings(
+    strings: &[objects::EmbeddedString],
+    parent: (&str, &str),
+    layers: &[embedded::Layer],
+    env: &Embedding,
+    sink: &mut Sink,
+    depth: usize,
+) {
+    if depth >= embedded::MAX_DEPTH {
+        return;
+    }
+    for s in strings {
+        let Some(value) = s.node.as_str() else {
+            continue;
+        };
+        if !embedded::manifest_is_whole(s.action) {
+            continue;
+        }
+        let layer = embedded::Layer::of(parent.0, s.node);
+        // (The same text unless template actions were masked: compared by address, not by
+        // content, which would cost the whole file per string.)
+        let content_owned = if std::ptr::eq(parent.0, parent.1) {
+            value.to_string()
+        } else {
+            layer.original_content(parent.1, value)
+        };
+        let content = content_owned.as_str();
+        let masked = template::has_actions(content)
+            .then(|| template::mask(content))
+            .flatten();
+        let parse_text = masked.as_ref().map_or(content, |m| m.text.as_str());
+        let parsed = yaml::parse(parse_text, content);
+        if !parsed.errors.is_empty() {
+            continue; // a string, not (or not only) a manifest
+        }
+        let mut inner = vec![layer];
+        inner.extend(layers.iter().cloned());
+        let facts = std::cell::OnceCell::new();
+        let scalar_text = |node: &yaml::Node| -> Option<String> {
+            let value = node.as_str()?;
+            let in_action = masked
+                .as_ref()
+                .is_some_and(|m| m.actions_in(&node.span).next().is_some());
+            Some(if in_action {
+                content[node.span.clone()]
+                    .trim_matches(['"', '\''])
+                    .to_string()
+            } else {
+                value.to_string()
+            })
+        };
+        for doc in &parsed.documents {
+            let resolved = match doc.refs.then(|| yaml::resolve(&doc.root)) {
+                None => None,
+                Some(Ok(r)) => Some(yaml::Document {
+                    index: doc.index,
+                    root: r.root,
+                    refs: false,
+                }),
+                Some(Err(_)) => continue,
+            };
+            let view = resolved.as_ref().unwrap_or(doc);
+            let route = s.route.join(objects::Segment::Document(doc.index));
+            let found = objects::find_in_document(view, &doc.root, &route, true, &scalar_text);
+            let ctx = Context {
+                text: content,
+                masked: masked.as_ref(),
+                location_hint: env.location_hint,
+                document: &doc.root,
+                settings: env.settings,
+                facts: &facts,
+                doc_layout: Default::default(),
+            };
+            check_objects(&found.objects, &ctx, sink, &inner, env.document);
+            let parents = (parse_text, content);
+            check_strings(&found.strings, parents, &inner, env, sink, depth + 1);
+        }
+    }
 }
 
 /// An `ignore.gitops-lint.dev/<rule>` annotation, and whether it suppressed something.

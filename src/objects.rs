@@ -10,7 +10,11 @@
 //! where fixes may edit.
 
 use crate::diagnostic::ObjectRef;
+mod walk;
+
 use crate::yaml::{Document, Entry, Node, NodeKind};
+pub use walk::may_be_manifest;
+use walk::{walk, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgoKind {
@@ -27,6 +31,71 @@ impl ArgoKind {
     }
 }
 
+/// One step of a [`Route`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// The value under a mapping key.
+    Key(String),
+    /// An item of a sequence.
+    Index(usize),
+    /// The n-th YAML document of the manifest held in a string (the route so far).
+    Document(usize),
+}
+
+/// Where an object sits: from the document root through keys, sequence indices and the
+/// documents of manifest strings. Rendered as `extraObjects[0]`,
+/// `spec.templates[1].resource.manifest#0` (`#n`: document n of the string).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route(pub Vec<Segment>);
+
+impl Route {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// This route with `segment` added.
+    pub fn join(&self, segment: Segment) -> Route {
+        let mut r = self.clone();
+        r.0.push(segment);
+        r
+    }
+
+    /// The node at this route's segments from `skip` on, in the tree as written: through
+    /// explicit keys (the first of a name) and items only, never an alias.
+    pub fn follow_from<'a>(&self, skip: usize, root: &'a Node) -> Option<&'a Node> {
+        let mut node = root;
+        for seg in self.0.get(skip..)? {
+            if matches!(node.kind, NodeKind::Alias) {
+                return None;
+            }
+            node = match seg {
+                Segment::Key(k) => node.get(k)?,
+                Segment::Index(i) => node.items().get(*i)?,
+                Segment::Document(_) => return None,
+            };
+        }
+        (!matches!(node.kind, NodeKind::Alias)).then_some(node)
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+                Segment::Document(n) => write!(f, "#{n}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An Argo CD object found in a document.
 #[derive(Debug, Clone)]
 pub struct ArgoObject<'a> {
@@ -38,8 +107,9 @@ pub struct ArgoObject<'a> {
     pub kind_node: &'a Node,
     pub api_version: String,
     pub name: Option<String>,
-    /// Route from the document root to the object: empty, or e.g. `items[2]`.
-    pub route: String,
+    /// Route from the document root to the object: empty, or e.g. `items[2]`,
+    /// `extraObjects[0]`, `spec.templates[0].resource.manifest#0`.
+    pub route: Route,
     /// The object's mapping as written, when it is (not an alias nor a merge): what fixes
     /// edit. The same as `node` in a document without aliases and merge keys.
     pub source: Option<&'a Node>,
@@ -132,46 +202,41 @@ pub fn find_resolved<'a>(
     written: &'a Node,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Vec<ArgoObject<'a>> {
-    let mut found = find_in(doc, scalar_text);
-    for obj in &mut found {
-        let source = if obj.route.is_empty() {
-            Some(written)
-        } else {
-            let i: Option<usize> = obj
-                .route
-                .strip_prefix("items[")
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|n| n.parse().ok());
-            written
-                .get("items")
-                .and_then(|items| i.and_then(|i| items.items().get(i)))
-        };
-        // Written as the object reads (spans equal): not an alias's copy.
-        obj.source = source.filter(|s| s.span == obj.node.span && s.is_mapping());
-    }
-    found
+    find_in_document(doc, written, &Route::default(), true, scalar_text).objects
 }
 
-fn find_in<'a>(
+/// What [`find_in_document`] found: the objects, and the strings that may hold more.
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    pub objects: Vec<ArgoObject<'a>>,
+    pub strings: Vec<EmbeddedString<'a>>,
+}
+
+/// A string scalar that may hold a manifest of its own (a literal block `manifest: |`).
+#[derive(Debug, Clone)]
+pub struct EmbeddedString<'a> {
+    pub node: &'a Node,
+    pub route: Route,
+    /// The `action` beside it (Argo Workflows `resource: {action, manifest}`).
+    pub action: Option<&'a str>,
+}
+
+/// [`find_resolved`] with the routes starting at `prefix` (a string's own route, for the
+/// documents of an embedded manifest). `deep`: look past the root (and a List's items) for
+/// nested objects and manifest strings; the caller passes whether the document's text
+/// holds the needle, so a document without it costs nothing more than before.
+pub fn find_in_document<'a>(
     doc: &'a Document,
+    written: &'a Node,
+    prefix: &Route,
+    deep: bool,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
-) -> Vec<ArgoObject<'a>> {
-    let mut found = Vec::new();
-    let root = &doc.root;
-    if root.get("kind").and_then(Node::as_str) == Some("List") {
-        for (i, item) in root
-            .get("items")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let Some(obj) = recognise(doc.index, item, format!("items[{i}]"), scalar_text) {
-                found.push(obj);
-            }
-        }
-    } else if let Some(obj) = recognise(doc.index, root, String::new(), scalar_text) {
-        found.push(obj);
+) -> Found<'a> {
+    let mut found = walk(doc, prefix, deep, scalar_text);
+    for obj in &mut found.objects {
+        let source = obj.route.follow_from(prefix.len(), written);
+        // Written as the object reads (spans equal): not an alias's copy.
+        obj.source = source.filter(|s| s.span == obj.node.span && s.is_mapping());
     }
     found
 }
@@ -179,7 +244,7 @@ fn find_in<'a>(
 fn recognise<'a>(
     document: usize,
     node: &'a Node,
-    route: String,
+    level: Level,
     scalar_text: &dyn Fn(&Node) -> Option<String>,
 ) -> Option<ArgoObject<'a>> {
     let api_version = node.get("apiVersion")?.as_str()?;
@@ -192,7 +257,7 @@ fn recognise<'a>(
         "ApplicationSet" => ArgoKind::ApplicationSet,
         _ => return None,
     };
-    if is_patch_fragment(node) {
+    if is_patch_fragment(node) || (level == Level::Nested && node.get("metadata").is_none()) {
         return None;
     }
     let name = node.at("metadata.name").and_then(scalar_text);
@@ -203,7 +268,7 @@ fn recognise<'a>(
         kind_node,
         api_version: api_version.to_string(),
         name,
-        route,
+        route: Route::default(),
         source: None,
     })
 }
@@ -226,4 +291,89 @@ fn has_patch_directive(node: &Node) -> bool {
         stack.extend(n.items());
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects_of(text: &str) -> Vec<(String, Option<String>, bool)> {
+        let parsed = crate::yaml::parse(text, text);
+        let doc = &parsed.documents[0];
+        let n = |n: &Node| n.as_str().map(str::to_string);
+        find(doc, &n)
+            .into_iter()
+            .map(|o| (o.route.to_string(), o.name, o.source.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn routes_render_keys_indices_and_documents() {
+        let r = Route(vec![
+            Segment::Key("spec".into()),
+            Segment::Key("templates".into()),
+            Segment::Index(1),
+            Segment::Key("manifest".into()),
+            Segment::Document(0),
+            Segment::Key("items".into()),
+            Segment::Index(2),
+        ]);
+        assert_eq!(r.to_string(), "spec.templates[1].manifest#0.items[2]");
+        assert_eq!(Route::default().to_string(), "");
+    }
+
+    #[test]
+    fn nested_objects_need_metadata_and_spec() {
+        let app = "{apiVersion: argoproj.io/v1, kind: Application, metadata: {name: a}, spec: {}}";
+        let text = format!(
+            "a:\n  b: [{app}, {{apiVersion: argoproj.io/v1, kind: Application, spec: {{}}}}]\n\
+             c: {{apiVersion: argoproj.io/v1, kind: Application, metadata: {{name: frag}}}}\n"
+        );
+        assert_eq!(
+            objects_of(&text),
+            [("a.b[0]".into(), Some("a".into()), true)]
+        );
+        // At the root, today's rules: no metadata is still an object (its finding says so).
+        let root = "apiVersion: argoproj.io/v1\nkind: Application\nspec: {}\n";
+        assert_eq!(objects_of(root), [(String::new(), None, true)]);
+    }
+
+    #[test]
+    fn a_recognised_object_is_not_searched_except_its_helm_values() {
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\n\
+                    spec:\n  template:\n    apiVersion: argoproj.io/v1alpha1\n    kind: Application\n    \
+                    metadata: {name: t}\n    spec: {}\n";
+        assert_eq!(objects_of(text).len(), 1);
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: o}\n\
+                    spec:\n  sources:\n  - helm:\n      valuesObject:\n        extraObjects:\n        \
+                    - {apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: i}, spec: {}}\n";
+        let found = objects_of(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[1].0,
+            "spec.sources[0].helm.valuesObject.extraObjects[0]"
+        );
+    }
+
+    /// An object reached through an alias is read, but has no text of its own to edit.
+    #[test]
+    fn objects_through_aliases_have_no_source() {
+        let text = "base: &b {apiVersion: argoproj.io/v1, kind: Application, metadata: {name: a}, spec: {}}\n\
+                    copy: *b\n";
+        let parsed = crate::yaml::parse(text, text);
+        let doc = &parsed.documents[0];
+        let resolved = crate::yaml::resolve(&doc.root).unwrap();
+        let view = Document {
+            index: 0,
+            root: resolved.root,
+            refs: false,
+        };
+        let n = |n: &Node| n.as_str().map(str::to_string);
+        let found = find_resolved(&view, &doc.root, &n);
+        let routes: Vec<(String, bool)> = found
+            .iter()
+            .map(|o| (o.route.to_string(), o.source.is_some()))
+            .collect();
+        assert_eq!(routes, [("base".into(), true), ("copy".into(), false)]);
+    }
 }

@@ -59,13 +59,16 @@ fn syntax_errors(diags: &[Diagnostic]) -> usize {
         .count()
 }
 
-/// The route of the object a finding is in: empty for a document's root object, or the
-/// `items[i]` of a `kind: List`.
+/// The route of the object a finding is in: empty for a document's root object, else
+/// what comes before its finalizer field (`items[2]`, `extraObjects[0]`,
+/// `spec.templates[0].resource.manifest#0`).
 fn object_route(route: &str) -> String {
-    match route.strip_prefix("items[") {
-        Some(rest) => format!("items[{}", &rest[..=rest.find(']').unwrap_or(0)]),
-        None => String::new(),
-    }
+    let Some(at) = route.rfind("metadata.finalizers") else {
+        return String::new();
+    };
+    let head = &route[..at];
+    let head = head.strip_suffix("spec.template.").unwrap_or(head);
+    head.strip_suffix('.').unwrap_or(head).to_string()
 }
 
 /// Order in which fixes are taken within a pass: a corrected typo can make the added

@@ -85,8 +85,55 @@ pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
                     && after.get("finalizers").is_some_and(is_cascade_list))
                 || value(before) == value(after)
         }
+        (
+            NodeKind::Scalar {
+                value: b,
+                style: sb,
+            },
+            NodeKind::Scalar {
+                value: a,
+                style: sa,
+            },
+        ) if b != a => match (manifest_documents(b, *sb), manifest_documents(a, *sa)) {
+            (Some(b), Some(a)) => {
+                b.len() == a.len() && b.iter().zip(&a).all(|(b, a)| same_but_finalizer(b, a))
+            }
+            _ => false,
+        },
         _ => value(before) == value(after),
     }
+}
+
+/// The documents (as Kubernetes reads them) of a literal block scalar that holds an Argo
+/// CD object, the strings whose content fixes may edit; `None` for any other string.
+pub fn manifest_documents(value: &str, style: yaml::Style) -> Option<Vec<Node>> {
+    if style != yaml::Style::Literal || !crate::objects::may_be_manifest(value, style) {
+        return None;
+    }
+    let parsed = parse_as_linted(value);
+    if !parsed.errors.is_empty() {
+        return None;
+    }
+    let holds_object = parsed.documents.iter().any(|d| {
+        let root = resolved_root(d);
+        let doc = yaml::Document {
+            index: d.index,
+            root: root.into_owned(),
+            refs: false,
+        };
+        let found =
+            crate::objects::find_in_document(&doc, &doc.root, &Default::default(), true, &|n| {
+                n.as_str().map(str::to_string)
+            });
+        !found.objects.is_empty() || !found.strings.is_empty()
+    });
+    holds_object.then(|| {
+        parsed
+            .documents
+            .iter()
+            .map(|d| resolved_root(d).into_owned())
+            .collect()
+    })
 }
 
 /// `text` parsed as `lint_text` parses it (template actions masked).
@@ -154,7 +201,21 @@ pub fn fingerprint(n: &Node) -> u64 {
 fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     match &n.kind {
-        NodeKind::Scalar { value, .. } => (0u8, value).hash(h),
+        NodeKind::Scalar { value, style } => match manifest_documents(value, *style) {
+            // A manifest in a literal block: its data, so that a finalizer added inside
+            // it keeps the hash (and nothing else may change there either).
+            Some(docs) => {
+                (6u8, docs.len()).hash(h);
+                docs.iter().for_each(|d| hash_data(d, h));
+                // Its comment lines too: data equal, the text's comments kept.
+                value
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with('#'))
+                    .for_each(|l| l.hash(h));
+            }
+            None => (0u8, value).hash(h),
+        },
         NodeKind::Alias => 1u8.hash(h),
         NodeKind::Sequence { items, .. } => {
             (2u8, items.len()).hash(h);
