@@ -9,10 +9,11 @@ use std::process::{Command, Stdio};
 mod common;
 use common::*;
 
-const RULE_IDS: [&str; 6] = [
+const RULE_IDS: [&str; 7] = [
     "missing-finalizer",
     "unknown-finalizer",
     "controller-managed-finalizer",
+    "duplicate-finalizer",
     "not-checked",
     "syntax-error",
     "unused-suppression",
@@ -694,7 +695,7 @@ fn rules_json_is_valid() {
         .collect();
     assert_eq!(
         severities,
-        ["error", "warning", "warning", "info", "error", "warning"]
+        ["error", "warning", "warning", "warning", "info", "error", "warning"]
     );
     for rule in list {
         assert!(!rule["summary"].as_str().unwrap().is_empty());

@@ -173,6 +173,11 @@ fn check_span(d: &Value) {
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
             assert_eq!(unquote(text), named, "{path}: unknown-finalizer span");
         }
+        "duplicate-finalizer" => {
+            let named = backticked_before(message, " is listed twice")
+                .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
+            assert_eq!(unquote(text), named, "{path}: duplicate-finalizer span");
+        }
         "controller-managed-finalizer" => {
             let named = backticked_before(message, " is added and removed")
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
@@ -432,6 +437,7 @@ rule_fixtures! {
     missing_finalizer_err, missing_finalizer_ok => "missing-finalizer";
     unknown_finalizer_err, unknown_finalizer_ok => "unknown-finalizer";
     controller_managed_finalizer_err, controller_managed_finalizer_ok => "controller-managed-finalizer";
+    duplicate_finalizer_err, duplicate_finalizer_ok => "duplicate-finalizer";
     not_checked_err, not_checked_ok => "not-checked";
     syntax_error_err, syntax_error_ok => "syntax-error";
     unused_suppression_err, unused_suppression_ok => "unused-suppression";

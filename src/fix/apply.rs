@@ -68,14 +68,12 @@ fn object_route(route: &str) -> String {
     }
 }
 
-/// Order in which fixes are taken within a pass: a corrected typo can make the added
-/// finalizer unnecessary.
+/// Order in which fixes are taken within a pass, from the rule's data (`fix.priority`): a
+/// corrected typo can make the added finalizer unnecessary.
 fn priority(rule: &str) -> u8 {
-    match rule {
-        rules::UNKNOWN_FINALIZER => 0,
-        rules::CONTROLLER_MANAGED_FINALIZER => 1,
-        _ => 2,
-    }
+    rules::meta(rule)
+        .and_then(|m| m.fix.as_ref())
+        .map_or(rules::FixMeta::DEFAULT_PRIORITY, |f| f.priority)
 }
 
 /// Apply `edits` (non-overlapping) to `text`.
@@ -136,7 +134,7 @@ pub fn fix_text(
     };
     let mut current = text.to_string();
     // The safety net compares the data (aliases and merge keys resolved) of each pass.
-    let mut current_data = super::check::data_fingerprints(&current);
+    let mut current_data = super::check::data_facts(&current);
     let mut diags = diagnostics;
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
@@ -145,7 +143,7 @@ pub fn fix_text(
         if candidates.is_empty() {
             break;
         }
-        candidates.sort_by_key(|d| (priority(d.rule), d.span.start));
+        candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
         let mut chosen: Vec<&Diagnostic> = Vec::new();
         let mut objects_touched: HashSet<(Option<usize>, String)> = HashSet::new();
         // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
@@ -169,14 +167,28 @@ pub fn fix_text(
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
             .collect();
         let next = apply_edits(&current, &edits);
-        let next_data = super::check::data_fingerprints(&next);
+        let next_data = super::check::data_facts(&next);
         if next_data.1 > current_data.1 {
             return refused(original, "the fixed text would not parse".into());
         }
-        if next_data.0 != current_data.0 {
+        let fingerprints =
+            |d: &[(usize, u64, usize)]| d.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>();
+        if fingerprints(&next_data.0) != fingerprints(&current_data.0) {
             return refused(
                 original,
                 "the fix would change data outside the finalizer list".into(),
+            );
+        }
+        // A finalizer list never gets a string twice (the fingerprint leaves them out).
+        if next_data
+            .0
+            .iter()
+            .zip(&current_data.0)
+            .any(|(n, c)| n.2 > c.2)
+        {
+            return refused(
+                original,
+                "the fix would list the same finalizer twice".into(),
             );
         }
         let next_diags = lint_text(path, &next, options);

@@ -3,6 +3,7 @@
 //! `src/rules/<id>.rs` reads that data rather than repeating it.
 
 mod controller_managed_finalizer;
+mod duplicate_finalizer;
 mod finalizer_items;
 mod missing_finalizer;
 mod unknown_finalizer;
@@ -42,6 +43,26 @@ pub struct FixMeta {
     pub title: String,
     #[serde(default)]
     pub value: Option<String>,
+    /// The fix's title when it removes the item instead (`unknown-finalizer` where the list
+    /// already cascades).
+    #[serde(default, rename = "remove-title")]
+    pub remove_title: Option<String>,
+    /// Order in which the fix planner takes fixes of one object (lowest first; one change
+    /// per object and pass): a corrected typo can make an added finalizer unnecessary.
+    #[serde(default = "FixMeta::default_priority")]
+    pub priority: u8,
+    /// The applicability when a comment in the metadata block shows the finding is
+    /// deliberate (`missing-finalizer`: a commented-out finalizer).
+    #[serde(default)]
+    pub deliberate: Option<crate::diagnostic::Applicability>,
+}
+
+impl FixMeta {
+    pub const DEFAULT_PRIORITY: u8 = 2;
+
+    fn default_priority() -> u8 {
+        Self::DEFAULT_PRIORITY
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for crate::diagnostic::Applicability {
@@ -116,6 +137,10 @@ const SOURCES: &[(&str, &str)] = &[
         "controller-managed-finalizer",
         include_str!("../../rules/controller-managed-finalizer.yaml"),
     ),
+    (
+        "duplicate-finalizer",
+        include_str!("../../rules/duplicate-finalizer.yaml"),
+    ),
     ("not-checked", include_str!("../../rules/not-checked.yaml")),
     (
         "syntax-error",
@@ -130,6 +155,7 @@ const SOURCES: &[(&str, &str)] = &[
 pub const MISSING_FINALIZER: &str = "missing-finalizer";
 pub const UNKNOWN_FINALIZER: &str = "unknown-finalizer";
 pub const CONTROLLER_MANAGED_FINALIZER: &str = "controller-managed-finalizer";
+pub const DUPLICATE_FINALIZER: &str = "duplicate-finalizer";
 pub const NOT_CHECKED: &str = "not-checked";
 pub const SYNTAX_ERROR: &str = "syntax-error";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
@@ -340,6 +366,7 @@ const CHECKS: &[Check] = &[
     missing_finalizer::check,
     unknown_finalizer::check,
     controller_managed_finalizer::check,
+    duplicate_finalizer::check,
 ];
 
 /// Run every object rule on one Argo CD object.
@@ -362,6 +389,7 @@ mod tests {
                 MISSING_FINALIZER,
                 UNKNOWN_FINALIZER,
                 CONTROLLER_MANAGED_FINALIZER,
+                DUPLICATE_FINALIZER,
                 NOT_CHECKED,
                 SYNTAX_ERROR,
                 UNUSED_SUPPRESSION
