@@ -1,6 +1,6 @@
 //! `missing-finalizer`: an Argo CD object whose deletion would orphan its resources.
 
-use super::{builtin, Context, MISSING_FINALIZER};
+use super::{builtin, decision, Context, MISSING_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix, Label};
 use crate::fix::edits::{self, Layout};
 use crate::objects::{ArgoKind, ArgoObject};
@@ -177,10 +177,29 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             message: format!("this {}", obj.kind.as_str()),
         });
     }
+    let decision = deliberate(obj, ctx, &finding, metadata_route);
+    let mut detail = detail;
+    if let Some(d) = &decision {
+        let (what, said) = if d.commented_out {
+            ("a commented-out finalizer", "commented-out finalizer")
+        } else {
+            ("the comment", "this comment says it is deliberate")
+        };
+        detail.push_str(&format!(
+            " ({what} at line {} suggests this is deliberate)",
+            d.line
+        ));
+        labels.push(Label {
+            span: d.span.clone(),
+            message: said.into(),
+        });
+        help.push_str(&deliberate_help(obj, ctx, &span, d));
+    }
     let fix = fix_for(obj, ctx, &finding, metadata_route, value).and_then(|edits| {
         let fix_meta = meta.fix.as_ref()?;
+        let deliberate = decision.as_ref().and(fix_meta.deliberate);
         Some(Fix {
-            applicability: fix_meta.applicability,
+            applicability: deliberate.unwrap_or(fix_meta.applicability),
             title: fix_meta.title.replace("{field}", field),
             edits,
         })
@@ -198,6 +217,41 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
     });
+}
+
+/// A comment in the metadata block that records the finalizer was left out on purpose.
+fn deliberate(
+    obj: &ArgoObject,
+    ctx: &Context,
+    finding: &Finding,
+    metadata_route: &str,
+) -> Option<decision::Decision> {
+    if matches!(finding, Finding::NoMetadata) {
+        return None;
+    }
+    let words = builtin(MISSING_FINALIZER).deliberate.as_ref()?;
+    let md = obj.node.entry_at(metadata_route)?;
+    decision::find(ctx, words, &ctx.entry_region(md), &md.value)
+}
+
+/// What to write when the missing finalizer is deliberate, for the help text.
+fn deliberate_help(obj: &ArgoObject, ctx: &Context, span: &Span, d: &decision::Decision) -> String {
+    let what = if d.commented_out {
+        "a commented-out finalizer"
+    } else {
+        "the comment"
+    };
+    let line = ctx.facts().lines.line_of(span.start);
+    let opt_out = match obj.kind {
+        ArgoKind::Application => "write `finalizers: []`, or ",
+        ArgoKind::ApplicationSet => "set `spec.syncPolicy.preserveResourcesOnDeletion: true`, or ",
+    };
+    format!(
+        "\n{what} at line {} suggests this is deliberate: if so, {opt_out}put \
+         `# gitops-lint: ignore[{MISSING_FINALIZER}] <reason>` at the end of line {line} or \
+         on the line above it; the fix is unsafe (`--fix --unsafe-fixes` applies it)",
+        d.line
+    )
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

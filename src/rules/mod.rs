@@ -3,6 +3,7 @@
 //! `src/rules/<id>.rs` reads that data rather than repeating it.
 
 mod controller_managed_finalizer;
+pub(crate) mod decision;
 mod duplicate_finalizer;
 mod finalizer_items;
 mod missing_finalizer;
@@ -32,6 +33,9 @@ pub struct RuleMeta {
     pub looks_like: Vec<String>,
     #[serde(default)]
     pub fix: Option<FixMeta>,
+    /// Words of comments that record a decision (see [`decision`]).
+    #[serde(default)]
+    pub deliberate: Option<DeliberateMeta>,
     pub rationale: String,
     pub docs: String,
 }
@@ -55,6 +59,28 @@ pub struct FixMeta {
     /// deliberate (`missing-finalizer`: a commented-out finalizer).
     #[serde(default)]
     pub deliberate: Option<crate::diagnostic::Applicability>,
+}
+
+/// What a comment says when it records that the cascade was left out on purpose
+/// (`missing-finalizer`'s `deliberate`). Words are compared lower-cased, apostrophes
+/// dropped (`don't` is `dont`); `fillers` are skipped first.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliberateMeta {
+    /// Prefixes of the words that name the subject (`finaliz`, `cascad`).
+    pub topics: Vec<String>,
+    /// Words that negate a topic word `window` words before or after it ("no finalizer").
+    pub negations: Vec<String>,
+    pub window: usize,
+    /// Prefixes of words that, in a comment naming a topic, say it was on purpose.
+    pub markers: Vec<String>,
+    /// Phrases that say it on their own (each word a prefix, one other word allowed
+    /// between two of them).
+    pub phrases: Vec<String>,
+    /// Prefixes of words that make a comment a reminder, not a decision (`todo`).
+    pub reminders: Vec<String>,
+    /// Words skipped before looking at neighbours (`a`, `the`, `is`).
+    pub fillers: Vec<String>,
 }
 
 impl FixMeta {
