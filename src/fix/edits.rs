@@ -773,3 +773,7 @@ fn remove_flow_item(l: &Layout, list: &Node, items: &[Node], index: usize) -> Op
         content: String::new(),
     }])
 }
+
+#[cfg(test)]
+#[path = "remove_tests.rs"]
+mod remove_tests;
