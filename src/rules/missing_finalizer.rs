@@ -167,7 +167,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let message = format!("{what} has no cascade finalizer: {consequence}");
     let mut help = help;
-    if obj.kind == ArgoKind::Application {
+    let decision = deliberate(obj, ctx, &finding, metadata_route);
+    if obj.kind == ArgoKind::Application && decision.is_none() {
         help.push_str("\nor, to keep the resources on purpose, write `finalizers: []`");
     }
     let mut labels = Vec::new();
@@ -177,7 +178,6 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             message: format!("this {}", obj.kind.as_str()),
         });
     }
-    let decision = deliberate(obj, ctx, &finding, metadata_route);
     let mut detail = detail;
     if let Some(d) = &decision {
         let (what, said) = if d.commented_out {
@@ -248,8 +248,8 @@ fn deliberate_help(obj: &ArgoObject, ctx: &Context, span: &Span, d: &decision::D
     };
     format!(
         "\n{what} at line {} suggests this is deliberate: if so, {opt_out}put \
-         `# gitops-lint: ignore[{MISSING_FINALIZER}] <reason>` at the end of line {line} or \
-         on the line above it; the fix is unsafe (`--fix --unsafe-fixes` applies it)",
+         `# gitops-lint: ignore[{MISSING_FINALIZER}] <reason>` on its own line above line \
+         {line}; the fix is unsafe (`--fix --unsafe-fixes` applies it)",
         d.line
     )
 }
