@@ -613,6 +613,12 @@ fn run_lint(args: LintArgs) -> i32 {
         if let Some(hint) = hint.filter(|_| mode != Mode::Diff) {
             eprintln!("{hint}");
         }
+        if mode == Mode::Diff && !args.unsafe_fixes && summary.fixable_unsafe > 0 {
+            eprintln!(
+                "{} more fixable with `--fix --unsafe-fixes` (`--diff --unsafe-fixes` shows them).",
+                summary.fixable_unsafe
+            );
+        }
     }
     let has_errors = reports
         .iter()

@@ -349,6 +349,7 @@ const DECISIONS: &[(&str, &[(usize, bool)])] = &[
             (35, false),
         ],
     ),
+    ("words-above.yaml", &[(4, false), (17, false)]),
 ];
 
 #[test]
@@ -445,7 +446,12 @@ fn the_decision_comment_is_labelled() {
 /// not an unused suppression).
 #[test]
 fn the_suggested_suppression_works() {
-    for name in ["commented-block.yaml", "words.yaml", "commented-crlf.yaml"] {
+    for name in [
+        "commented-block.yaml",
+        "words.yaml",
+        "words-above.yaml",
+        "commented-crlf.yaml",
+    ] {
         let dir = tempdir();
         let original = data(name);
         write(dir.path(), name, &original);
@@ -483,13 +489,13 @@ fn comment_like_data_and_reminders_keep_the_fix_safe() {
     write(dir.path(), name, &original);
     let (_, json) = lint_json(dir.path(), &[name]);
     let diags = json["diagnostics"].as_array().unwrap();
-    assert_eq!(diags.len(), 4, "{json}");
+    assert_eq!(diags.len(), 6, "{json}");
     for d in diags {
         assert_eq!(d["fix"]["applicability"], "safe", "{d}");
         assert!(!d["help"].as_str().unwrap().contains("deliberate"), "{d}");
     }
     let r = run(dir.path(), &["lint", "--fix", "--format", "concise", name]);
-    assert_eq!(fixed_line(&r), "Fixed 4 problems in 1 file; 0 remaining.");
+    assert_eq!(fixed_line(&r), "Fixed 6 problems in 1 file; 0 remaining.");
     let diff = {
         write(dir.path(), name, &original);
         run(dir.path(), &["lint", "--diff", name]).stdout

@@ -231,7 +231,16 @@ fn deliberate(
     }
     let words = builtin(MISSING_FINALIZER).deliberate.as_ref()?;
     let md = obj.node.entry_at(metadata_route)?;
-    decision::find(ctx, words, &ctx.entry_region(md), &md.value)
+    // The metadata block, and the comment lines right above its key.
+    let region = ctx.entry_region(md);
+    let above = decision::comments_above(ctx.text, md.key.span.start);
+    let line_of_key = ctx.text[..md.key.span.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = (above < line_of_key).then_some(above..line_of_key);
+    before
+        .and_then(|b| decision::find(ctx, words, &b, &md.value))
+        .or_else(|| decision::find(ctx, words, &region, &md.value))
 }
 
 /// What to write when the missing finalizer is deliberate, for the help text.
