@@ -598,3 +598,38 @@ fn the_summary_says_what_is_fixable_and_how() {
     let r = run(dir.path(), &["lint", "--format", "concise", "."]);
     assert!(!r.stderr.contains("fixable"), "{r:?}");
 }
+
+/// More repeats (and misspelt items beside a cascade item) than the planner has passes:
+/// removals of different items are taken together, so one run fixes them all and a second
+/// changes nothing.
+#[test]
+fn many_repeats_are_removed_in_one_run() {
+    let head = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n  \
+        finalizers:\n";
+    let cascade = format!("    - {}\n", CASCADES[0]);
+    let typo = "    - resources-finalizer.argocd.argocd.argoproj.io\n";
+    for (items, flags) in [
+        (cascade.repeat(12), &[][..]),
+        (
+            format!("{cascade}{}", typo.repeat(12)),
+            &["--unsafe-fixes"][..],
+        ),
+        (
+            format!("{}{}", cascade.repeat(10), typo.repeat(10)),
+            &["--unsafe-fixes"][..],
+        ),
+    ] {
+        let dir = tempdir();
+        let text = format!("{head}{items}spec: {{}}\n");
+        write(dir.path(), "app.yaml", &text);
+        let mut args = vec!["lint", "--fix", "--format", "concise"];
+        args.extend_from_slice(flags);
+        args.push("app.yaml");
+        let r = run(dir.path(), &args);
+        assert!(fixed_line(&r).ends_with("; 0 remaining."), "{r:?}");
+        let fixed = read(dir.path(), "app.yaml");
+        assert_eq!(fixed, format!("{head}{cascade}spec: {{}}\n"));
+        let r = run(dir.path(), &args);
+        assert!(fixed_line(&r).starts_with("Fixed 0 problems"), "{r:?}");
+    }
+}

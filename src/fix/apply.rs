@@ -8,7 +8,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::lint::{lint_text, FileOptions};
 use crate::rules;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Most passes over one file; each pass applies at least one fix, so this bounds the work.
 const MAX_PASSES: usize = 8;
@@ -74,6 +74,15 @@ fn priority(rule: &str) -> u8 {
     rules::meta(rule)
         .and_then(|m| m.fix.as_ref())
         .map_or(rules::FixMeta::DEFAULT_PRIORITY, |f| f.priority)
+}
+
+/// Whether a fix only removes text (an item of a list, with its line or comma): removals
+/// of different items are independent, so that those of one object are taken together in
+/// a pass (a list repeating an item ten times is fixed in one run, not one item a pass).
+fn removal(d: &Diagnostic) -> bool {
+    d.fix
+        .as_ref()
+        .is_some_and(|f| f.edits.iter().all(|e| e.content.is_empty()))
 }
 
 /// Apply `edits` (non-overlapping) to `text`.
@@ -145,18 +154,24 @@ pub fn fix_text(
         }
         candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
         let mut chosen: Vec<&Diagnostic> = Vec::new();
-        let mut objects_touched: HashSet<(Option<usize>, String)> = HashSet::new();
+        // The objects changed in this pass, and whether only by removals.
+        let mut objects_touched: HashMap<(Option<usize>, String), bool> = HashMap::new();
         // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
         let mut taken = Taken::default();
         for d in candidates {
             let edits = &d.fix.as_ref().expect("allowed").edits;
             let object = (d.document, object_route(&d.route));
             let clash = edits.iter().any(|e| taken.overlaps(e));
-            // One finalizer change per object and pass: the next pass sees its effect.
-            if clash || objects_touched.contains(&object) {
+            // One finalizer change per object and pass (the next pass sees its effect),
+            // or any number of removals.
+            let removes = removal(d);
+            let touched = objects_touched
+                .get(&object)
+                .is_some_and(|only_removals| !(removes && *only_removals));
+            if clash || touched {
                 continue;
             }
-            objects_touched.insert(object);
+            objects_touched.insert(object, removes);
             for e in edits {
                 taken.insert(e);
             }

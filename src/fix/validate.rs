@@ -5,9 +5,10 @@
 //! anchor that an alias refers to (it would change the anchor's other users).
 //!
 //! Cost: the fixes of a document are applied together to the document's own text, which is
-//! parsed once (the original's fingerprint was taken while it was linted); only when that
-//! fails, or for fixes whose edits overlap, is each fix checked alone. The work per fix
-//! stays within its document, never the whole file.
+//! parsed once (the original's fingerprint was taken while it was linted); fixes whose
+//! edits overlap those go in further rounds, each applied together; only when a round
+//! fails is each of its fixes checked alone. The work per fix stays within its document,
+//! never the whole file.
 
 use super::apply::apply_edits;
 use super::check::{
@@ -158,12 +159,20 @@ fn per_document(text: &str, facts: &Facts, diags: &mut [Diagnostic], fixes: &[us
         let accepts = |diags: &[Diagnostic], fixes: &[usize]| {
             fragment_accepts(text, &region, expected, &edits_of(diags, fixes))
         };
-        let (batch, rest) = disjoint(diags, &fixes);
-        let alone = if accepts(diags, &batch) { rest } else { fixes };
-        for i in alone {
-            if !accepts(diags, &[i]) {
-                diags[i].fix = None;
+        // In rounds of disjoint fixes (two rules may offer the same edit, e.g. removing an
+        // item that is both misspelt and repeated): checking every overlapping fix alone
+        // parsed the document once per fix. A round that fails is checked fix by fix.
+        let mut pending = fixes;
+        while !pending.is_empty() {
+            let (batch, rest) = disjoint(diags, &pending);
+            if !accepts(diags, &batch) {
+                for &i in &batch {
+                    if !accepts(diags, &[i]) {
+                        diags[i].fix = None;
+                    }
+                }
             }
+            pending = rest;
         }
     }
 }

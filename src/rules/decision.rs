@@ -58,15 +58,19 @@ pub fn find(ctx: &Context, meta: &DeliberateMeta, region: &Span, block: &Node) -
 /// The start of the comment lines directly above the line holding `key_start` (no blank
 /// line between), indented no deeper than that line: a comment written above `metadata:`
 /// is about it. A deeper line could be the text of the previous key's block scalar.
-pub fn comments_above(text: &str, key_start: usize) -> usize {
-    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+pub fn comments_above(ctx: &Context, key_start: usize) -> usize {
+    let text = ctx.text;
+    // Line starts from the file's line index: a search back through a long line (a
+    // one-line JSON file of many objects) per finding would be quadratic.
+    let lines = &ctx.facts().lines;
+    let line_start = lines.line_start(key_start);
     let column = text[line_start..key_start].len()
         - text[line_start..key_start]
             .trim_start_matches([' ', '\u{feff}'])
             .len();
     let mut start = line_start;
     while start > 0 {
-        let above = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let above = lines.line_start(start - 1);
         let line = text[above..start - 1].trim_end_matches('\r');
         let content = line.trim_start_matches([' ', '\u{feff}']);
         if !content.starts_with('#') || line.len() - content.len() > column {

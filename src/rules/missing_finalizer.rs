@@ -233,10 +233,8 @@ fn deliberate(
     let md = obj.node.entry_at(metadata_route)?;
     // The metadata block, and the comment lines right above its key.
     let region = ctx.entry_region(md);
-    let above = decision::comments_above(ctx.text, md.key.span.start);
-    let line_of_key = ctx.text[..md.key.span.start]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let above = decision::comments_above(ctx, md.key.span.start);
+    let line_of_key = ctx.facts().lines.line_start(md.key.span.start);
     let before = (above < line_of_key).then_some(above..line_of_key);
     before
         .and_then(|b| decision::find(ctx, words, &b, &md.value))

@@ -55,6 +55,7 @@ pub struct FixMeta {
     /// per object and pass): a corrected typo can make an added finalizer unnecessary.
     #[serde(default = "FixMeta::default_priority")]
     pub priority: u8,
+
     /// The applicability when a comment in the metadata block shows the finding is
     /// deliberate (`missing-finalizer`: a commented-out finalizer).
     #[serde(default)]

@@ -8,6 +8,7 @@ use crate::yaml::Node;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let meta = builtin(UNKNOWN_FINALIZER);
+    let mut last_list: Option<(&Node, Option<&str>)> = None;
     for finalizer_items::Item {
         route,
         list,
@@ -25,11 +26,16 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let suggestion = nearest(value, &meta.accepted);
         // The list's cascade finalizer, if it has one: then the typo is removed, never
         // replaced by a second copy of a cascade string.
-        let cascade = list
-            .items()
-            .iter()
-            .filter_map(Node::as_str)
-            .find(|s| ctx.is_cascade(s));
+        // Looked up once per list (a list of many typos would be quadratic).
+        if !last_list.is_some_and(|(l, _)| std::ptr::eq(l, list)) {
+            let found = list
+                .items()
+                .iter()
+                .filter_map(Node::as_str)
+                .find(|s| ctx.is_cascade(s));
+            last_list = Some((list, found));
+        }
+        let cascade = last_list.and_then(|(_, c)| c);
         out.push(Diagnostic {
             rule: UNKNOWN_FINALIZER,
             severity: meta.severity,
