@@ -440,6 +440,20 @@ fn the_decision_comment_is_labelled() {
         &text[label.span.clone()],
         "#- \"resources-finalizer.argocd.argoproj.io/background\""
     );
+    // A BOM, non-ASCII text, a comment right above `metadata:` on the first line.
+    let text = "\u{feff}# Kein Finalizer – no finalizer: Daten bleiben\nmetadata:\n  name: ä\n\
+        apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec: {}\n";
+    let diags = lint_text("app.yaml", text, FileOptions::default());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let label = diags[0].labels.last().unwrap();
+    assert_eq!(
+        &text[label.span.clone()],
+        "# Kein Finalizer – no finalizer: Daten bleiben"
+    );
+    assert_eq!(
+        diags[0].fix.as_ref().unwrap().applicability,
+        Applicability::Unsafe
+    );
 }
 
 /// Writing the suppression the help shows, where it says, silences the finding (and is

@@ -64,15 +64,15 @@ pub fn comments_above(ctx: &Context, key_start: usize) -> usize {
     // one-line JSON file of many objects) per finding would be quadratic.
     let lines = &ctx.facts().lines;
     let line_start = lines.line_start(key_start);
-    let column = text[line_start..key_start].len()
-        - text[line_start..key_start]
-            .trim_start_matches([' ', '\u{feff}'])
-            .len();
+    let head = text[line_start..key_start].trim_start_matches('\u{feff}');
+    let column = head.len() - head.trim_start_matches(' ').len();
     let mut start = line_start;
     while start > 0 {
         let above = lines.line_start(start - 1);
-        let line = text[above..start - 1].trim_end_matches('\r');
-        let content = line.trim_start_matches([' ', '\u{feff}']);
+        let line = text[above..start - 1]
+            .trim_end_matches('\r')
+            .trim_start_matches('\u{feff}');
+        let content = line.trim_start_matches(' ');
         if !content.starts_with('#') || line.len() - content.len() > column {
             break;
         }
@@ -92,7 +92,9 @@ fn comment_start(
     let bytes = text.as_bytes();
     (start..end).find(|&i| {
         bytes[i] == b'#'
-            && (i == start || matches!(bytes[i - 1], b' ' | b'\t'))
+            && (i == start
+                || matches!(bytes[i - 1], b' ' | b'\t')
+                || &text[start..i] == crate::source::BOM)
             && !inside_scalar(i)
     })
 }
