@@ -76,13 +76,18 @@ fn priority(rule: &str) -> u8 {
         .map_or(rules::FixMeta::DEFAULT_PRIORITY, |f| f.priority)
 }
 
-/// Whether a fix only removes text (an item of a list, with its line or comma): removals
-/// of different items are independent, so that those of one object are taken together in
-/// a pass (a list repeating an item ten times is fixed in one run, not one item a pass).
+/// Whether a fix only removes text (an item of a list, with its line or comma) for a rule
+/// whose removals never empty a list (`fix.batch-removals`): removals of different items
+/// are then independent, so that those of one object are taken together in a pass (a list
+/// repeating an item ten times is fixed in one run, not one item a pass).
 fn removal(d: &Diagnostic) -> bool {
-    d.fix
-        .as_ref()
-        .is_some_and(|f| f.edits.iter().all(|e| e.content.is_empty()))
+    let batched = rules::meta(d.rule)
+        .and_then(|m| m.fix.as_ref())
+        .is_some_and(|f| f.batch_removals);
+    batched
+        && d.fix
+            .as_ref()
+            .is_some_and(|f| f.edits.iter().all(|e| e.content.is_empty()))
 }
 
 /// Apply `edits` (non-overlapping) to `text`.

@@ -55,6 +55,10 @@ pub struct FixMeta {
     /// per object and pass): a corrected typo can make an added finalizer unnecessary.
     #[serde(default = "FixMeta::default_priority")]
     pub priority: u8,
+    /// The rule's removals never empty a list (each keeps an item of its kind), so the
+    /// planner takes those of one object together in a pass, not one per pass.
+    #[serde(default, rename = "batch-removals")]
+    pub batch_removals: bool,
 
     /// The applicability when a comment in the metadata block shows the finding is
     /// deliberate (`missing-finalizer`: a commented-out finalizer).
