@@ -132,6 +132,36 @@ impl Taken {
     }
 }
 
+/// The fixes taken in one pass, from `candidates`: in order of the rule's priority, then
+/// of position; never two with overlapping edits; one finalizer change per object (the
+/// next pass sees its effect), or any number of removals that cannot empty a list.
+fn choose(mut candidates: Vec<&Diagnostic>) -> Vec<&Diagnostic> {
+    candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
+    let mut chosen: Vec<&Diagnostic> = Vec::new();
+    // The objects changed in this pass, and whether only by removals.
+    let mut objects_touched: HashMap<(Option<usize>, String), bool> = HashMap::new();
+    // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
+    let mut taken = Taken::default();
+    for d in candidates {
+        let edits = &d.fix.as_ref().expect("allowed").edits;
+        let object = (d.document, object_route(&d.route));
+        let clash = edits.iter().any(|e| taken.overlaps(e));
+        let removes = removal(d);
+        let touched = objects_touched
+            .get(&object)
+            .is_some_and(|only_removals| !(removes && *only_removals));
+        if clash || touched {
+            continue;
+        }
+        objects_touched.insert(object, removes);
+        for e in edits {
+            taken.insert(e);
+        }
+        chosen.push(d);
+    }
+    chosen
+}
+
 /// Fix `text`, taking the fixes that `unsafe_fixes` allows. `diagnostics` are those of
 /// `text` (as `lint_text` gives them).
 pub fn fix_text(
@@ -153,35 +183,11 @@ pub fn fix_text(
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
     for _ in 0..MAX_PASSES {
-        let mut candidates: Vec<&Diagnostic> = diags.iter().filter(|d| allowed(d)).collect();
+        let candidates: Vec<&Diagnostic> = diags.iter().filter(|d| allowed(d)).collect();
         if candidates.is_empty() {
             break;
         }
-        candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
-        let mut chosen: Vec<&Diagnostic> = Vec::new();
-        // The objects changed in this pass, and whether only by removals.
-        let mut objects_touched: HashMap<(Option<usize>, String), bool> = HashMap::new();
-        // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
-        let mut taken = Taken::default();
-        for d in candidates {
-            let edits = &d.fix.as_ref().expect("allowed").edits;
-            let object = (d.document, object_route(&d.route));
-            let clash = edits.iter().any(|e| taken.overlaps(e));
-            // One finalizer change per object and pass (the next pass sees its effect),
-            // or any number of removals.
-            let removes = removal(d);
-            let touched = objects_touched
-                .get(&object)
-                .is_some_and(|only_removals| !(removes && *only_removals));
-            if clash || touched {
-                continue;
-            }
-            objects_touched.insert(object, removes);
-            for e in edits {
-                taken.insert(e);
-            }
-            chosen.push(d);
-        }
+        let chosen = choose(candidates);
         let edits: Vec<&Edit> = chosen
             .iter()
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
@@ -191,25 +197,8 @@ pub fn fix_text(
         if next_data.1 > current_data.1 {
             return refused(original, "the fixed text would not parse".into());
         }
-        let fingerprints =
-            |d: &[(usize, u64, usize)]| d.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>();
-        if fingerprints(&next_data.0) != fingerprints(&current_data.0) {
-            return refused(
-                original,
-                "the fix would change data outside the finalizer list".into(),
-            );
-        }
-        // A finalizer list never gets a string twice (the fingerprint leaves them out).
-        if next_data
-            .0
-            .iter()
-            .zip(&current_data.0)
-            .any(|(n, c)| n.2 > c.2)
-        {
-            return refused(
-                original,
-                "the fix would list the same finalizer twice".into(),
-            );
+        if let Some(why) = data_changed(&current_data.0, &next_data.0) {
+            return refused(original, why.into());
         }
         let next_diags = lint_text(path, &next, options);
 
@@ -255,6 +244,24 @@ pub fn fix_text(
         remaining: diags,
         refused: None,
     }
+}
+
+/// Why a pass's result is refused, from the documents' (index, fingerprint, repeated
+/// finalizers) before and after: other data changed, or a finalizer list got a string
+/// twice (the fingerprint leaves finalizer strings out).
+fn data_changed(
+    before: &[(usize, u64, usize)],
+    after: &[(usize, u64, usize)],
+) -> Option<&'static str> {
+    let fingerprints = |d: &[(usize, u64, usize)]| d.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>();
+    if fingerprints(after) != fingerprints(before) {
+        return Some("the fix would change data outside the finalizer list");
+    }
+    after
+        .iter()
+        .zip(before)
+        .any(|(a, b)| a.2 > b.2)
+        .then_some("the fix would list the same finalizer twice")
 }
 
 fn refused(original: Vec<Diagnostic>, why: String) -> FixResult {

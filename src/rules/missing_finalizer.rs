@@ -180,20 +180,10 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let mut detail = detail;
     if let Some(d) = &decision {
-        let (what, said) = if d.commented_out {
-            ("a commented-out finalizer", "commented-out finalizer")
-        } else {
-            ("the comment", "this comment says it is deliberate")
-        };
-        detail.push_str(&format!(
-            " ({what} at line {} suggests this is deliberate)",
-            d.line
-        ));
-        labels.push(Label {
-            span: d.span.clone(),
-            message: said.into(),
-        });
-        help.push_str(&deliberate_help(obj, ctx, &span, d));
+        let (note, label, more_help) = explain_decision(obj, ctx, &span, d);
+        detail.push_str(&note);
+        labels.push(label);
+        help.push_str(&more_help);
     }
     let fix = fix_for(obj, ctx, &finding, metadata_route, value).and_then(|edits| {
         let fix_meta = meta.fix.as_ref()?;
@@ -241,24 +231,36 @@ fn deliberate(
         .or_else(|| decision::find(ctx, words, &region, &md.value))
 }
 
-/// What to write when the missing finalizer is deliberate, for the help text.
-fn deliberate_help(obj: &ArgoObject, ctx: &Context, span: &Span, d: &decision::Decision) -> String {
-    let what = if d.commented_out {
-        "a commented-out finalizer"
+/// What the diagnostic (whose span is `span`) says of a decision comment: a note for its
+/// label, a label on the comment, and what to write if it is deliberate, for the help.
+fn explain_decision(
+    obj: &ArgoObject,
+    ctx: &Context,
+    span: &Span,
+    d: &decision::Decision,
+) -> (String, Label, String) {
+    let (what, said) = if d.commented_out {
+        ("a commented-out finalizer", "commented-out finalizer")
     } else {
-        "the comment"
+        ("the comment", "this comment says it is deliberate")
+    };
+    let note = format!(" ({what} at line {} suggests this is deliberate)", d.line);
+    let label = Label {
+        span: d.span.clone(),
+        message: said.into(),
     };
     let line = ctx.facts().lines.line_of(span.start);
     let opt_out = match obj.kind {
         ArgoKind::Application => "write `finalizers: []`, or ",
         ArgoKind::ApplicationSet => "set `spec.syncPolicy.preserveResourcesOnDeletion: true`, or ",
     };
-    format!(
+    let help = format!(
         "\n{what} at line {} suggests this is deliberate: if so, {opt_out}put \
          `# gitops-lint: ignore[{MISSING_FINALIZER}] <reason>` on its own line above line \
          {line}; the fix is unsafe (`--fix --unsafe-fixes` applies it)",
         d.line
-    )
+    );
+    (note, label, help)
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.
