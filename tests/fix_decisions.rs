@@ -22,22 +22,32 @@ use gitops_lint::yaml::{self, Node};
 use serde_json::Value;
 use std::path::Path;
 
+/// `insta::assert_snapshot!` into `tests/snapshots/` (the submodules' own folder is not
+/// where the project keeps them).
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {{
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+        settings.bind(|| insta::assert_snapshot!($name, $value));
+    }};
+}
+
 mod common;
 use common::{read, repo_tempdir as tempdir, run, write, Run};
 
-const CASCADES: [&str; 3] = [
+pub(crate) const CASCADES: [&str; 3] = [
     "resources-finalizer.argocd.argoproj.io",
     "resources-finalizer.argocd.argoproj.io/foreground",
     "resources-finalizer.argocd.argoproj.io/background",
 ];
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fix-decisions");
 
-fn data(name: &str) -> String {
+pub(crate) fn data(name: &str) -> String {
     std::fs::read_to_string(Path::new(DATA).join(name)).unwrap()
 }
 
 /// CR made visible for snapshots.
-fn visible(s: &str) -> String {
+pub(crate) fn visible(s: &str) -> String {
     s.replace('\r', "␍")
 }
 
@@ -68,7 +78,7 @@ fn finalizer_lists(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn lint_json(dir: &Path, args: &[&str]) -> (Run, Value) {
+pub(crate) fn lint_json(dir: &Path, args: &[&str]) -> (Run, Value) {
     let mut all = vec!["lint", "--format", "json"];
     all.extend_from_slice(args);
     let r = run(dir, &all);
@@ -76,7 +86,7 @@ fn lint_json(dir: &Path, args: &[&str]) -> (Run, Value) {
     (r, json)
 }
 
-fn rules_of(json: &Value) -> Vec<String> {
+pub(crate) fn rules_of(json: &Value) -> Vec<String> {
     json["diagnostics"]
         .as_array()
         .unwrap()
@@ -86,7 +96,7 @@ fn rules_of(json: &Value) -> Vec<String> {
 }
 
 /// The last line of stderr that starts with `Fixed`.
-fn fixed_line(r: &Run) -> &str {
+pub(crate) fn fixed_line(r: &Run) -> &str {
     r.stderr
         .lines()
         .find(|l| l.starts_with("Fixed "))
@@ -329,290 +339,6 @@ fn duplicate_items_are_reported_and_removed() {
     assert!(result.remaining.is_empty());
 }
 
-// ---------------------------------------------------------------------------------------
-// 2. Commented-out decisions
-
-/// (file, the line of the comment each finding points at, commented out or words).
-const DECISIONS: &[(&str, &[(usize, bool)])] = &[
-    ("commented-block.yaml", &[(7, true)]),
-    ("commented-flow-nospace.yaml", &[(8, true)]),
-    ("commented-item.yaml", &[(7, true)]),
-    ("commented-crlf.yaml", &[(7, true)]),
-    ("commented-appset.yaml", &[(14, true)]),
-    (
-        "words.yaml",
-        &[
-            (4, false),
-            (12, false),
-            (19, false),
-            (26, false),
-            (35, false),
-        ],
-    ),
-    ("words-above.yaml", &[(4, false), (17, false)]),
-];
-
-#[test]
-fn a_commented_out_finalizer_makes_the_fix_unsafe() {
-    for &(name, expected) in DECISIONS {
-        let dir = tempdir();
-        let original = data(name);
-        write(dir.path(), name, &original);
-        let (r, json) = lint_json(dir.path(), &[name]);
-        assert_eq!(r.code, Some(1), "{name}");
-        let diags = json["diagnostics"].as_array().unwrap();
-        assert_eq!(diags.len(), expected.len(), "{name}: {json}");
-        for (d, &(line, commented_out)) in diags.iter().zip(expected) {
-            assert_eq!(d["rule"], "missing-finalizer", "{name}");
-            assert_eq!(d["fix"]["applicability"], "unsafe", "{name}: {d}");
-            let help = d["help"].as_str().unwrap();
-            let what = if commented_out {
-                "a commented-out finalizer"
-            } else {
-                "the comment"
-            };
-            assert!(
-                help.contains(&format!(
-                    "{what} at line {line} suggests this is deliberate"
-                )),
-                "{name}: {help}"
-            );
-            let at = d["start"]["line"].as_u64().unwrap();
-            assert!(
-                help.contains(&format!(
-                    "`# gitops-lint: ignore[missing-finalizer] <reason>` on its own line above \
-                     line {at}"
-                )),
-                "{name}: {help}"
-            );
-        }
-        // `--fix` keeps the decision; `--unsafe-fixes` applies the fix.
-        let r = run(dir.path(), &["lint", "--fix", "--format", "concise", name]);
-        assert_eq!(
-            read(dir.path(), name),
-            original,
-            "{name}: --fix reversed it"
-        );
-        let n = expected.len();
-        assert!(
-            r.stderr.contains(&format!(
-                "{n} fixable with `--fix --unsafe-fixes` (unsafe: review the change)."
-            )),
-            "{name}: {r:?}"
-        );
-        let full = run(dir.path(), &["lint", "--color", "never", name]);
-        insta::assert_snapshot!(
-            format!("decision-{}", name.rsplit_once('.').unwrap().0),
-            visible(&full.stdout)
-        );
-        let r = run(dir.path(), &["lint", "--fix", "--unsafe-fixes", name]);
-        assert_eq!(r.code, Some(0), "{name}: {r:?}");
-        let fixed = read(dir.path(), name);
-        assert_eq!(data_fingerprints(&fixed), data_fingerprints(&original));
-        // The comment is still there: the fix only adds.
-        for &(line, _) in expected {
-            let comment = original.lines().nth(line - 1).unwrap();
-            assert!(fixed.contains(comment), "{name}: {comment:?} lost");
-        }
-    }
-}
-
-/// The comment itself is labelled: its span is the comment, from `#` to the line's end.
-#[test]
-fn the_decision_comment_is_labelled() {
-    let text = data("commented-block.yaml");
-    let diags = lint_text("app.yaml", &text, FileOptions::default());
-    let d = &diags[0];
-    let label = d
-        .labels
-        .iter()
-        .find(|l| l.message == "commented-out finalizer");
-    let label = label.expect("a label on the comment");
-    assert_eq!(&text[label.span.clone()], "# finalizers:");
-    assert!(d
-        .label
-        .contains("(a commented-out finalizer at line 7 suggests this is deliberate)"));
-    // CRLF: the span stops before the CR.
-    let text = data("commented-crlf.yaml");
-    let diags = lint_text("app.yaml", &text, FileOptions::default());
-    let label = &diags[0].labels.last().unwrap();
-    assert_eq!(
-        &text[label.span.clone()],
-        "#- \"resources-finalizer.argocd.argoproj.io/background\""
-    );
-    // A BOM, non-ASCII text, a comment right above `metadata:` on the first line.
-    let text = "\u{feff}# Kein Finalizer – no finalizer: Daten bleiben\nmetadata:\n  name: ä\n\
-        apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec: {}\n";
-    let diags = lint_text("app.yaml", text, FileOptions::default());
-    assert_eq!(diags.len(), 1, "{diags:?}");
-    let label = diags[0].labels.last().unwrap();
-    assert_eq!(
-        &text[label.span.clone()],
-        "# Kein Finalizer – no finalizer: Daten bleiben"
-    );
-    assert_eq!(
-        diags[0].fix.as_ref().unwrap().applicability,
-        Applicability::Unsafe
-    );
-}
-
-/// Writing the suppression the help shows, where it says, silences the finding (and is
-/// not an unused suppression).
-#[test]
-fn the_suggested_suppression_works() {
-    for name in [
-        "commented-block.yaml",
-        "words.yaml",
-        "words-above.yaml",
-        "commented-crlf.yaml",
-    ] {
-        let dir = tempdir();
-        let original = data(name);
-        write(dir.path(), name, &original);
-        let (_, json) = lint_json(dir.path(), &[name]);
-        let mut lines: Vec<String> = original.split_inclusive('\n').map(str::to_string).collect();
-        // From the last finding up, so that the line numbers stay right.
-        for d in json["diagnostics"].as_array().unwrap().iter().rev() {
-            let help = d["help"].as_str().unwrap();
-            let (_, rest) = help.split_once("on its own line above line ").expect(help);
-            let line: usize = rest.split(';').next().unwrap().parse().unwrap();
-            let eol = if original.contains('\r') {
-                "\r\n"
-            } else {
-                "\n"
-            };
-            lines.insert(
-                line - 1,
-                format!("# gitops-lint: ignore[missing-finalizer] kept on purpose{eol}"),
-            );
-        }
-        write(dir.path(), name, &lines.concat());
-        let (r, json) = lint_json(dir.path(), &[name]);
-        assert_eq!(rules_of(&json), Vec::<String>::new(), "{name}: {json}");
-        assert_eq!(r.code, Some(0));
-    }
-}
-
-/// Comment-like text in scalars, reminders, and comments outside the metadata block keep
-/// the fix safe.
-#[test]
-fn comment_like_data_and_reminders_keep_the_fix_safe() {
-    let dir = tempdir();
-    let name = "not-a-decision.yaml";
-    let original = data(name);
-    write(dir.path(), name, &original);
-    let (_, json) = lint_json(dir.path(), &[name]);
-    let diags = json["diagnostics"].as_array().unwrap();
-    assert_eq!(diags.len(), 6, "{json}");
-    for d in diags {
-        assert_eq!(d["fix"]["applicability"], "safe", "{d}");
-        assert!(!d["help"].as_str().unwrap().contains("deliberate"), "{d}");
-    }
-    let r = run(dir.path(), &["lint", "--fix", "--format", "concise", name]);
-    assert_eq!(fixed_line(&r), "Fixed 6 problems in 1 file; 0 remaining.");
-    let diff = {
-        write(dir.path(), name, &original);
-        run(dir.path(), &["lint", "--diff", name]).stdout
-    };
-    insta::assert_snapshot!("not-a-decision-diff", diff);
-}
-
-// ---------------------------------------------------------------------------------------
-// 3. What is fixable, and with which flag
-
-/// One file with a safe fix, one with an unsafe one, one with a deliberate decision.
-fn mixed(dir: &Path) {
-    write(dir, "safe.yaml", &common::bad("safe"));
-    write(dir, "typo.yaml", &data("typo-block.yaml"));
-    write(dir, "decided.yaml", &data("commented-block.yaml"));
-}
-
-#[test]
-fn the_summary_says_what_is_fixable_and_how() {
-    let dir = tempdir();
-    mixed(dir.path());
-    // typo.yaml: missing-finalizer (safe) + unknown-finalizer (unsafe).
-    let r = run(dir.path(), &["lint", "--format", "concise", "."]);
-    let stderr: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(stderr.len(), 2, "{r:?}");
-    assert_eq!(
-        stderr[1],
-        "2 fixable with `--fix` (2 more with `--fix --unsafe-fixes`)."
-    );
-    let (_, json) = lint_json(dir.path(), &["."]);
-    let s = &json["summary"];
-    assert_eq!(
-        (
-            s["fixable"].clone(),
-            s["fixable_safe"].clone(),
-            s["fixable_unsafe"].clone()
-        ),
-        (4.into(), 2.into(), 2.into()),
-        "{s}"
-    );
-    let r = run(
-        dir.path(),
-        &["lint", "--format", "concise", "--unsafe-fixes", "."],
-    );
-    assert_eq!(
-        r.stderr.lines().nth(1),
-        Some("4 fixable with `--fix --unsafe-fixes`.")
-    );
-    let r = run(dir.path(), &["lint", "--format", "github", "."]);
-    let last = r.stdout.lines().last().unwrap();
-    assert!(
-        last.starts_with("gitops-lint: Found ")
-            && last.ends_with(" 2 fixable with `--fix` (2 more with `--fix --unsafe-fixes`)."),
-        "{last}"
-    );
-    // The full format names the flag per finding.
-    let r = run(dir.path(), &["lint", "--color", "never", "typo.yaml"]);
-    assert!(
-        r.stdout.contains("fix available with `--fix`: Add"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("unsafe fix available with `--fix --unsafe-fixes`: Replace"),
-        "{}",
-        r.stdout
-    );
-
-    // After --fix: what remains needs --unsafe-fixes, and says so.
-    let r = run(dir.path(), &["lint", "--fix", "--format", "concise", "."]);
-    assert_eq!(fixed_line(&r), "Fixed 2 problems in 2 files; 2 remaining.");
-    assert_eq!(
-        r.stderr.lines().last(),
-        Some("2 fixable with `--fix --unsafe-fixes` (unsafe: review the change).")
-    );
-    let (_, json) = lint_json(dir.path(), &["--fix", "."]);
-    let s = &json["summary"];
-    assert_eq!(
-        (s["fixable_safe"].clone(), s["fixable_unsafe"].clone()),
-        (0.into(), 2.into())
-    );
-    let r = run(dir.path(), &["lint", "--color", "never", "."]);
-    insta::assert_snapshot!("after-fix-full", r.stdout);
-
-    // And nothing left after --unsafe-fixes: no fix line at all.
-    let r = run(
-        dir.path(),
-        &[
-            "lint",
-            "--fix",
-            "--unsafe-fixes",
-            "--format",
-            "concise",
-            ".",
-        ],
-    );
-    assert_eq!(fixed_line(&r), "Fixed 2 problems in 2 files; 0 remaining.");
-    assert!(!r.stderr.contains("fixable"), "{r:?}");
-    let r = run(dir.path(), &["lint", "--format", "concise", "."]);
-    assert!(!r.stderr.contains("fixable"), "{r:?}");
-}
-
 /// More repeats (and misspelt items beside a cascade item) than the planner has passes:
 /// removals of different items are taken together, so one run fixes them all and a second
 /// changes nothing.
@@ -647,3 +373,8 @@ fn many_repeats_are_removed_in_one_run() {
         assert!(fixed_line(&r).starts_with("Fixed 0 problems"), "{r:?}");
     }
 }
+
+#[path = "fix_decisions/comments.rs"]
+mod comments;
+#[path = "fix_decisions/summary.rs"]
+mod summary;
