@@ -445,6 +445,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let mut summary = Summary {
         files_scanned: scanned.into_inner(),
         files_skipped: skipped.into_inner(),
+        unsafe_fixes: args.unsafe_fixes,
         ..Summary::default()
     };
     let mut reports: Vec<FileReport> = Vec::new();
@@ -585,6 +586,8 @@ fn run_lint(args: LintArgs) -> i32 {
         return EXIT_FAILURE;
     }
     let remaining = summary.diagnostics();
+    // What the fixes left need (`--fix` or `--unsafe-fixes`), on a line of its own.
+    let hint = summary.fix_hint();
     if !args.quiet && (args.format != Format::Json || mode == Mode::Diff) {
         match mode {
             Mode::Check => eprintln!("{}", summary.line()),
@@ -606,6 +609,15 @@ fn run_lint(args: LintArgs) -> i32 {
                 plural(fixed.0, "problem"),
                 plural(fixed.1, "file")
             ),
+        }
+        if let Some(hint) = hint.filter(|_| mode != Mode::Diff) {
+            eprintln!("{hint}");
+        }
+        if mode == Mode::Diff && !args.unsafe_fixes && summary.fixable_unsafe > 0 {
+            eprintln!(
+                "{} more fixable with `--fix --unsafe-fixes` (`--diff --unsafe-fixes` shows them).",
+                summary.fixable_unsafe
+            );
         }
     }
     let has_errors = reports

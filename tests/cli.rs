@@ -9,10 +9,11 @@ use std::process::{Command, Stdio};
 mod common;
 use common::*;
 
-const RULE_IDS: [&str; 6] = [
+const RULE_IDS: [&str; 7] = [
     "missing-finalizer",
     "unknown-finalizer",
     "controller-managed-finalizer",
+    "duplicate-finalizer",
     "not-checked",
     "syntax-error",
     "unused-suppression",
@@ -318,7 +319,11 @@ fn concise_is_one_line_per_diagnostic_with_summary_on_stderr() {
         ]
     );
     let stderr: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(stderr.len(), 1, "{}", r.stderr);
+    assert_eq!(stderr.len(), 2, "{}", r.stderr);
+    assert_eq!(
+        stderr[1], "4 fixable with `--fix`.",
+        "z.json (no metadata, flow) has no fix"
+    );
     assert!(
         stderr[0].starts_with("Found ")
             && stderr[0].contains("5 errors")
@@ -350,7 +355,8 @@ fn full_shows_snippets_with_summary_on_stderr() {
     assert!(r.stdout.contains("3 │ metadata:"), "{}", r.stdout);
     assert!(r.stdout.contains("help:"), "{}", r.stdout);
     let stderr: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(stderr.len(), 1, "{}", r.stderr);
+    assert_eq!(stderr.len(), 2, "{}", r.stderr);
+    assert_eq!(stderr[1], "1 fixable with `--fix`.");
     assert!(
         stderr[0].starts_with("Found ") && stderr[0].contains("1 error"),
         "{}",
@@ -694,7 +700,7 @@ fn rules_json_is_valid() {
         .collect();
     assert_eq!(
         severities,
-        ["error", "warning", "warning", "info", "error", "warning"]
+        ["error", "warning", "warning", "warning", "info", "error", "warning"]
     );
     for rule in list {
         assert!(!rule["summary"].as_str().unwrap().is_empty());

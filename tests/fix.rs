@@ -2474,7 +2474,13 @@ prop_compose! {
                 }
                 Key::Finalizers => {
                     let comment = if comments[8] { " # finalizers" } else { "" };
-                    let items: Vec<String> = others.iter().map(|(v, q)| quote(*q, v)).collect();
+                    // Distinct strings: a repeated one is a `duplicate-finalizer` finding.
+                    let mut seen = std::collections::HashSet::new();
+                    let items: Vec<String> = others
+                        .iter()
+                        .filter(|(v, _)| seen.insert(*v))
+                        .map(|(v, q)| quote(*q, v))
+                        .collect();
                     match fins {
                         Fins::Absent => {}
                         Fins::Empty => metadata.push(format!("{ind}finalizers:{comment}")),

@@ -173,6 +173,11 @@ fn check_span(d: &Value) {
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
             assert_eq!(unquote(text), named, "{path}: unknown-finalizer span");
         }
+        "duplicate-finalizer" => {
+            let named = backticked_before(message, " is listed twice")
+                .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
+            assert_eq!(unquote(text), named, "{path}: duplicate-finalizer span");
+        }
         "controller-managed-finalizer" => {
             let named = backticked_before(message, " is added and removed")
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
@@ -275,12 +280,33 @@ fn lint_folder(dir: &str, snapshot: &str) -> (i32, Vec<Value>) {
         "{dir}: stderr with --format json: {}",
         json.stderr
     );
-    // The concise summary line goes to stderr (not snapshotted: it holds the timing).
+    // The concise summary line goes to stderr (not snapshotted: it holds the timing),
+    // followed by what is fixable when anything is (the counts of the JSON summary).
+    let lines: Vec<&str> = concise.stderr.lines().collect();
     assert!(
-        concise.stderr.starts_with("Found ") && concise.stderr.lines().count() == 1,
+        lines[0].starts_with("Found ") && lines.len() <= 2,
         "{dir}: concise stderr: {}",
         concise.stderr
     );
+    let summary: Value = serde_json::from_str(&json.stdout).unwrap_or(Value::Null);
+    let (safe, risky) = (
+        &summary["summary"]["fixable_safe"],
+        &summary["summary"]["fixable_unsafe"],
+    );
+    if let Some(hint) = lines.get(1) {
+        assert!(
+            hint.starts_with(&format!("{safe} fixable with `--fix`"))
+                || (safe == 0
+                    && hint.starts_with(&format!("{risky} fixable with `--fix --unsafe-fixes`"))),
+            "{dir}: fix hint {hint:?} vs {safe} safe, {risky} unsafe"
+        );
+    } else {
+        assert!(
+            safe == 0 && risky == 0,
+            "{dir}: no fix hint: {}",
+            concise.stderr
+        );
+    }
 
     let out: Value = serde_json::from_str(&json.stdout)
         .unwrap_or_else(|e| panic!("{dir}: JSON output does not parse: {e}"));
@@ -432,6 +458,7 @@ rule_fixtures! {
     missing_finalizer_err, missing_finalizer_ok => "missing-finalizer";
     unknown_finalizer_err, unknown_finalizer_ok => "unknown-finalizer";
     controller_managed_finalizer_err, controller_managed_finalizer_ok => "controller-managed-finalizer";
+    duplicate_finalizer_err, duplicate_finalizer_ok => "duplicate-finalizer";
     not_checked_err, not_checked_ok => "not-checked";
     syntax_error_err, syntax_error_ok => "syntax-error";
     unused_suppression_err, unused_suppression_ok => "unused-suppression";

@@ -8,7 +8,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::lint::{lint_text, FileOptions};
 use crate::rules;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Most passes over one file; each pass applies at least one fix, so this bounds the work.
 const MAX_PASSES: usize = 8;
@@ -71,14 +71,26 @@ fn object_route(route: &str) -> String {
     head.strip_suffix('.').unwrap_or(head).to_string()
 }
 
-/// Order in which fixes are taken within a pass: a corrected typo can make the added
-/// finalizer unnecessary.
+/// Order in which fixes are taken within a pass, from the rule's data (`fix.priority`): a
+/// corrected typo can make the added finalizer unnecessary.
 fn priority(rule: &str) -> u8 {
-    match rule {
-        rules::UNKNOWN_FINALIZER => 0,
-        rules::CONTROLLER_MANAGED_FINALIZER => 1,
-        _ => 2,
-    }
+    rules::meta(rule)
+        .and_then(|m| m.fix.as_ref())
+        .map_or(rules::FixMeta::DEFAULT_PRIORITY, |f| f.priority)
+}
+
+/// Whether a fix only removes text (an item of a list, with its line or comma) for a rule
+/// whose removals never empty a list (`fix.batch-removals`): removals of different items
+/// are then independent, so that those of one object are taken together in a pass (a list
+/// repeating an item ten times is fixed in one run, not one item a pass).
+fn removal(d: &Diagnostic) -> bool {
+    let batched = rules::meta(d.rule)
+        .and_then(|m| m.fix.as_ref())
+        .is_some_and(|f| f.batch_removals);
+    batched
+        && d.fix
+            .as_ref()
+            .is_some_and(|f| f.edits.iter().all(|e| e.content.is_empty()))
 }
 
 /// Apply `edits` (non-overlapping) to `text`.
@@ -123,6 +135,36 @@ impl Taken {
     }
 }
 
+/// The fixes taken in one pass, from `candidates`: in order of the rule's priority, then
+/// of position; never two with overlapping edits; one finalizer change per object (the
+/// next pass sees its effect), or any number of removals that cannot empty a list.
+fn choose(mut candidates: Vec<&Diagnostic>) -> Vec<&Diagnostic> {
+    candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
+    let mut chosen: Vec<&Diagnostic> = Vec::new();
+    // The objects changed in this pass, and whether only by removals.
+    let mut objects_touched: HashMap<(Option<usize>, String), bool> = HashMap::new();
+    // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
+    let mut taken = Taken::default();
+    for d in candidates {
+        let edits = &d.fix.as_ref().expect("allowed").edits;
+        let object = (d.document, object_route(&d.route));
+        let clash = edits.iter().any(|e| taken.overlaps(e));
+        let removes = removal(d);
+        let touched = objects_touched
+            .get(&object)
+            .is_some_and(|only_removals| !(removes && *only_removals));
+        if clash || touched {
+            continue;
+        }
+        objects_touched.insert(object, removes);
+        for e in edits {
+            taken.insert(e);
+        }
+        chosen.push(d);
+    }
+    chosen
+}
+
 /// Fix `text`, taking the fixes that `unsafe_fixes` allows. `diagnostics` are those of
 /// `text` (as `lint_text` gives them).
 pub fn fix_text(
@@ -139,48 +181,27 @@ pub fn fix_text(
     };
     let mut current = text.to_string();
     // The safety net compares the data (aliases and merge keys resolved) of each pass.
-    let mut current_data = super::check::data_fingerprints(&current);
+    let mut current_data = super::check::data_facts(&current);
     let mut diags = diagnostics;
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
     for _ in 0..MAX_PASSES {
-        let mut candidates: Vec<&Diagnostic> = diags.iter().filter(|d| allowed(d)).collect();
+        let candidates: Vec<&Diagnostic> = diags.iter().filter(|d| allowed(d)).collect();
         if candidates.is_empty() {
             break;
         }
-        candidates.sort_by_key(|d| (priority(d.rule), d.span.start));
-        let mut chosen: Vec<&Diagnostic> = Vec::new();
-        let mut objects_touched: HashSet<(Option<usize>, String)> = HashSet::new();
-        // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
-        let mut taken = Taken::default();
-        for d in candidates {
-            let edits = &d.fix.as_ref().expect("allowed").edits;
-            let object = (d.document, object_route(&d.route));
-            let clash = edits.iter().any(|e| taken.overlaps(e));
-            // One finalizer change per object and pass: the next pass sees its effect.
-            if clash || objects_touched.contains(&object) {
-                continue;
-            }
-            objects_touched.insert(object);
-            for e in edits {
-                taken.insert(e);
-            }
-            chosen.push(d);
-        }
+        let chosen = choose(candidates);
         let edits: Vec<&Edit> = chosen
             .iter()
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
             .collect();
         let next = apply_edits(&current, &edits);
-        let next_data = super::check::data_fingerprints(&next);
+        let next_data = super::check::data_facts(&next);
         if next_data.1 > current_data.1 {
             return refused(original, "the fixed text would not parse".into());
         }
-        if next_data.0 != current_data.0 {
-            return refused(
-                original,
-                "the fix would change data outside the finalizer list".into(),
-            );
+        if let Some(why) = data_changed(&current_data.0, &next_data.0) {
+            return refused(original, why.into());
         }
         let next_diags = lint_text(path, &next, options);
 
@@ -226,6 +247,24 @@ pub fn fix_text(
         remaining: diags,
         refused: None,
     }
+}
+
+/// Why a pass's result is refused, from the documents' (index, fingerprint, repeated
+/// finalizers) before and after: other data changed, or a finalizer list got a string
+/// twice (the fingerprint leaves finalizer strings out).
+fn data_changed(
+    before: &[(usize, u64, usize)],
+    after: &[(usize, u64, usize)],
+) -> Option<&'static str> {
+    let fingerprints = |d: &[(usize, u64, usize)]| d.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>();
+    if fingerprints(after) != fingerprints(before) {
+        return Some("the fix would change data outside the finalizer list");
+    }
+    after
+        .iter()
+        .zip(before)
+        .any(|(a, b)| a.2 > b.2)
+        .then_some("the fix would list the same finalizer twice")
 }
 
 fn refused(original: Vec<Diagnostic>, why: String) -> FixResult {

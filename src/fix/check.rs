@@ -47,7 +47,9 @@ pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
             for x in a {
                 if let Some(e) = rest.peek() {
                     if value(&e.key) == value(&x.key) {
-                        if !same_but_finalizer(&e.value, &x.value) {
+                        let repeats_removed = x.key.as_str() == Some("finalizers")
+                            && deduplicated(&e.value, &x.value);
+                        if !repeats_removed && !same_but_finalizer(&e.value, &x.value) {
                             return false;
                         }
                         rest.next();
@@ -167,11 +169,63 @@ pub fn parse_each_as_linted(
 /// the number of syntax errors: what the safety net compares before and after a fix pass.
 /// Parsed one document at a time.
 pub fn data_fingerprints(text: &str) -> (Vec<(usize, u64)>, usize) {
+    let (docs, errors) = data_facts(text);
+    (docs.iter().map(|&(i, f, _)| (i, f)).collect(), errors)
+}
+
+/// [`data_fingerprints`] with each document's [`duplicate_finalizers`] count.
+pub fn data_facts(text: &str) -> (Vec<(usize, u64, usize)>, usize) {
     let mut docs = Vec::new();
     let errors = parse_each_as_linted(text, &mut |d| {
-        docs.push((d.index, fingerprint(&resolved_root(&d))));
+        let root = resolved_root(&d);
+        docs.push((d.index, fingerprint(&root), duplicate_finalizers(&root)));
     });
     (docs, errors.len())
+}
+
+/// Items of `finalizers` lists anywhere under `n` whose string an earlier item of the same
+/// list already holds. The fingerprint leaves finalizer strings out, so this is what keeps
+/// a fix from listing a finalizer twice (a fix may remove a repeated item, never add one).
+pub fn duplicate_finalizers(n: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![n];
+    while let Some(node) = stack.pop() {
+        for e in node.entries() {
+            if e.key.as_str() == Some("finalizers") {
+                let mut seen = std::collections::HashSet::new();
+                count += e
+                    .value
+                    .items()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter(|s| !seen.insert(*s))
+                    .count();
+            }
+            stack.push(&e.value);
+        }
+        stack.extend(node.items());
+    }
+    count
+}
+
+/// `after` is the finalizer list `before` with later repeats removed, and maybe the
+/// cascade finalizer appended (what `duplicate-finalizer` and `missing-finalizer` fix).
+fn deduplicated(before: &Node, after: &Node) -> bool {
+    let (NodeKind::Sequence { items: b, .. }, NodeKind::Sequence { items: a, .. }) =
+        (&before.kind, &after.kind)
+    else {
+        return false;
+    };
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<String> = b
+        .iter()
+        .map(value)
+        .filter(|v| seen.insert(v.clone()))
+        .collect();
+    let got: Vec<String> = a.iter().map(value).collect();
+    let mut with_cascade = unique.clone();
+    with_cascade.push(format!("{CASCADE:?}"));
+    got == unique || (!seen.contains(&format!("{CASCADE:?}")) && got == with_cascade)
 }
 
 /// A document's root as Kubernetes reads it (aliases and merge keys resolved), or as

@@ -671,25 +671,113 @@ pub fn replace_scalar(item: &Node, value: &str) -> Option<Vec<Edit>> {
     }])
 }
 
-/// Remove an item of a block list when it stands on its own line (and is not the only
-/// item).
+/// Remove an item of a finalizer list, keeping the list valid: a block item that stands on
+/// its own line goes with its line (and its trailing comment); a flow item goes with the
+/// comma that separates it from its neighbour. The only item leaves `[]` (an empty list:
+/// the same data as a list without it). None when the layout is not plain enough to be
+/// sure (tags, anchors, comments between flow items, a comment after `key:`).
 pub fn remove_item(l: &Layout, list: &Node, item: &Node) -> Option<Vec<Edit>> {
-    let NodeKind::Sequence { items, flow: false } = &list.kind else {
+    let NodeKind::Sequence { items, flow } = &list.kind else {
         return None;
     };
-    if items.len() < 2 {
-        return None;
+    // Items are in text order: a binary search, not a scan per removed item.
+    let index = items
+        .binary_search_by_key(&item.span.start, |i| i.span.start)
+        .ok()
+        .filter(|&i| std::ptr::eq(&items[i], item))?;
+    if *flow {
+        return remove_flow_item(l, list, items, index);
     }
     let start = l.line_start(item.span.start);
-    if !l.text[start..item.span.start].trim_start().starts_with('-')
-        || l.text[start..item.span.start].trim() != "-"
-    {
+    if l.text[start..item.span.start].trim() != "-" {
         return None;
     }
     let (end, eof) = l.after_line(item.span.end);
-    let start = if eof && start > 0 { start - 1 } else { start };
+    if items.len() == 1 {
+        return empty_block_list(l, start, end);
+    }
+    let start = if eof && start > 0 {
+        // The line break before the last line goes instead (CRLF as a whole).
+        let head = &l.text[..start];
+        start - if head.ends_with("\r\n") { 2 } else { 1 }
+    } else {
+        start
+    };
     Some(vec![Edit {
         span: start..end,
         content: String::new(),
     }])
 }
+
+/// `key:` + the only item's line (`line..end`) → `key: []`, when the line before is the
+/// plain `key:` line.
+fn empty_block_list(l: &Layout, line: usize, end: usize) -> Option<Vec<Edit>> {
+    let head = l.text[..line].strip_suffix('\n')?;
+    let head = head.strip_suffix('\r').unwrap_or(head);
+    let key_line = &head[l.line_start(head.len())..];
+    if !key_line.ends_with(':') || key_line.trim_start().starts_with('#') {
+        return None;
+    }
+    // Keep the item line's own line break.
+    let tail = &l.text[line..end];
+    let eol = if tail.ends_with("\r\n") {
+        2
+    } else {
+        usize::from(tail.ends_with('\n'))
+    };
+    Some(vec![Edit {
+        span: head.len()..end - eol,
+        content: " []".into(),
+    }])
+}
+
+/// Remove item `index` of a flow list `[a, b]`.
+fn remove_flow_item(l: &Layout, list: &Node, items: &[Node], index: usize) -> Option<Vec<Edit>> {
+    let plain = |s: &str, separator: bool| {
+        let s = s.trim();
+        !s.contains('#') && (if separator { s == "," } else { s.is_empty() })
+    };
+    let item = &items[index];
+    let open = list.span.start + 1;
+    if index == 0 && !plain(&l.text[open.min(item.span.start)..item.span.start], false) {
+        return None; // a tag or anchor before the first item
+    }
+    let span = if items.len() == 1 {
+        let close = list.span.end.checked_sub(1)?;
+        if l.text.as_bytes()[list.span.start] != b'['
+            || l.text.as_bytes().get(close) != Some(&b']')
+            || !l.text[item.span.end..close]
+                .trim()
+                .trim_end_matches(',')
+                .trim()
+                .is_empty()
+            || l.text[item.span.end..close].contains('#')
+        {
+            return None;
+        }
+        return Some(vec![Edit {
+            span: list.span.clone(),
+            content: "[]".into(),
+        }]);
+    } else if index == 0 {
+        let next = &items[1];
+        if !plain(&l.text[item.span.end..next.span.start], true) {
+            return None;
+        }
+        item.span.start..next.span.start
+    } else {
+        let prev = &items[index - 1];
+        if !plain(&l.text[prev.span.end..item.span.start], true) {
+            return None;
+        }
+        prev.span.end..item.span.end
+    };
+    Some(vec![Edit {
+        span,
+        content: String::new(),
+    }])
+}
+
+#[cfg(test)]
+#[path = "remove_tests.rs"]
+mod remove_tests;

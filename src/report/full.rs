@@ -6,7 +6,7 @@
 use super::escape;
 use super::snippet::Snippet;
 use super::Style;
-use crate::diagnostic::{Diagnostic, FileReport, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, FileReport, Severity};
 use crate::source::LineIndex;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
@@ -75,11 +75,13 @@ impl miette::Diagnostic for Report<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let help = self.diag.help.as_deref()?;
-        let fix = self
-            .diag
-            .fix
-            .as_ref()
-            .map(|f| format!("\nfix available: {}", f.title));
+        let fix = self.diag.fix.as_ref().map(|f| match f.applicability {
+            Applicability::Safe => format!("\nfix available with `--fix`: {}", f.title),
+            Applicability::Unsafe => format!(
+                "\nunsafe fix available with `--fix --unsafe-fixes`: {}",
+                f.title
+            ),
+        });
         let help = format!("{help}{}", fix.unwrap_or_default());
         Some(Box::new(escape::text_lines(&help).into_owned()))
     }

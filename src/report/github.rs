@@ -66,7 +66,14 @@ pub fn render(
     if quiet {
         return Ok(());
     }
-    writeln!(out, "gitops-lint: {}", summary.line())
+    // One summary line: the fix hint follows it on the same line.
+    let hint = summary.fix_hint().map(|h| format!(" {h}"));
+    writeln!(
+        out,
+        "gitops-lint: {}{}",
+        summary.line(),
+        hint.unwrap_or_default()
+    )
 }
 
 #[cfg(test)]

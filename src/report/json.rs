@@ -59,7 +59,11 @@ struct JsonSummary {
     files_scanned: usize,
     files_skipped: usize,
     diagnostics: usize,
+    /// Findings with a fix; `fixable_safe` of them are applied by `--fix`, `fixable_unsafe`
+    /// only with `--unsafe-fixes`.
     fixable: usize,
+    fixable_safe: usize,
+    fixable_unsafe: usize,
 }
 
 /// The JSON objects of all diagnostics, in order.
@@ -112,6 +116,8 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
             files_skipped: summary.files_skipped,
             diagnostics: summary.diagnostics(),
             fixable: summary.fixable,
+            fixable_safe: summary.fixable_safe,
+            fixable_unsafe: summary.fixable_unsafe,
         },
     };
     escape::write_json(out, &output, true)?;

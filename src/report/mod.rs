@@ -39,7 +39,13 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings with a fix (safe or unsafe).
     pub fixable: usize,
+    /// Of those, the ones `--fix` applies, and the ones only `--fix --unsafe-fixes` does.
+    pub fixable_safe: usize,
+    pub fixable_unsafe: usize,
+    /// `--unsafe-fixes` was given (the hint then counts every fix as applicable).
+    pub unsafe_fixes: bool,
     pub elapsed: Duration,
 }
 
@@ -55,9 +61,31 @@ impl Summary {
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => self.infos += 1,
             }
-            if d.fix.is_some() {
+            if let Some(fix) = &d.fix {
                 self.fixable += 1;
+                match fix.applicability {
+                    crate::diagnostic::Applicability::Safe => self.fixable_safe += 1,
+                    crate::diagnostic::Applicability::Unsafe => self.fixable_unsafe += 1,
+                }
             }
+        }
+    }
+
+    /// What the remaining fixes need, for a line after the summary (None without fixes):
+    /// `2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`).`
+    pub fn fix_hint(&self) -> Option<String> {
+        let (safe, risky) = (self.fixable_safe, self.fixable_unsafe);
+        let with_unsafe = "`--fix --unsafe-fixes`";
+        match (safe, risky) {
+            (0, 0) => None,
+            _ if self.unsafe_fixes => Some(format!("{} fixable with {with_unsafe}.", safe + risky)),
+            (0, n) => Some(format!(
+                "{n} fixable with {with_unsafe} (unsafe: review the change)."
+            )),
+            (n, 0) => Some(format!("{n} fixable with `--fix`.")),
+            (n, m) => Some(format!(
+                "{n} fixable with `--fix` ({m} more with {with_unsafe})."
+            )),
         }
     }
 

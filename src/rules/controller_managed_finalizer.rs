@@ -34,7 +34,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "remove it; it does not cascade: use `resources-finalizer.argocd.argoproj.io` for that"
                     .into(),
             ),
-            fix: meta.fix.as_ref().filter(|_| edits::line_editable(ctx.facts())).and_then(|f| {
+            // Never the only item: that would leave `finalizers: []`, the opt-out.
+            fix: meta.fix.as_ref().filter(|_| edits::line_editable(ctx.facts()) && list.items().len() > 1 && matches!(list.kind, crate::yaml::NodeKind::Sequence { flow: false, .. })).and_then(|f| {
                 let layout = Layout::new(ctx);
                 Some(Fix {
                     applicability: f.applicability,

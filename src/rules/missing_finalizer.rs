@@ -1,6 +1,6 @@
 //! `missing-finalizer`: an Argo CD object whose deletion would orphan its resources.
 
-use super::{builtin, Context, MISSING_FINALIZER};
+use super::{builtin, decision, Context, MISSING_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix, Label};
 use crate::fix::edits::{self, Layout};
 use crate::objects::{ArgoKind, ArgoObject};
@@ -174,7 +174,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let message = format!("{what} has no cascade finalizer: {consequence}");
     let mut help = help;
-    if obj.kind == ArgoKind::Application {
+    let decision = deliberate(obj, ctx, &finding, metadata_route);
+    if obj.kind == ArgoKind::Application && decision.is_none() {
         help.push_str("\nor, to keep the resources on purpose, write `finalizers: []`");
     }
     let mut labels = Vec::new();
@@ -184,10 +185,18 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             message: format!("this {}", obj.kind.as_str()),
         });
     }
+    let mut detail = detail;
+    if let Some(d) = &decision {
+        let (note, label, more_help) = explain_decision(obj, ctx, &span, d);
+        detail.push_str(&note);
+        labels.push(label);
+        help.push_str(&more_help);
+    }
     let fix = fix_for(obj, ctx, &finding, metadata_route, value).and_then(|edits| {
         let fix_meta = meta.fix.as_ref()?;
+        let deliberate = decision.as_ref().and(fix_meta.deliberate);
         Some(Fix {
-            applicability: fix_meta.applicability,
+            applicability: deliberate.unwrap_or(fix_meta.applicability),
             title: fix_meta.title.replace("{field}", field),
             edits,
         })
@@ -289,6 +298,60 @@ fn decided_by_condition(
     };
     let lists_cascade = |m: &Node| m.get("finalizers").map_or(appset, decides);
     branches_differ(ctx, parent, md, appset, lists_cascade).then(|| (md.key.span.clone(), conds))
+}
+
+/// A comment in the metadata block that records the finalizer was left out on purpose.
+fn deliberate(
+    obj: &ArgoObject,
+    ctx: &Context,
+    finding: &Finding,
+    metadata_route: &str,
+) -> Option<decision::Decision> {
+    if matches!(finding, Finding::NoMetadata) {
+        return None;
+    }
+    let words = builtin(MISSING_FINALIZER).deliberate.as_ref()?;
+    let md = obj.node.entry_at(metadata_route)?;
+    // The metadata block, and the comment lines right above its key.
+    let region = ctx.entry_region(md);
+    let above = decision::comments_above(ctx, md.key.span.start);
+    let line_of_key = ctx.facts().lines.line_start(md.key.span.start);
+    let before = (above < line_of_key).then_some(above..line_of_key);
+    before
+        .and_then(|b| decision::find(ctx, words, &b, &md.value))
+        .or_else(|| decision::find(ctx, words, &region, &md.value))
+}
+
+/// What the diagnostic (whose span is `span`) says of a decision comment: a note for its
+/// label, a label on the comment, and what to write if it is deliberate, for the help.
+fn explain_decision(
+    obj: &ArgoObject,
+    ctx: &Context,
+    span: &Span,
+    d: &decision::Decision,
+) -> (String, Label, String) {
+    let (what, said) = if d.commented_out {
+        ("a commented-out finalizer", "commented-out finalizer")
+    } else {
+        ("the comment", "this comment says it is deliberate")
+    };
+    let note = format!(" ({what} at line {} suggests this is deliberate)", d.line);
+    let label = Label {
+        span: d.span.clone(),
+        message: said.into(),
+    };
+    let line = ctx.facts().lines.line_of(span.start);
+    let opt_out = match obj.kind {
+        ArgoKind::Application => "write `finalizers: []`, or ",
+        ArgoKind::ApplicationSet => "set `spec.syncPolicy.preserveResourcesOnDeletion: true`, or ",
+    };
+    let help = format!(
+        "\n{what} at line {} suggests this is deliberate: if so, {opt_out}put \
+         `# gitops-lint: ignore[{MISSING_FINALIZER}] <reason>` on its own line above line \
+         {line}; the fix is unsafe (`--fix --unsafe-fixes` applies it)",
+        d.line
+    );
+    (note, label, help)
 }
 
 /// The text edits that add the cascade finalizer, when they can be made safely.

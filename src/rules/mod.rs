@@ -3,6 +3,8 @@
 //! `src/rules/<id>.rs` reads that data rather than repeating it.
 
 mod controller_managed_finalizer;
+pub(crate) mod decision;
+mod duplicate_finalizer;
 mod finalizer_items;
 mod missing_finalizer;
 mod unknown_finalizer;
@@ -31,6 +33,9 @@ pub struct RuleMeta {
     pub looks_like: Vec<String>,
     #[serde(default)]
     pub fix: Option<FixMeta>,
+    /// Words of comments that record a decision (see [`decision`]).
+    #[serde(default)]
+    pub deliberate: Option<DeliberateMeta>,
     pub rationale: String,
     pub docs: String,
 }
@@ -42,6 +47,53 @@ pub struct FixMeta {
     pub title: String,
     #[serde(default)]
     pub value: Option<String>,
+    /// The fix's title when it removes the item instead (`unknown-finalizer` where the list
+    /// already cascades).
+    #[serde(default, rename = "remove-title")]
+    pub remove_title: Option<String>,
+    /// Order in which the fix planner takes fixes of one object (lowest first; one change
+    /// per object and pass): a corrected typo can make an added finalizer unnecessary.
+    #[serde(default = "FixMeta::default_priority")]
+    pub priority: u8,
+    /// The rule's removals never empty a list (each keeps an item of its kind), so the
+    /// planner takes those of one object together in a pass, not one per pass.
+    #[serde(default, rename = "batch-removals")]
+    pub batch_removals: bool,
+
+    /// The applicability when a comment in the metadata block shows the finding is
+    /// deliberate (`missing-finalizer`: a commented-out finalizer).
+    #[serde(default)]
+    pub deliberate: Option<crate::diagnostic::Applicability>,
+}
+
+/// What a comment says when it records that the cascade was left out on purpose
+/// (`missing-finalizer`'s `deliberate`). Words are compared lower-cased, apostrophes
+/// dropped (`don't` is `dont`); `fillers` are skipped first.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliberateMeta {
+    /// Prefixes of the words that name the subject (`finaliz`, `cascad`).
+    pub topics: Vec<String>,
+    /// Words that negate a topic word `window` words before or after it ("no finalizer").
+    pub negations: Vec<String>,
+    pub window: usize,
+    /// Prefixes of words that, in a comment naming a topic, say it was on purpose.
+    pub markers: Vec<String>,
+    /// Phrases that say it on their own (each word a prefix, one other word allowed
+    /// between two of them).
+    pub phrases: Vec<String>,
+    /// Prefixes of words that make a comment a reminder, not a decision (`todo`).
+    pub reminders: Vec<String>,
+    /// Words skipped before looking at neighbours (`a`, `the`, `is`).
+    pub fillers: Vec<String>,
+}
+
+impl FixMeta {
+    pub const DEFAULT_PRIORITY: u8 = 2;
+
+    fn default_priority() -> u8 {
+        Self::DEFAULT_PRIORITY
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for crate::diagnostic::Applicability {
@@ -116,6 +168,10 @@ const SOURCES: &[(&str, &str)] = &[
         "controller-managed-finalizer",
         include_str!("../../rules/controller-managed-finalizer.yaml"),
     ),
+    (
+        "duplicate-finalizer",
+        include_str!("../../rules/duplicate-finalizer.yaml"),
+    ),
     ("not-checked", include_str!("../../rules/not-checked.yaml")),
     (
         "syntax-error",
@@ -130,6 +186,7 @@ const SOURCES: &[(&str, &str)] = &[
 pub const MISSING_FINALIZER: &str = "missing-finalizer";
 pub const UNKNOWN_FINALIZER: &str = "unknown-finalizer";
 pub const CONTROLLER_MANAGED_FINALIZER: &str = "controller-managed-finalizer";
+pub const DUPLICATE_FINALIZER: &str = "duplicate-finalizer";
 pub const NOT_CHECKED: &str = "not-checked";
 pub const SYNTAX_ERROR: &str = "syntax-error";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
@@ -401,6 +458,7 @@ const CHECKS: &[Check] = &[
     missing_finalizer::check,
     unknown_finalizer::check,
     controller_managed_finalizer::check,
+    duplicate_finalizer::check,
 ];
 
 /// Run every object rule on one Argo CD object.
@@ -423,6 +481,7 @@ mod tests {
                 MISSING_FINALIZER,
                 UNKNOWN_FINALIZER,
                 CONTROLLER_MANAGED_FINALIZER,
+                DUPLICATE_FINALIZER,
                 NOT_CHECKED,
                 SYNTAX_ERROR,
                 UNUSED_SUPPRESSION

@@ -2,16 +2,18 @@
 
 use super::{builtin, finalizer_items, Context, UNKNOWN_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::fix::edits;
+use crate::fix::edits::{self, Layout};
 use crate::objects::ArgoObject;
+use crate::yaml::Node;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let meta = builtin(UNKNOWN_FINALIZER);
+    let mut last_list: Option<(&Node, Option<&str>)> = None;
     for finalizer_items::Item {
         route,
+        list,
         node: item,
         value,
-        ..
     } in finalizer_items::items(obj, meta.field(obj.kind.as_str()))
     {
         if meta.accepted.iter().any(|a| a == value) || ctx.any_action_in(&item.span) {
@@ -22,6 +24,18 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let suggestion = nearest(value, &meta.accepted);
+        // The list's cascade finalizer, if it has one: then the typo is removed, never
+        // replaced by a second copy of a cascade string.
+        // Looked up once per list (a list of many typos would be quadratic).
+        if !last_list.is_some_and(|(l, _)| std::ptr::eq(l, list)) {
+            let found = list
+                .items()
+                .iter()
+                .filter_map(Node::as_str)
+                .find(|s| ctx.is_cascade(s));
+            last_list = Some((list, found));
+        }
+        let cascade = last_list.and_then(|(_, c)| c);
         out.push(Diagnostic {
             rule: UNKNOWN_FINALIZER,
             severity: meta.severity,
@@ -42,12 +56,23 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .fix
                 .as_ref()
                 .filter(|_| ctx.is_cascade(suggestion))
-                .and_then(|f| {
-                    Some(Fix {
+                .and_then(|f| match cascade {
+                    Some(cascade) => Some(Fix {
+                        applicability: f.applicability,
+                        title: f
+                            .remove_title
+                            .as_deref()
+                            .unwrap_or(&f.title)
+                            .replace("{value}", value)
+                            .replace("{cascade}", cascade),
+                        edits: edits::line_editable(ctx.facts())
+                            .then(|| edits::remove_item(&Layout::new(ctx), list, item))??,
+                    }),
+                    None => Some(Fix {
                         applicability: f.applicability,
                         title: f.title.replace("{suggestion}", suggestion),
                         edits: edits::replace_scalar(item, suggestion)?,
-                    })
+                    }),
                 }),
         });
     }
