@@ -20,6 +20,9 @@ pub struct FileOptions<'a> {
     /// `patchesJson6902`): its objects are fragments and are not checked.
     pub kustomize_patch: bool,
     pub settings: &'a Settings,
+    /// The file holds values of the `argocd-apps` chart: at the top level (`""`) or under
+    /// this key (an umbrella chart's dependency name or alias). See [`crate::helm_apps`].
+    pub helm_values: Option<&'a str>,
 }
 
 static DEFAULT_SETTINGS: Settings = Settings::DEFAULT;
@@ -29,6 +32,7 @@ impl Default for FileOptions<'static> {
         FileOptions {
             kustomize_patch: false,
             settings: &DEFAULT_SETTINGS,
+            helm_values: None,
         }
     }
 }
@@ -160,6 +164,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     // What the fix validation needs to know of each document (its tree is dropped).
     let mut facts = crate::fix::validate::Facts::default();
+    // Applications deploying the argocd-apps chart are looked at only in files naming it.
+    let names_chart = &memmem::find(text.as_bytes(), crate::helm_apps::NEEDLE).is_some();
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
     let errors = yaml::parse_each(parse_text, text, &mut |doc| {
@@ -174,8 +180,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 .iter()
                 .any(|k| doc.root.get(k).is_some())
         };
-        let resolve =
-            doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
+        let resolve = doc.refs
+            && (resource_like()
+                || options.helm_values.is_some()
+                || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
         let mut aliased = Vec::new();
         let mut unresolved = false;
         let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
@@ -226,6 +234,20 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                     });
                 }
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
+                if obj.kind == objects::ArgoKind::Application && *names_chart {
+                    let (node, own) = (obj.node, obj.source);
+                    crate::helm_apps::check_inline(
+                        node, own, &obj.route, &ctx, doc.index, &mut out,
+                    );
+                }
+            }
+            if let Some(key) = options.helm_values {
+                let values = crate::helm_apps::values_at(&view.root, key);
+                if let Some(values) = values {
+                    let written = crate::helm_apps::values_at(&doc.root, key)
+                        .filter(|w| w.span == values.span);
+                    crate::helm_apps::check_values(values, written, key, &ctx, doc.index, &mut out);
+                }
             }
             if unresolved {
                 out[doc_first..].iter_mut().for_each(|d| d.fix = None);

@@ -147,12 +147,15 @@ pub fn fix_text(
         }
         candidates.sort_by_key(|d| (priority(d.rule), d.span.start));
         let mut chosen: Vec<&Diagnostic> = Vec::new();
-        let mut objects_touched: HashSet<(Option<usize>, String)> = HashSet::new();
+        let mut objects_touched: HashSet<(Option<usize>, String, Option<String>)> = HashSet::new();
         // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
         let mut taken = Taken::default();
         for d in candidates {
             let edits = &d.fix.as_ref().expect("allowed").edits;
-            let object = (d.document, object_route(&d.route));
+            // The object's name too: argocd-apps entries of one values document are
+            // objects of their own.
+            let name = d.object.as_ref().and_then(|o| o.name.clone());
+            let object = (d.document, object_route(&d.route), name);
             let clash = edits.iter().any(|e| taken.overlaps(e));
             // One finalizer change per object and pass: the next pass sees its effect.
             if clash || objects_touched.contains(&object) {

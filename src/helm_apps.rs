@@ -1,0 +1,304 @@
+//! Values of the `argocd-apps` Helm chart (argoproj/argo-helm `charts/argocd-apps`).
+//!
+//! The chart renders one Application per entry of `applications:` (a map of name →
+//! fields since chart 2.0, a list of `- name: …` items before) and writes the entry's own
+//! `finalizers` (a top-level field of the entry, not under `metadata`) into the rendered
+//! `metadata.finalizers` with `{{- with .finalizers }}`: an entry without it renders an
+//! Application without finalizer, whose deletion orphans its resources. An empty entry
+//! (`x:`, `x: {}`) renders nothing (chart ≥ 2.0.6 skips it); `finalizers: []` renders no
+//! finalizer and is the explicit opt-out.
+//!
+//! `applicationsets:` entries are not flagged: the chart never renders
+//! `template.metadata.finalizers`, so the controller adds the cascade finalizer to every
+//! generated Application unless `syncPolicy.preserveResourcesOnDeletion` is true, which is
+//! an explicit choice (see the product decisions).
+//!
+//! Which files hold such values is decided at the repository level ([`crate::helm_stage`]);
+//! inline values of an Application (`helm.values`, `helm.valuesObject`) are checked with
+//! the Application ([`check_inline`]).
+
+use crate::diagnostic::{Diagnostic, Edit, Fix, ObjectRef};
+use crate::fix::edits;
+use crate::rules::{builtin, Context, MISSING_FINALIZER};
+use crate::source::Span;
+use crate::yaml::{Entry, Node, NodeKind, Style};
+
+/// The chart's name.
+pub const CHART: &str = "argocd-apps";
+
+/// Bytes a file must contain to name the chart (an Application using it, a `Chart.yaml`
+/// depending on it).
+pub const NEEDLE: &[u8] = b"argocd-apps";
+
+/// One entry of `applications:`: its name, its mapping, where to point at, its route.
+struct AppEntry<'n> {
+    name: String,
+    node: &'n Node,
+    /// The map form's entry (key and value); `None` for a list item.
+    entry: Option<&'n Entry>,
+    at: Span,
+    route: String,
+}
+
+/// The `applications:` entries of `values` (the mapping that holds the chart's values).
+fn app_entries<'n>(values: &'n Node, route: &str) -> Vec<AppEntry<'n>> {
+    let Some(apps) = values.entry("applications") else {
+        return Vec::new();
+    };
+    let base = join(route, "applications");
+    let mut out = Vec::new();
+    for e in apps.value.entries() {
+        let Some(name) = e.key.as_str() else { continue };
+        out.push(AppEntry {
+            name: name.to_string(),
+            node: &e.value,
+            entry: Some(e),
+            at: e.key.span.clone(),
+            route: join(&base, name),
+        });
+    }
+    for (i, item) in apps.value.items().iter().enumerate() {
+        let name = item.get("name").and_then(Node::as_str).unwrap_or("");
+        let at = item
+            .entry("name")
+            .map_or(item.span.start..item.span.start, |e| e.key.span.clone());
+        out.push(AppEntry {
+            name: name.to_string(),
+            node: item,
+            entry: None,
+            at,
+            route: format!("{base}[{i}]"),
+        });
+    }
+    out
+}
+
+/// The mapping holding the chart's values in a document: the root (`key` empty) or the
+/// value under `key`.
+pub fn values_at<'n>(root: &'n Node, key: &str) -> Option<&'n Node> {
+    if key.is_empty() {
+        Some(root)
+    } else {
+        root.get(key)
+    }
+}
+
+fn join(route: &str, key: &str) -> String {
+    if route.is_empty() {
+        key.to_string()
+    } else {
+        format!("{route}.{key}")
+    }
+}
+
+/// Check the argocd-apps values in `values` (as read: aliases and merge keys resolved).
+/// `written` is the same mapping as written, where fixes may edit (`None`: no fixes);
+/// `route` the route from the document root to it.
+pub fn check_values(
+    values: &Node,
+    written: Option<&Node>,
+    route: &str,
+    ctx: &Context,
+    document: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let own = written.map(|w| app_entries(w, route)).unwrap_or_default();
+    for app in app_entries(values, route) {
+        // The entry as written, when it is the very text read (not an alias's copy, no
+        // merge key supplying fields).
+        let own = own.iter().find(|o| {
+            o.route == app.route
+                && o.node.span == app.node.span
+                && o.node.is_mapping()
+                && o.node
+                    .entries()
+                    .iter()
+                    .all(|e| e.key.as_str() != Some("<<"))
+        });
+        check_app(&app, own, ctx, document, out);
+    }
+}
+
+fn check_app(
+    app: &AppEntry,
+    own: Option<&AppEntry>,
+    ctx: &Context,
+    document: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    // `{{- if not $appData }}{{- continue }}`: an empty entry renders nothing.
+    if app.node.entries().is_empty() {
+        return;
+    }
+    let meta = builtin(MISSING_FINALIZER);
+    let value = meta
+        .fix
+        .as_ref()
+        .and_then(|f| f.value.as_deref())
+        .unwrap_or(&meta.accepted[0]);
+    let fin = app.node.entry("finalizers");
+    let label = match fin {
+        None => "no `finalizers` in this entry".to_string(),
+        Some(f) => {
+            let items = f.value.items();
+            if items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| ctx.is_cascade(s)))
+                || ctx.any_action_in(&ctx.entry_region(f))
+            {
+                return;
+            }
+            match &f.value.kind {
+                // The explicit opt-out.
+                NodeKind::Sequence { items, .. } if items.is_empty() => return,
+                NodeKind::Sequence { .. } => "no item cascades".to_string(),
+                _ if f.value.is_null() => "`finalizers` has no value".to_string(),
+                _ => "`finalizers` is not a list".to_string(),
+            }
+        }
+    };
+    let edits = own.and_then(|own| fix_edits(own, ctx, value));
+    let fix = edits.and_then(|edits| {
+        let fix_meta = meta.fix.as_ref()?;
+        Some(Fix {
+            applicability: fix_meta.applicability,
+            title: "add the cascade finalizer to the argocd-apps entry".into(),
+            edits,
+        })
+    });
+    out.push(Diagnostic {
+        rule: MISSING_FINALIZER,
+        severity: meta.severity,
+        message: format!(
+            "argocd-apps entry `{}` renders an Application without a cascade finalizer: \
+             deleting it orphans every resource it manages",
+            app.name
+        ),
+        document: Some(document),
+        object: Some(ObjectRef {
+            api_version: "argoproj.io/v1alpha1".into(),
+            kind: "Application".into(),
+            name: Some(app.name.clone()),
+        }),
+        route: join(&app.route, "finalizers"),
+        span: fin.map_or(app.at.clone(), |f| f.key.span.clone()),
+        label,
+        labels: Vec::new(),
+        help: Some(format!(
+            "add to the entry (the chart renders it as `metadata.finalizers`):\n  \
+             finalizers:\n    - {value}\nor, to keep the resources on purpose, write \
+             `finalizers: []`"
+        )),
+        fix,
+    });
+}
+
+/// The edits that give the entry `finalizers: [value]`.
+fn fix_edits(app: &AppEntry, ctx: &Context, value: &str) -> Option<Vec<Edit>> {
+    if !edits::line_editable(ctx.facts()) || ctx.any_action_in(&app.node.span) {
+        return None;
+    }
+    let dups = app
+        .node
+        .entries()
+        .iter()
+        .filter(|e| e.key.as_str() == Some("finalizers"))
+        .count();
+    if dups > 1 {
+        return None;
+    }
+    let layout = ctx.layout();
+    match app.node.entry("finalizers") {
+        None => {
+            // A list item has no key of its own: edit it as the value of an empty key.
+            let fake;
+            let entry = match app.entry {
+                Some(e) => e,
+                None => {
+                    fake = Entry {
+                        key: Node {
+                            span: app.node.span.start..app.node.span.start,
+                            anchor: 0,
+                            kind: NodeKind::Scalar {
+                                value: String::new(),
+                                style: Style::Plain,
+                            },
+                        },
+                        value: app.node.clone(),
+                    };
+                    &fake
+                }
+            };
+            edits::add_to_metadata(&layout, entry, ctx.position(), value)
+        }
+        Some(f) if f.value.is_null() => edits::add_under_empty(&layout, f, app.node, value),
+        Some(f) if !f.value.items().is_empty() => edits::append_item(&layout, f, value),
+        Some(_) => None,
+    }
+}
+
+/// Whether an Application source deploys the chart: `chart: argocd-apps`, or a Git path
+/// whose last folder is `argocd-apps` (a vendored copy).
+pub fn is_chart_source(source: &Node) -> bool {
+    source.get("chart").and_then(Node::as_str) == Some(CHART)
+        || source
+            .get("path")
+            .and_then(Node::as_str)
+            .is_some_and(|p| p.trim_end_matches('/').rsplit('/').next() == Some(CHART))
+}
+
+/// The sources of an Application (`spec.source`, `spec.sources[]`) with their routes.
+pub fn sources(object: &Node) -> Vec<(String, &Node)> {
+    let mut out = Vec::new();
+    if let Some(s) = object.at("spec.source") {
+        out.push(("spec.source".to_string(), s));
+    }
+    let items = object
+        .at("spec.sources")
+        .map(Node::items)
+        .unwrap_or_default();
+    for (i, s) in items.iter().enumerate() {
+        out.push((format!("spec.sources[{i}]"), s));
+    }
+    out
+}
+
+/// Check the inline values (`helm.valuesObject`, `helm.values`) of an Application whose
+/// source deploys the chart. `object` is the object as read, `written` as written (for
+/// fixes), `route` the object's route in its document.
+pub fn check_inline(
+    object: &Node,
+    written: Option<&Node>,
+    route: &str,
+    ctx: &Context,
+    document: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let written_sources = written.map(sources).unwrap_or_default();
+    for (src_route, source) in sources(object) {
+        if !is_chart_source(source) {
+            continue;
+        }
+        let own_helm = written_sources
+            .iter()
+            .find(|(r, s)| *r == src_route && s.span == source.span)
+            .and_then(|(_, s)| s.get("helm"));
+        let Some(helm) = source.get("helm") else {
+            continue;
+        };
+        let helm_route = join(&join(route, &src_route), "helm");
+        if let Some(obj) = helm.get("valuesObject").filter(|v| v.is_mapping()) {
+            let own = own_helm
+                .and_then(|h| h.get("valuesObject"))
+                .filter(|w| w.span == obj.span);
+            let r = join(&helm_route, "valuesObject");
+            check_values(obj, own, &r, ctx, document, out);
+        }
+        if let Some(values) = helm.entry("values") {
+            let own = own_helm
+                .and_then(|h| h.entry("values"))
+                .filter(|w| w.value.span == values.value.span);
+            crate::helm_block::check_string(values, own, &helm_route, ctx, document, out);
+        }
+    }
+}

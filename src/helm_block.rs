@@ -1,0 +1,184 @@
+//! argocd-apps values written as a YAML string (`helm.values: |`): parsed on their own,
+//! checked, and the findings mapped back into the file. Fixes are made in place in a
+//! literal block scalar (`|`, `|-`, `|+`, no indentation indicator) whose lines map back
+//! exactly; in another scalar style the finding points at the `values` key, without fix.
+
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::rules::Context;
+use crate::source::Span;
+use crate::yaml::{self, Entry, Style};
+
+/// A literal block's content (indentation removed) and where each of its lines is in the
+/// file.
+struct Block {
+    content: String,
+    /// Per content line: its start in `content`, its start in the file, and how many
+    /// indentation bytes were removed.
+    lines: Vec<(usize, usize, usize)>,
+    /// The file offset after the block's last line.
+    end: usize,
+}
+
+impl Block {
+    /// The block of the literal scalar `node` (spanning from its `|` header to the end of
+    /// its last line) in `text`, when its content reads back as the parser's `value`.
+    fn of(text: &str, span: &Span, value: &str) -> Option<Block> {
+        let header_end = text[span.start..span.end].find('\n')? + span.start + 1;
+        let header = text[span.start..header_end].split('#').next()?;
+        if header.bytes().any(|b| b.is_ascii_digit()) {
+            return None; // an explicit indentation indicator
+        }
+        let body = &text[header_end..span.end];
+        let indent = body
+            .split_inclusive('\n')
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())?;
+        let mut block = Block {
+            content: String::with_capacity(body.len()),
+            lines: Vec::new(),
+            end: span.end,
+        };
+        let mut at = header_end;
+        for line in body.split_inclusive('\n') {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let cut = spaces.min(indent);
+            if cut < indent && !line.trim().is_empty() {
+                return None;
+            }
+            block.lines.push((block.content.len(), at, cut));
+            block.content.push_str(&line[cut..]);
+            at += line.len();
+        }
+        block.end = at;
+        let normal = block.content.replace("\r\n", "\n");
+        (normal.trim_end_matches('\n') == value.trim_end_matches('\n')).then_some(block)
+    }
+
+    /// The file offset of content offset `pos`.
+    fn map(&self, pos: usize) -> usize {
+        let i = self.lines.partition_point(|l| l.0 <= pos).saturating_sub(1);
+        match self.lines.get(i) {
+            Some(&(content, file, cut)) => file + cut + (pos - content),
+            None => pos,
+        }
+    }
+
+    /// Where line `pos` starts in the file, when `pos` is at a content line's start.
+    fn line_start(&self, pos: usize) -> Option<usize> {
+        let i = self.lines.partition_point(|l| l.0 < pos);
+        match self.lines.get(i) {
+            Some(l) if l.0 == pos => Some(l.1),
+            None if pos == self.content.len() && self.content.ends_with('\n') => Some(self.end),
+            _ => None,
+        }
+    }
+
+    /// An edit of the content as an edit of the file: its new lines get the block's
+    /// indentation.
+    fn map_edit(&self, e: &Edit, indent: usize) -> Edit {
+        let pad = " ".repeat(indent);
+        let at_line_start = e.span.start == e.span.end
+            && (e.span.start == 0 || self.content.as_bytes()[e.span.start - 1] == b'\n');
+        match self.line_start(e.span.start).filter(|_| at_line_start) {
+            Some(file) => {
+                let content: String = e
+                    .content
+                    .split_inclusive('\n')
+                    .map(|l| format!("{pad}{l}"))
+                    .collect();
+                Edit {
+                    span: file..file,
+                    content,
+                }
+            }
+            None => Edit {
+                span: self.map(e.span.start)..self.map(e.span.end),
+                content: e.content.replace('\n', &format!("\n{pad}")),
+            },
+        }
+    }
+
+    fn indent(&self) -> usize {
+        self.lines.iter().map(|l| l.2).max().unwrap_or(0)
+    }
+}
+
+/// Check the `values` entry (a string) of a `helm` mapping at `helm_route`; `own` is the
+/// entry as written (fixes edit only there).
+pub fn check_string(
+    values: &Entry,
+    own: Option<&Entry>,
+    helm_route: &str,
+    ctx: &Context,
+    document: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(value) = values.value.as_str() else {
+        return;
+    };
+    if !value.contains("applications") || value.contains("{{") {
+        return;
+    }
+    let literal = matches!(
+        values.value.kind,
+        yaml::NodeKind::Scalar {
+            style: Style::Literal,
+            ..
+        }
+    );
+    let block = own
+        .filter(|_| literal && !ctx.any_action_in(&values.value.span))
+        .and_then(|o| Block::of(ctx.text, &o.value.span, value));
+    let text = block.as_ref().map_or(value, |b| b.content.as_str());
+    let route = format!("{helm_route}.values");
+    let mut found = Vec::new();
+    let facts = std::cell::OnceCell::new();
+    let parsed = yaml::parse(text, text);
+    if !parsed.errors.is_empty() {
+        return;
+    }
+    for doc in &parsed.documents {
+        let resolved = match doc.refs {
+            true => match yaml::resolve(&doc.root) {
+                Ok(r) => Some(r.root),
+                Err(_) => continue,
+            },
+            false => None,
+        };
+        let sub = Context {
+            text,
+            masked: None,
+            location_hint: None,
+            document: &doc.root,
+            settings: ctx.settings,
+            facts: &facts,
+            doc_layout: Default::default(),
+        };
+        let read = resolved.as_ref().unwrap_or(&doc.root);
+        let written = block.as_ref().map(|_| &doc.root);
+        crate::helm_apps::check_values(read, written, &route, &sub, document, &mut found);
+    }
+    for mut d in found {
+        match &block {
+            Some(b) => {
+                d.span = b.map(d.span.start)..b.map(d.span.end);
+                for l in &mut d.labels {
+                    l.span = b.map(l.span.start)..b.map(l.span.end);
+                }
+                if let Some(fix) = &mut d.fix {
+                    fix.edits = fix
+                        .edits
+                        .iter()
+                        .map(|e| b.map_edit(e, b.indent()))
+                        .collect();
+                }
+            }
+            None => {
+                d.span = values.key.span.clone();
+                d.fix = None;
+                d.label = "argocd-apps values written as a string".into();
+            }
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,313 @@
+//! The repository-level stage for `argocd-apps` values files ([`crate::helm_apps`]).
+//!
+//! A values file holds no `argoproj.io` bytes, so the walk skips it unparsed. While the walk
+//! runs, [`Collector::observe`] looks at the files it read anyway: a file that holds Argo CD
+//! objects and names the chart (`argocd-apps` bytes) is parsed once more for the value files
+//! its Applications use; a `Chart.yaml` naming the chart is parsed for an `argocd-apps`
+//! dependency. After the walk, [`ValuesFiles::new`] resolves those references on disk, and
+//! [`add_unread`] reads the values files the walk did not keep (a second read of a file the
+//! first pass skipped after only a byte search).
+//!
+//! Resolution: `helm.valueFiles` of a source with `chart: argocd-apps` that start with `$`
+//! (`$values/path`) name a file from the repository root (the nearest folder above the
+//! Application holding `.git`, else the linted folder): whichever source the `$ref` names,
+//! it is taken to be this repository. Other value files of a chart from a Helm repository
+//! are inside the chart package and not looked at. A Git source (`path: P`) whose
+//! `P/Chart.yaml` is the chart or depends on it has its value files resolved against `P`.
+//! A `Chart.yaml` depending on the chart makes the `values*.yaml` beside it argocd-apps
+//! values, under the dependency's name or `alias`. Only files inside the linted paths are
+//! checked.
+
+use crate::kustomize::normalize;
+use crate::yaml::{self, Node};
+use memchr::memmem;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A values file to resolve: its path (relative to `base`), and the key of the chart's
+/// values in it (`None`: decided by the `Chart.yaml` in `chart_dir`).
+#[derive(Debug)]
+struct Reference {
+    file: PathBuf,
+    key: Option<String>,
+    chart_dir: Option<PathBuf>,
+}
+
+/// Facts gathered during the walk.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// The linted folders: a file's repository root when no `.git` is found above it.
+    roots: Vec<PathBuf>,
+    refs: Mutex<Vec<Reference>>,
+    /// Chart directories and the key of the chart's values in their values files.
+    charts: Mutex<Vec<(PathBuf, String)>>,
+}
+
+fn is_chart_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("Chart.yaml" | "Chart.yml")
+    )
+}
+
+impl Collector {
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+        roots.sort_by_key(|r| canonical(r).components().count());
+        Collector {
+            roots,
+            ..Collector::default()
+        }
+    }
+
+    /// Look at a file the walk read; `argo`: the file may hold Argo CD objects (it was
+    /// linted). Costs a byte search unless the file names the chart.
+    pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool) {
+        let chart = is_chart_file(path);
+        if !(argo || chart) || memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        if chart {
+            if let Some(key) = chart_key(text) {
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                self.charts.lock().unwrap().push((dir, key));
+            }
+            return;
+        }
+        let root = repo_root(path, &self.roots);
+        let found = references(text, &root);
+        self.refs.lock().unwrap().extend(found);
+    }
+}
+
+/// The key of the argocd-apps values in the values files of the chart whose `Chart.yaml`
+/// is `text`: `""` for the chart itself, the dependency's `alias` or name for an umbrella.
+fn chart_key(text: &str) -> Option<String> {
+    let parsed = yaml::parse(text, text);
+    let root = &parsed.documents.first()?.root;
+    if root.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART) {
+        return Some(String::new());
+    }
+    let deps = root
+        .get("dependencies")
+        .map(Node::items)
+        .unwrap_or_default();
+    deps.iter()
+        .find(|d| d.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART))
+        .map(|d| {
+            d.get("alias")
+                .and_then(Node::as_str)
+                .unwrap_or(crate::helm_apps::CHART)
+                .to_string()
+        })
+}
+
+/// The repository root for a file: the nearest folder above it holding `.git`, else the
+/// widest linted folder holding it, else the folder it is in.
+fn repo_root(file: &Path, roots: &[PathBuf]) -> PathBuf {
+    let start = file.parent().unwrap_or(Path::new(""));
+    let mut dir = Some(start);
+    for _ in 0..32 {
+        let Some(d) = dir else { break };
+        let here = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if here.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    let c = canonical(file);
+    roots
+        .iter()
+        .find(|r| c.starts_with(canonical(r)))
+        .cloned()
+        .unwrap_or_else(|| start.to_path_buf())
+}
+
+/// The values files the Applications in `text` use (only sources that are, or may be, the
+/// chart: `chart: argocd-apps`, or a Git path with value files).
+fn references(text: &str, root: &Path) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let parsed = crate::fix::check::parse_as_linted(text);
+    let scalar = |n: &Node| n.as_str().map(str::to_string);
+    for doc in &parsed.documents {
+        for obj in crate::objects::find(doc, &scalar) {
+            for (_, source) in crate::helm_apps::sources(obj.node) {
+                let files = source
+                    .at("helm.valueFiles")
+                    .map(Node::items)
+                    .unwrap_or_default();
+                let path = source.get("path").and_then(Node::as_str);
+                let chart = crate::helm_apps::is_chart_source(source);
+                for f in files.iter().filter_map(Node::as_str) {
+                    // `$ref/file`: from the repository root; else from the source's path (a
+                    // chart from a Helm repository has its files in its package).
+                    let (file, base) = match f.strip_prefix('$') {
+                        Some(rest) => (rest.split_once('/').map_or("", |r| r.1), None),
+                        None => match path {
+                            Some(p) => (f, Some(p.trim_start_matches('/'))),
+                            None => continue,
+                        },
+                    };
+                    let file = file.trim();
+                    if file.is_empty() {
+                        continue;
+                    }
+                    let file = match base {
+                        Some(p) => root.join(p).join(file),
+                        None => root.join(file),
+                    };
+                    out.push(Reference {
+                        file,
+                        key: chart.then(String::new),
+                        chart_dir: path.map(|p| root.join(p.trim_start_matches('/'))),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The argocd-apps values files to check, and the key of the values in each.
+#[derive(Debug, Default)]
+pub struct ValuesFiles {
+    files: HashMap<PathBuf, (PathBuf, String)>,
+}
+
+/// A path compared as written nowhere else: absolute and normalised.
+fn canonical(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+impl ValuesFiles {
+    /// Resolve what the walk gathered; `paths` are the linted paths (files outside them
+    /// are not checked).
+    pub fn new(collector: Collector, paths: &[PathBuf]) -> ValuesFiles {
+        let scope: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+        let mut charts = collector.charts.into_inner().unwrap();
+        // A values file named explicitly: the Chart.yaml beside it says what it is.
+        for p in paths.iter().filter(|p| p.is_file()) {
+            let dir = p.parent().unwrap_or(Path::new(""));
+            if let Some(key) = chart_key_on_disk(dir) {
+                charts.push((dir.to_path_buf(), key));
+            }
+        }
+        let mut out = ValuesFiles::default();
+        let mut add = |file: PathBuf, key: String| {
+            let c = canonical(&file);
+            if scope.iter().any(|s| c.starts_with(s)) && file.is_file() {
+                out.files.entry(c).or_insert((file, key));
+            }
+        };
+        for r in collector.refs.into_inner().unwrap() {
+            let key = match (r.key, &r.chart_dir) {
+                (Some(k), _) => Some(k),
+                (None, Some(dir)) => chart_key_on_disk(dir),
+                (None, None) => None,
+            };
+            if let Some(key) = key {
+                add(normalize(&r.file), key);
+            }
+        }
+        for (dir, key) in charts {
+            let here = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            };
+            let Ok(entries) = std::fs::read_dir(here) else {
+                continue;
+            };
+            let mut names: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| is_values_name(n))
+                .map(|n| dir.join(n))
+                .collect();
+            names.sort();
+            for n in names {
+                add(n, key.clone());
+            }
+        }
+        out
+    }
+
+    /// The key of the argocd-apps values in the file at `path`, if it holds them.
+    pub fn role(&self, path: &Path) -> Option<&str> {
+        if self.files.is_empty() {
+            return None;
+        }
+        self.files.get(&canonical(path)).map(|(_, k)| k.as_str())
+    }
+
+    /// Whether `path` is one of the files.
+    fn contains(&self, canonical: &Path) -> bool {
+        self.files.contains_key(canonical)
+    }
+}
+
+/// `values.yaml`, `values-prod.yaml`, `values.dev.yml`, ...
+fn is_values_name(name: &str) -> bool {
+    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+fn chart_key_on_disk(dir: &Path) -> Option<String> {
+    ["Chart.yaml", "Chart.yml"].iter().find_map(|n| {
+        let mut bytes = Vec::new();
+        let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
+        crate::read::read_file(&dir.join(n), &mut bytes, limit, true).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        text.contains(crate::helm_apps::CHART)
+            .then(|| chart_key(&text))
+            .flatten()
+    })
+}
+
+/// Read the values files that `found` (the walk's files with findings) lacks, as reports
+/// without diagnostics yet (they are linted with their role afterwards). Returns how many
+/// of them the walk had skipped unparsed.
+pub fn add_unread(
+    values: &ValuesFiles,
+    found: &mut Vec<(PathBuf, crate::diagnostic::FileReport)>,
+    max_file_size: u64,
+    display: &dyn Fn(&Path) -> String,
+) -> usize {
+    if values.files.is_empty() {
+        return 0;
+    }
+    let have: std::collections::HashSet<PathBuf> = found.iter().map(|f| canonical(&f.0)).collect();
+    let mut skipped = 0;
+    let mut files: Vec<&(PathBuf, String)> = values.files.values().collect();
+    files.sort();
+    for (path, _) in files {
+        if have.contains(&canonical(path)) || !values.contains(&canonical(path)) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        if crate::read::read_file(path, &mut bytes, max_file_size, true).is_err() {
+            continue;
+        }
+        skipped += usize::from(!crate::lint::may_hold_argo(&bytes));
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        found.push((
+            path.clone(),
+            crate::diagnostic::FileReport {
+                path: display(path),
+                path_bytes: None,
+                source: Some(std::sync::Arc::from(text)),
+                diagnostics: Vec::new(),
+            },
+        ));
+    }
+    skipped
+}
