@@ -1,0 +1,381 @@
+//! Values of the `argocd-apps` Helm chart: each `applications:` entry renders an
+//! Application whose finalizers are the entry's own `finalizers`. Inputs are in
+//! tests/data/helm-apps/, copied to a fresh repository per test.
+
+mod common;
+
+use common::{parse_json, read, repo_tempdir, run, write};
+use serde_json::Value;
+use std::path::Path;
+
+const CASCADE: &str = "resources-finalizer.argocd.argoproj.io";
+
+/// A fresh repository holding a copy of `tests/data/helm-apps/<case>`.
+fn copy_case(case: &str) -> tempfile::TempDir {
+    let dir = repo_tempdir();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/helm-apps")
+        .join(case);
+    copy_dir(&from, dir.path(), "");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path, rel: &str) {
+    for e in std::fs::read_dir(from.join(rel)).unwrap() {
+        let e = e.unwrap();
+        let name = format!("{rel}{}", e.file_name().to_string_lossy());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(from, to, &format!("{name}/"));
+        } else {
+            write(to, &name, &std::fs::read_to_string(e.path()).unwrap());
+        }
+    }
+}
+
+/// `(path, route)` of each diagnostic of `rule`.
+fn findings(json: &Value, rule: &str) -> Vec<(String, String)> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["route"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend(args);
+    let r = run(dir, &all);
+    (r.code, parse_json(&r))
+}
+
+fn concise(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["lint", "--format", "concise", "--color", "never"];
+    all.extend(args);
+    run(dir, &all).stdout
+}
+
+fn diff(dir: &Path) -> String {
+    run(dir, &["lint", "--diff", "--color", "never"]).stdout
+}
+
+#[test]
+fn value_files_of_an_application_using_the_chart() {
+    let dir = copy_case("value-files");
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    // Not the unreferenced copy, not the opt-out, the entries with a cascade finalizer,
+    // the empty entries, nor any ApplicationSet entry (with or without preserve).
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [
+            ("values/apps.yaml", "applications.guestbook.finalizers"),
+            ("values/apps.yaml", "applications.flow.finalizers"),
+            (
+                "values/apps.yaml",
+                "applications.empty-finalizers.finalizers"
+            ),
+            (
+                "values/apps.yaml",
+                "applications.other-finalizer.finalizers"
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    insta::assert_snapshot!("value-files-concise", concise(dir.path(), &[]));
+    insta::assert_snapshot!("value-files-diff", diff(dir.path()));
+    // The values folder alone: nothing says these are argocd-apps values.
+    let (code, json) = lint_json(dir.path(), &["values"]);
+    assert_eq!(
+        (code, findings(&json, "missing-finalizer").len()),
+        (Some(0), 0)
+    );
+}
+
+#[test]
+fn list_form_in_a_chart_an_application_points_at() {
+    let dir = copy_case("list-form");
+    let (_, json) = lint_json(dir.path(), &[]);
+    // `apps:` is the dependency's alias; the top-level `applications:` is another key.
+    let routes: Vec<String> = findings(&json, "missing-finalizer")
+        .into_iter()
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "apps.applications[0].finalizers",
+            "apps.applications[2].finalizers"
+        ]
+    );
+    insta::assert_snapshot!("list-form-concise", concise(dir.path(), &[]));
+    insta::assert_snapshot!("list-form-diff", diff(dir.path()));
+}
+
+#[test]
+fn inline_values_of_an_application_using_the_chart() {
+    let dir = copy_case("inline");
+    let (_, json) = lint_json(dir.path(), &[]);
+    let diags = json["diagnostics"].as_array().unwrap();
+    let names: Vec<(&str, bool)> = diags
+        .iter()
+        .map(|d| (d["object"]["name"].as_str().unwrap(), d["fix"].is_object()))
+        .collect();
+    // A quoted string is reported without fix; another chart's values are not looked at.
+    assert_eq!(
+        names,
+        [("grafana", true), ("minio", true), ("redis", false)]
+    );
+    insta::assert_snapshot!("inline-concise", concise(dir.path(), &[]));
+    insta::assert_snapshot!("inline-diff", diff(dir.path()));
+}
+
+#[test]
+fn umbrella_chart_values_beside_its_chart_yaml() {
+    let dir = copy_case("umbrella");
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [
+            (
+                "platform/values-staging.yml",
+                "argocd-apps.applications.staging-only.finalizers"
+            ),
+            (
+                "platform/values.yaml",
+                "argocd-apps.applications.cert-manager.finalizers"
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    insta::assert_snapshot!("umbrella-concise", concise(dir.path(), &[]));
+    insta::assert_snapshot!("umbrella-diff", diff(dir.path()));
+    // Named alone, a values file is known by the Chart.yaml beside it.
+    let (code, json) = lint_json(dir.path(), &["platform/values.yaml"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings(&json, "missing-finalizer").len(), 1);
+    let (code, json) = lint_json(dir.path(), &["not-argocd-apps/values.yaml"]);
+    assert_eq!(
+        (code, findings(&json, "missing-finalizer").len()),
+        (Some(0), 0)
+    );
+}
+
+/// `after` is `before` with, at most, the cascade finalizer added to entries; returns the
+/// routes where it was added.
+fn added_finalizers(
+    before: &serde_yaml::Value,
+    after: &serde_yaml::Value,
+    at: &str,
+) -> Vec<String> {
+    use serde_yaml::Value as Y;
+    let cascade = || Y::Sequence(vec![Y::String(CASCADE.into())]);
+    match (before, after) {
+        (Y::Mapping(b), Y::Mapping(a)) => {
+            let mut out = Vec::new();
+            for (k, v) in a {
+                let key = format!("{at}.{}", k.as_str().unwrap_or("?"));
+                match b.get(k) {
+                    Some(Y::Null) | None if k.as_str() == Some("finalizers") => {
+                        assert_eq!(v, &cascade(), "{key}");
+                        out.push(key);
+                    }
+                    Some(bv) => out.extend(added_finalizers(bv, v, &key)),
+                    None => panic!("{key} added"),
+                }
+            }
+            assert!(
+                b.keys().all(|k| a.contains_key(k)),
+                "{at}: a key was removed"
+            );
+            out
+        }
+        (Y::Sequence(b), Y::Sequence(a))
+            if a.len() == b.len() + 1 && at.ends_with("finalizers") =>
+        {
+            assert_eq!(&a[..b.len()], &b[..], "{at}");
+            assert_eq!(a[b.len()], Y::String(CASCADE.into()), "{at}");
+            vec![at.to_string()]
+        }
+        (Y::Sequence(b), Y::Sequence(a)) => {
+            assert_eq!(a.len(), b.len(), "{at}");
+            b.iter()
+                .zip(a)
+                .enumerate()
+                .flat_map(|(i, (x, y))| added_finalizers(x, y, &format!("{at}[{i}]")))
+                .collect()
+        }
+        (Y::String(b), Y::String(a)) if b != a && at.ends_with("helm.values") => added_finalizers(
+            &serde_yaml::from_str(b).unwrap(),
+            &serde_yaml::from_str(a).unwrap(),
+            at,
+        ),
+        _ => {
+            assert_eq!(before, after, "{at}");
+            Vec::new()
+        }
+    }
+}
+
+fn docs(text: &str) -> Vec<serde_yaml::Value> {
+    use serde::Deserialize;
+    serde_yaml::Deserializer::from_str(text)
+        .map(|d| serde_yaml::Value::deserialize(d).unwrap())
+        .collect()
+}
+
+/// `--fix` gives files that parse to the original data plus the finalizer in exactly the
+/// entries reported, and a second lint finds nothing left to fix.
+#[test]
+fn fixed_files_hold_the_original_data_plus_the_finalizer() {
+    for (case, files, expected) in [
+        (
+            "value-files",
+            &["values/apps.yaml"][..],
+            &[
+                ".applications.guestbook.finalizers",
+                ".applications.flow.finalizers",
+                ".applications.empty-finalizers.finalizers",
+                ".applications.other-finalizer.finalizers",
+            ][..],
+        ),
+        (
+            "list-form",
+            &["charts/platform/values-prod.yaml"],
+            &[
+                ".apps.applications[0].finalizers",
+                ".apps.applications[2].finalizers",
+            ],
+        ),
+        (
+            "inline",
+            &["apps.yaml"],
+            &[
+                ".spec.source.helm.valuesObject.applications.grafana.finalizers",
+                ".spec.sources[0].helm.values.applications[0].finalizers",
+            ],
+        ),
+        (
+            "umbrella",
+            &["platform/values.yaml", "platform/values-staging.yml"],
+            &[
+                ".argocd-apps.applications.cert-manager.finalizers",
+                ".argocd-apps.applications.staging-only.finalizers",
+            ],
+        ),
+    ] {
+        let dir = copy_case(case);
+        let before: Vec<String> = files.iter().map(|f| read(dir.path(), f)).collect();
+        let r = run(dir.path(), &["lint", "--fix"]);
+        assert!(r.code.is_some(), "{case}: {}", r.stderr);
+        let mut added = Vec::new();
+        for (f, old) in files.iter().zip(&before) {
+            let new = read(dir.path(), f);
+            let (b, a) = (docs(old), docs(&new));
+            assert_eq!(b.len(), a.len(), "{case} {f}");
+            for (x, y) in b.iter().zip(&a) {
+                added.extend(added_finalizers(x, y, ""));
+            }
+        }
+        added.sort();
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(added, expected, "{case}");
+        let (_, json) = lint_json(dir.path(), &[]);
+        let left: Vec<_> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["fix"].is_object())
+            .collect();
+        assert!(left.is_empty(), "{case}: {left:?}");
+    }
+}
+
+/// CRLF line endings, a BOM and non-ASCII text before the entry: spans point at the
+/// entry's key, and the fix keeps CRLF.
+#[test]
+fn crlf_bom_and_non_ascii() {
+    let dir = copy_case("umbrella");
+    let text = read(dir.path(), "platform/values.yaml").replace('\n', "\r\n");
+    write(
+        dir.path(),
+        "platform/values.yaml",
+        &format!("\u{feff}{text}"),
+    );
+    let (_, json) = lint_json(dir.path(), &["platform/values.yaml"]);
+    let d = &json["diagnostics"][0];
+    let source = read(dir.path(), "platform/values.yaml");
+    let at = d["span"]["offset"].as_u64().unwrap() as usize;
+    let len = d["span"]["length"].as_u64().unwrap() as usize;
+    assert_eq!(&source[at..at + len], "cert-manager");
+    assert_eq!(d["start"]["line"], 4);
+    run(dir.path(), &["lint", "--fix", "platform/values.yaml"]);
+    let fixed = read(dir.path(), "platform/values.yaml");
+    assert!(fixed.starts_with('\u{feff}'));
+    assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
+    assert!(fixed.contains(&format!("        finalizers:\r\n          - {CASCADE}\r\n")));
+    let (code, _) = lint_json(dir.path(), &["platform/values.yaml"]);
+    assert_eq!(code, Some(0));
+}
+
+/// An `applications:` key in a values file that nothing ties to the chart is not checked,
+/// and neither is a Chart.yaml that only mentions the chart's name elsewhere.
+#[test]
+fn unrelated_values_files_are_not_checked() {
+    let dir = repo_tempdir();
+    let values = "applications:\n  web:\n    project: default\n";
+    write(dir.path(), "values.yaml", values);
+    write(dir.path(), "a/values.yaml", values);
+    write(
+        dir.path(),
+        "a/Chart.yaml",
+        "apiVersion: v2\nname: a\ndescription: not argocd-apps\nversion: 1.0.0\n",
+    );
+    write(dir.path(), "b/values.yaml", values);
+    write(
+        dir.path(),
+        "b/app.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: b\n  \
+         finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  source:\n    \
+         chart: not-argocd-apps\n    helm:\n      valueFiles: [$v/b/values.yaml]\n",
+    );
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{json:#}");
+    let (code, _) = lint_json(dir.path(), &["a/values.yaml"]);
+    assert_eq!(code, Some(0));
+    // The same file becomes argocd-apps values once the Application uses the chart.
+    let app = read(dir.path(), "b/app.yaml").replace("not-argocd-apps", "argocd-apps");
+    write(dir.path(), "b/app.yaml", &app);
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "b/values.yaml".to_string(),
+            "applications.web.finalizers".to_string()
+        )]
+    );
+}
+
+/// A document whose last node is a block scalar (`helm.values: |`) followed by `---`: its
+/// fix is offered (the safety net checked the document with the next `---` line, as two
+/// documents, and refused every fix in it).
+#[test]
+fn documents_ending_with_a_block_scalar_get_their_fix() {
+    let dir = repo_tempdir();
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n\
+               spec:\n  source:\n    helm:\n      values: |\n        x: 1\n---\n\
+               apiVersion: v1\nkind: ConfigMap\n";
+    write(dir.path(), "a.yaml", app);
+    let r = run(dir.path(), &["lint", "--fix"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(read(dir.path(), "a.yaml")
+        .contains(&format!("  name: a\n  finalizers:\n    - {CASCADE}\n")));
+}
