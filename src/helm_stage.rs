@@ -139,7 +139,12 @@ fn references(text: &str, root: &Path) -> Vec<Reference> {
     let scalar = |n: &Node| n.as_str().map(str::to_string);
     for doc in &parsed.documents {
         for obj in crate::objects::find(doc, &scalar) {
-            for (_, source) in crate::helm_apps::sources(obj.node) {
+            // An ApplicationSet's generated Applications use the sources of its template.
+            let app = match obj.kind {
+                crate::objects::ArgoKind::Application => Some(obj.node),
+                crate::objects::ArgoKind::ApplicationSet => obj.node.at("spec.template"),
+            };
+            for (_, source) in app.map(crate::helm_apps::sources).unwrap_or_default() {
                 let files = source
                     .at("helm.valueFiles")
                     .map(Node::items)

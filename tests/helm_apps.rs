@@ -379,3 +379,33 @@ fn documents_ending_with_a_block_scalar_get_their_fix() {
     assert!(read(dir.path(), "a.yaml")
         .contains(&format!("  name: a\n  finalizers:\n    - {CASCADE}\n")));
 }
+
+/// The Applications an ApplicationSet generates from the chart use its value files too.
+#[test]
+fn value_files_of_an_applicationset_template() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "sets/apps.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: per-cluster\n\
+         spec:\n  generators: [{clusters: {}}]\n  template:\n    metadata:\n      name: 'apps-{{name}}'\n    \
+         spec:\n      project: default\n      sources:\n        - chart: argocd-apps\n          \
+         repoURL: https://argoproj.github.io/argo-helm\n          helm:\n            \
+         valueFiles: ['$values/clusters/apps.yaml']\n        - repoURL: https://example.com/gitops.git\n          \
+         ref: values\n      destination: {name: '{{name}}'}\n",
+    );
+    write(
+        dir.path(),
+        "clusters/apps.yaml",
+        "applications:\n  web:\n    project: default\n",
+    );
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "clusters/apps.yaml".to_string(),
+            "applications.web.finalizers".to_string()
+        )]
+    );
+}
