@@ -415,7 +415,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let patches = kustomize::patch_set(&visited.kustomizations);
     let mut found = found.into_inner().unwrap();
     // argocd-apps values files: read those the walk skipped, lint all with their role.
-    let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths);
+    let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &options);
     let display = |p: &Path| display_path(p, cwd.as_deref());
     let unparsed =
         crate::helm_stage::add_unread(&helm_values, &mut found, args.max_file_size, &display);

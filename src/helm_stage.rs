@@ -195,7 +195,11 @@ fn canonical(path: &Path) -> PathBuf {
 impl ValuesFiles {
     /// Resolve what the walk gathered; `paths` are the linted paths (files outside them
     /// are not checked).
-    pub fn new(collector: Collector, paths: &[PathBuf]) -> ValuesFiles {
+    pub fn new(
+        collector: Collector,
+        paths: &[PathBuf],
+        options: &crate::discover::Options,
+    ) -> ValuesFiles {
         let scope: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
         let mut charts = collector.charts.into_inner().unwrap();
         // A values file named explicitly: the Chart.yaml beside it says what it is.
@@ -206,9 +210,14 @@ impl ValuesFiles {
             }
         }
         let mut out = ValuesFiles::default();
+        let exclusion = crate::discover::Exclusion::new(options);
         let mut add = |file: PathBuf, key: String| {
             let c = canonical(&file);
-            if scope.iter().any(|s| c.starts_with(s)) && file.is_file() {
+            let named = paths.iter().any(|p| canonical(p) == c);
+            if scope.iter().any(|s| c.starts_with(s))
+                && file.is_file()
+                && (named || !exclusion.excludes(&file))
+            {
                 out.files.entry(c).or_insert((file, key));
             }
         };

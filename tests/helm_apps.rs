@@ -90,6 +90,9 @@ fn value_files_of_an_application_using_the_chart() {
     );
     insta::assert_snapshot!("value-files-concise", concise(dir.path(), &[]));
     insta::assert_snapshot!("value-files-diff", diff(dir.path()));
+    // Excluded, a referenced value file is not checked.
+    let (code, _) = lint_json(dir.path(), &["--exclude", "values/apps.yaml"]);
+    assert_eq!(code, Some(0));
     // The values folder alone: nothing says these are argocd-apps values.
     let (code, json) = lint_json(dir.path(), &["values"]);
     assert_eq!(
