@@ -130,6 +130,7 @@ fn check_app(
     if app.node.entries().is_empty() {
         return;
     }
+    finalizer_strings(app, ctx, document, out);
     let meta = builtin(MISSING_FINALIZER);
     let value = meta
         .fix
@@ -191,6 +192,62 @@ fn check_app(
         )),
         fix,
     });
+}
+
+/// `unknown-finalizer` and `controller-managed-finalizer` on the entry's finalizer list:
+/// the rules run on the Application it renders (`metadata` being the entry), their
+/// routes and messages then name the entry.
+fn finalizer_strings(app: &AppEntry, ctx: &Context, document: usize, out: &mut Vec<Diagnostic>) {
+    let Some(fin) = app.node.entry("finalizers") else {
+        return;
+    };
+    let items = fin.value.items();
+    if !items
+        .iter()
+        .any(|i| i.as_str().is_some_and(|s| !ctx.is_cascade(s)))
+    {
+        return;
+    }
+    let scalar = |value: &str, span: Span| Node {
+        span,
+        anchor: 0,
+        kind: NodeKind::Scalar {
+            value: value.into(),
+            style: Style::Plain,
+        },
+    };
+    let key = &app.node.span;
+    let node = Node {
+        span: app.node.span.clone(),
+        anchor: 0,
+        kind: NodeKind::Mapping {
+            entries: vec![Entry {
+                key: scalar("metadata", key.start..key.start),
+                value: app.node.clone(),
+            }],
+            flow: false,
+        },
+    };
+    let kind_node = scalar("Application", key.start..key.start);
+    let obj = crate::objects::ArgoObject {
+        document,
+        node: &node,
+        kind: crate::objects::ArgoKind::Application,
+        kind_node: &kind_node,
+        api_version: "argoproj.io/v1alpha1".into(),
+        name: Some(app.name.clone()),
+        route: app.route.clone(),
+        source: None,
+    };
+    let first = out.len();
+    crate::rules::check_finalizer_strings(&obj, ctx, out);
+    let described = obj.describe();
+    for d in &mut out[first..] {
+        d.route = d.route.replacen(".metadata.finalizers", ".finalizers", 1);
+        if let Some(rest) = d.message.strip_prefix(&described) {
+            d.message = format!("argocd-apps entry `{}`{rest}", app.name);
+        }
+    }
 }
 
 /// The edits that give the entry `finalizers: [value]`.

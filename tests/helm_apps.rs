@@ -412,3 +412,57 @@ fn value_files_of_an_applicationset_template() {
         )]
     );
 }
+
+/// The finalizer-string rules check an entry's list too: a misspelt cascade finalizer and a
+/// controller-managed one, with their fixes.
+#[test]
+fn finalizer_strings_of_entries() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "p/Chart.yaml",
+        "apiVersion: v2\nname: p\ndependencies:\n- name: argocd-apps\n  alias: apps\n",
+    );
+    write(
+        dir.path(),
+        "p/values.yaml",
+        "apps:\n  applications:\n    a:\n      project: x\n      finalizers:\n        \
+         - resources-finalizer.argocd.argoproj.io/foregroud\n    b:\n      project: x\n      \
+         finalizers:\n        - resources-finalizer.argocd.argoproj.io\n        \
+         - post-delete-finalizer.argocd.argoproj.io\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    let got: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["route"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("missing-finalizer", "apps.applications.a.finalizers"),
+            ("unknown-finalizer", "apps.applications.a.finalizers[0]"),
+            (
+                "controller-managed-finalizer",
+                "apps.applications.b.finalizers[1]"
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert!(json["diagnostics"][1]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("argocd-apps entry `a`: unknown finalizer"));
+    run(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    let fixed = read(dir.path(), "p/values.yaml");
+    assert!(fixed.contains("        - resources-finalizer.argocd.argoproj.io/foreground\n    b:"));
+    assert!(!fixed.contains("post-delete"));
+    let (code, _) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(0));
+}
