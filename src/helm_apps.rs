@@ -30,6 +30,48 @@ pub const CHART: &str = "argocd-apps";
 /// depending on it).
 pub const NEEDLE: &[u8] = b"argocd-apps";
 
+/// What a values file is to the chart: where its values are, and what the other files
+/// Helm merges with it in a rendering supply.
+#[derive(Debug, Clone, Default)]
+pub struct Role {
+    /// The values at the top level (`""`) or under this key (an umbrella chart's
+    /// dependency name or alias).
+    pub key: String,
+    /// Entries that another file of the rendering gives a cascade finalizer: not flagged
+    /// (Helm merges the entry's fields, the finalizer included).
+    pub covered: Vec<String>,
+    /// The file is merged with others: an entry without `destination` (which the chart
+    /// needs) only overrides fields of one defined elsewhere, and is not flagged.
+    pub layered: bool,
+}
+
+impl Role {
+    pub fn new(key: String) -> Self {
+        Role {
+            key,
+            ..Role::default()
+        }
+    }
+}
+
+/// The names of the entries of `values` that have a cascade finalizer (the chart's
+/// accepted values).
+pub fn finalized(values: &Node) -> Vec<String> {
+    let accepted = &builtin(MISSING_FINALIZER).accepted;
+    app_entries(values, "")
+        .into_iter()
+        .filter(|a| {
+            a.node
+                .get("finalizers")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| accepted.iter().any(|a| a == s)))
+        })
+        .map(|a| a.name)
+        .collect()
+}
+
 /// One entry of `applications:`: its name, its mapping, where to point at, its route.
 struct AppEntry<'n> {
     name: String,
@@ -94,16 +136,23 @@ fn join(route: &str, key: &str) -> String {
 /// Check the argocd-apps values in `values` (as read: aliases and merge keys resolved).
 /// `written` is the same mapping as written, where fixes may edit (`None`: no fixes);
 /// `route` the route from the document root to it.
+/// `role` says what other files supply (see [`Role`]; its key is not read here).
 pub fn check_values(
     values: &Node,
     written: Option<&Node>,
     route: &str,
+    role: &Role,
     ctx: &Context,
     document: usize,
     out: &mut Vec<Diagnostic>,
 ) {
     let own = written.map(|w| app_entries(w, route)).unwrap_or_default();
     for app in app_entries(values, route) {
+        if role.covered.contains(&app.name)
+            || (role.layered && app.node.is_mapping() && app.node.get("destination").is_none())
+        {
+            continue;
+        }
         // The entry as written, when it is the very text read (not an alias's copy, no
         // merge key supplying fields).
         let own = own.iter().find(|o| {
@@ -344,18 +393,24 @@ pub fn check_inline(
             continue;
         };
         let helm_route = join(&join(route, &src_route), "helm");
+        // Inline values are merged over the source's value files (not read here).
+        let role = Role {
+            layered: helm.at("valueFiles").is_some_and(|f| !f.items().is_empty()),
+            ..Role::default()
+        };
         if let Some(obj) = helm.get("valuesObject").filter(|v| v.is_mapping()) {
             let own = own_helm
                 .and_then(|h| h.get("valuesObject"))
                 .filter(|w| w.span == obj.span);
             let r = join(&helm_route, "valuesObject");
-            check_values(obj, own, &r, ctx, document, out);
+            check_values(obj, own, &r, &role, ctx, document, out);
         }
         if let Some(values) = helm.entry("values") {
             let own = own_helm
                 .and_then(|h| h.entry("values"))
                 .filter(|w| w.value.span == values.value.span);
-            crate::helm_block::check_string(values, own, &helm_route, ctx, document, out);
+            let r = &helm_route;
+            crate::helm_block::check_string(values, own, r, &role, ctx, document, out);
         }
     }
 }

@@ -109,6 +109,7 @@ pub fn check_string(
     values: &Entry,
     own: Option<&Entry>,
     helm_route: &str,
+    role: &crate::helm_apps::Role,
     ctx: &Context,
     document: usize,
     out: &mut Vec<Diagnostic>,
@@ -156,7 +157,7 @@ pub fn check_string(
         };
         let read = resolved.as_ref().unwrap_or(&doc.root);
         let written = block.as_ref().map(|_| &doc.root);
-        crate::helm_apps::check_values(read, written, &route, &sub, document, &mut found);
+        crate::helm_apps::check_values(read, written, &route, role, &sub, document, &mut found);
     }
     for mut d in found {
         match &block {

@@ -18,6 +18,7 @@
 //! values, under the dependency's name or `alias`. Only files inside the linted paths are
 //! checked.
 
+use crate::helm_apps::Role;
 use crate::kustomize::normalize;
 use crate::yaml::{self, Node};
 use memchr::memmem;
@@ -25,11 +26,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// A values file to resolve: its path (relative to `base`), and the key of the chart's
-/// values in it (`None`: decided by the `Chart.yaml` in `chart_dir`).
+/// The value files of one Application source, merged by Helm in one rendering: their
+/// paths, and the key of the chart's values in them (`None`: decided by the `Chart.yaml`
+/// in `chart_dir`, the source's Git path, whose `values.yaml` Helm reads first).
 #[derive(Debug)]
-struct Reference {
-    file: PathBuf,
+struct Group {
+    files: Vec<PathBuf>,
     key: Option<String>,
     chart_dir: Option<PathBuf>,
 }
@@ -39,7 +41,7 @@ struct Reference {
 pub struct Collector {
     /// The linted folders: a file's repository root when no `.git` is found above it.
     roots: Vec<PathBuf>,
-    refs: Mutex<Vec<Reference>>,
+    refs: Mutex<Vec<Group>>,
     /// Chart directories and the key of the chart's values in their values files.
     charts: Mutex<Vec<(PathBuf, String)>>,
 }
@@ -131,9 +133,9 @@ fn repo_root(file: &Path, roots: &[PathBuf]) -> PathBuf {
         .unwrap_or_else(|| start.to_path_buf())
 }
 
-/// The values files the Applications in `text` use (only sources that are, or may be, the
-/// chart: `chart: argocd-apps`, or a Git path with value files).
-fn references(text: &str, root: &Path) -> Vec<Reference> {
+/// The value files the Applications in `text` use, per source (only sources that are, or
+/// may be, the chart: `chart: argocd-apps`, or a Git path with value files).
+fn references(text: &str, root: &Path) -> Vec<Group> {
     let mut out = Vec::new();
     let parsed = crate::fix::check::parse_as_linted(text);
     let scalar = |n: &Node| n.as_str().map(str::to_string);
@@ -145,46 +147,53 @@ fn references(text: &str, root: &Path) -> Vec<Reference> {
                 crate::objects::ArgoKind::ApplicationSet => obj.node.at("spec.template"),
             };
             for (_, source) in app.map(crate::helm_apps::sources).unwrap_or_default() {
-                let files = source
-                    .at("helm.valueFiles")
-                    .map(Node::items)
-                    .unwrap_or_default();
-                let path = source.get("path").and_then(Node::as_str);
-                let chart = crate::helm_apps::is_chart_source(source);
-                for f in files.iter().filter_map(Node::as_str) {
-                    // `$ref/file`: from the repository root; else from the source's path (a
-                    // chart from a Helm repository has its files in its package).
-                    let (file, base) = match f.strip_prefix('$') {
-                        Some(rest) => (rest.split_once('/').map_or("", |r| r.1), None),
-                        None => match path {
-                            Some(p) => (f, Some(p.trim_start_matches('/'))),
-                            None => continue,
-                        },
-                    };
-                    let file = file.trim();
-                    if file.is_empty() {
-                        continue;
-                    }
-                    let file = match base {
-                        Some(p) => root.join(p).join(file),
-                        None => root.join(file),
-                    };
-                    out.push(Reference {
-                        file,
-                        key: chart.then(String::new),
-                        chart_dir: path.map(|p| root.join(p.trim_start_matches('/'))),
-                    });
+                let path = source
+                    .get("path")
+                    .and_then(Node::as_str)
+                    .map(|p| p.trim_start_matches('/'));
+                let files = source.at("helm.valueFiles").map(Node::items);
+                let files: Vec<PathBuf> = files
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter_map(|f| value_file(f, path, root))
+                    .collect();
+                if files.is_empty() {
+                    continue;
                 }
+                out.push(Group {
+                    files,
+                    key: crate::helm_apps::is_chart_source(source).then(String::new),
+                    chart_dir: path.map(|p| root.join(p)),
+                });
             }
         }
     }
     out
 }
 
-/// The argocd-apps values files to check, and the key of the values in each.
+/// The path of value file `f` of a source at Git `path`: `$ref/file` from the repository
+/// root; else from the source's path (a chart from a Helm repository has its files in its
+/// package: `None`).
+fn value_file(f: &str, path: Option<&str>, root: &Path) -> Option<PathBuf> {
+    let (file, base) = match f.strip_prefix('$') {
+        Some(rest) => (rest.split_once('/').map_or("", |r| r.1), None),
+        None => (f, Some(path?)),
+    };
+    let file = file.trim();
+    if file.is_empty() {
+        return None;
+    }
+    Some(normalize(&match base {
+        Some(p) => root.join(p).join(file),
+        None => root.join(file),
+    }))
+}
+
+/// The argocd-apps values files to check, and what each holds.
 #[derive(Debug, Default)]
 pub struct ValuesFiles {
-    files: HashMap<PathBuf, (PathBuf, String)>,
+    files: HashMap<PathBuf, (PathBuf, Role)>,
 }
 
 /// A path compared as written nowhere else: absolute and normalised.
@@ -193,8 +202,8 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 impl ValuesFiles {
-    /// Resolve what the walk gathered; `paths` are the linted paths (files outside them
-    /// are not checked).
+    /// Resolve what the walk gathered; `paths` are the linted paths (files outside them,
+    /// or excluded, are not checked).
     pub fn new(
         collector: Collector,
         paths: &[PathBuf],
@@ -209,63 +218,107 @@ impl ValuesFiles {
                 charts.push((dir.to_path_buf(), key));
             }
         }
-        let mut out = ValuesFiles::default();
-        let exclusion = crate::discover::Exclusion::new(options);
-        let mut add = |file: PathBuf, key: String| {
-            let c = canonical(&file);
-            let named = paths.iter().any(|p| canonical(p) == c);
-            if scope.iter().any(|s| c.starts_with(s))
-                && file.is_file()
-                && (named || !exclusion.excludes(&file))
-            {
-                out.files.entry(c).or_insert((file, key));
-            }
-        };
-        for r in collector.refs.into_inner().unwrap() {
-            let key = match (r.key, &r.chart_dir) {
+        let mut groups: Vec<(Vec<PathBuf>, String)> = Vec::new();
+        for g in collector.refs.into_inner().unwrap() {
+            let key = match (g.key, &g.chart_dir) {
                 (Some(k), _) => Some(k),
                 (None, Some(dir)) => chart_key_on_disk(dir),
                 (None, None) => None,
             };
-            if let Some(key) = key {
-                add(normalize(&r.file), key);
+            let Some(key) = key else { continue };
+            let mut files = g.files;
+            if let Some(dir) = g.chart_dir {
+                files.push(normalize(&dir.join("values.yaml")));
             }
+            groups.push((files, key));
         }
         for (dir, key) in charts {
-            let here = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &dir
-            };
-            let Ok(entries) = std::fs::read_dir(here) else {
-                continue;
-            };
-            let mut names: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| is_values_name(n))
-                .map(|n| dir.join(n))
-                .collect();
-            names.sort();
-            for n in names {
-                add(n, key.clone());
+            groups.push((values_beside(&dir), key));
+        }
+        let exclusion = crate::discover::Exclusion::new(options);
+        let checked = |file: &Path| {
+            let c = canonical(file);
+            scope.iter().any(|s| c.starts_with(s))
+                && (paths.iter().any(|p| canonical(p) == c) || !exclusion.excludes(file))
+        };
+        let mut out = ValuesFiles::default();
+        let mut finalized: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for (files, key) in groups {
+            let files: Vec<PathBuf> = files.into_iter().filter(|f| f.is_file()).collect();
+            let layered = files.len() > 1;
+            for (i, file) in files.iter().enumerate() {
+                if !checked(file) {
+                    continue;
+                }
+                // Entries another file of the rendering gives a cascade finalizer.
+                let mut covered = Vec::new();
+                let others = files.iter().enumerate().filter(|(j, _)| *j != i);
+                for (_, other) in others {
+                    let names = finalized
+                        .entry(canonical(other))
+                        .or_insert_with(|| finalized_entries(other, &key));
+                    covered.extend(names.iter().cloned());
+                }
+                let role = &mut out
+                    .files
+                    .entry(canonical(file))
+                    .or_insert_with(|| (file.clone(), Role::new(key.clone())))
+                    .1;
+                role.covered.extend(covered);
+                role.layered |= layered;
             }
         }
         out
     }
 
-    /// The key of the argocd-apps values in the file at `path`, if it holds them.
-    pub fn role(&self, path: &Path) -> Option<&str> {
+    /// What the file at `path` holds, if it holds argocd-apps values.
+    pub fn role(&self, path: &Path) -> Option<&Role> {
         if self.files.is_empty() {
             return None;
         }
-        self.files.get(&canonical(path)).map(|(_, k)| k.as_str())
+        self.files.get(&canonical(path)).map(|(_, r)| r)
     }
+}
 
-    /// Whether `path` is one of the files.
-    fn contains(&self, canonical: &Path) -> bool {
-        self.files.contains_key(canonical)
+/// The `values*.yaml` files in `dir`, sorted.
+fn values_beside(dir: &Path) -> Vec<PathBuf> {
+    let here = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(here) else {
+        return Vec::new();
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_values_name(n))
+        .map(|n| dir.join(n))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The names of the entries of the values file at `path` (values under `key`) that have
+/// a cascade finalizer.
+fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
+    let mut bytes = Vec::new();
+    let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
+    if crate::read::read_file(path, &mut bytes, limit, true).is_err() {
+        return Vec::new();
     }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for doc in &crate::fix::check::parse_as_linted(&text).documents {
+        let root = crate::fix::check::resolved_root(doc);
+        if let Some(values) = crate::helm_apps::values_at(&root, key) {
+            out.extend(crate::helm_apps::finalized(values));
+        }
+    }
+    out
 }
 
 /// `values.yaml`, `values-prod.yaml`, `values.dev.yml`, ...
@@ -299,10 +352,10 @@ pub fn add_unread(
     }
     let have: std::collections::HashSet<PathBuf> = found.iter().map(|f| canonical(&f.0)).collect();
     let mut skipped = 0;
-    let mut files: Vec<&(PathBuf, String)> = values.files.values().collect();
+    let mut files: Vec<&PathBuf> = values.files.values().map(|(p, _)| p).collect();
     files.sort();
-    for (path, _) in files {
-        if have.contains(&canonical(path)) || !values.contains(&canonical(path)) {
+    for path in files {
+        if have.contains(&canonical(path)) {
             continue;
         }
         let mut bytes = Vec::new();

@@ -22,7 +22,7 @@ pub struct FileOptions<'a> {
     pub settings: &'a Settings,
     /// The file holds values of the `argocd-apps` chart: at the top level (`""`) or under
     /// this key (an umbrella chart's dependency name or alias). See [`crate::helm_apps`].
-    pub helm_values: Option<&'a str>,
+    pub helm_values: Option<&'a crate::helm_apps::Role>,
 }
 
 static DEFAULT_SETTINGS: Settings = Settings::DEFAULT;
@@ -241,12 +241,16 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                     );
                 }
             }
-            if let Some(key) = options.helm_values {
+            if let Some(role) = options.helm_values {
+                let key = role.key.as_str();
                 let values = crate::helm_apps::values_at(&view.root, key);
                 if let Some(values) = values {
                     let written = crate::helm_apps::values_at(&doc.root, key)
                         .filter(|w| w.span == values.span);
-                    crate::helm_apps::check_values(values, written, key, &ctx, doc.index, &mut out);
+                    let out = &mut out;
+                    crate::helm_apps::check_values(
+                        values, written, key, role, &ctx, doc.index, out,
+                    );
                 }
             }
             if unresolved {

@@ -466,3 +466,65 @@ fn finalizer_strings_of_entries() {
     let (code, _) = lint_json(dir.path(), &[]);
     assert_eq!(code, Some(0));
 }
+
+/// Value files Helm merges in one rendering: an entry that another of them gives the
+/// cascade finalizer is not flagged, nor a partial override (no `destination`); an entry
+/// that no file finalizes is.
+#[test]
+fn layered_value_files_are_merged() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "root.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: apps\n  \
+         finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  sources:\n  \
+         - chart: argocd-apps\n    repoURL: https://argoproj.github.io/argo-helm\n    helm:\n      \
+         valueFiles:\n      - $values/base.yaml\n      - $values/prod.yaml\n  \
+         - repoURL: https://example.com/gitops.git\n    ref: values\n",
+    );
+    let full = |name: &str, fin: bool| {
+        let fin = if fin {
+            format!("    finalizers: [{CASCADE}]\n")
+        } else {
+            String::new()
+        };
+        format!("  {name}:\n    project: default\n{fin}    destination: {{name: in-cluster}}\n")
+    };
+    write(
+        dir.path(),
+        "base.yaml",
+        &format!("applications:\n{}{}", full("a", true), full("b", false)),
+    );
+    write(
+        dir.path(),
+        "prod.yaml",
+        &format!(
+            "applications:\n{}{}{}  d:\n    project: prod\n",
+            full("a", false),
+            full("b", true),
+            full("c", false)
+        ),
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "prod.yaml".to_string(),
+            "applications.c.finalizers".to_string()
+        )]
+    );
+    // Alone, each file's own entries are what renders.
+    std::fs::write(
+        dir.path().join("root.yaml"),
+        read(dir.path(), "root.yaml").replace("      - $values/prod.yaml\n", ""),
+    )
+    .unwrap();
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "base.yaml".to_string(),
+            "applications.b.finalizers".to_string()
+        )]
+    );
+}
