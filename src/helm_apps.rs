@@ -15,7 +15,7 @@
 //!
 //! Which files hold such values is decided at the repository level ([`crate::helm_stage`]);
 //! inline values of an Application (`helm.values`, `helm.valuesObject`) are checked with
-//! the Application ([`check_inline`]).
+//! the Application ([`crate::helm_inline`]).
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, ObjectRef};
 use crate::fix::edits;
@@ -125,7 +125,7 @@ pub fn values_at<'n>(root: &'n Node, key: &str) -> Option<&'n Node> {
     }
 }
 
-fn join(route: &str, key: &str) -> String {
+pub(crate) fn join(route: &str, key: &str) -> String {
     if route.is_empty() {
         key.to_string()
     } else {
@@ -340,77 +340,5 @@ fn fix_edits(app: &AppEntry, ctx: &Context, value: &str) -> Option<Vec<Edit>> {
         Some(f) if f.value.is_null() => edits::add_under_empty(&layout, f, app.node, value),
         Some(f) if !f.value.items().is_empty() => edits::append_item(&layout, f, value),
         Some(_) => None,
-    }
-}
-
-/// Whether an Application source deploys the chart: `chart: argocd-apps`, or a Git path
-/// whose last folder is `argocd-apps` (a vendored copy).
-pub fn is_chart_source(source: &Node) -> bool {
-    source.get("chart").and_then(Node::as_str) == Some(CHART)
-        || source
-            .get("path")
-            .and_then(Node::as_str)
-            .is_some_and(|p| p.trim_end_matches('/').rsplit('/').next() == Some(CHART))
-}
-
-/// The sources of an Application (`spec.source`, `spec.sources[]`) with their routes.
-pub fn sources(object: &Node) -> Vec<(String, &Node)> {
-    let mut out = Vec::new();
-    if let Some(s) = object.at("spec.source") {
-        out.push(("spec.source".to_string(), s));
-    }
-    let items = object
-        .at("spec.sources")
-        .map(Node::items)
-        .unwrap_or_default();
-    for (i, s) in items.iter().enumerate() {
-        out.push((format!("spec.sources[{i}]"), s));
-    }
-    out
-}
-
-/// Check the inline values (`helm.valuesObject`, `helm.values`) of an Application whose
-/// source deploys the chart. `object` is the object as read, `written` as written (for
-/// fixes), `route` the object's route in its document.
-pub fn check_inline(
-    object: &Node,
-    written: Option<&Node>,
-    route: &str,
-    ctx: &Context,
-    document: usize,
-    out: &mut Vec<Diagnostic>,
-) {
-    let written_sources = written.map(sources).unwrap_or_default();
-    for (src_route, source) in sources(object) {
-        if !is_chart_source(source) {
-            continue;
-        }
-        let own_helm = written_sources
-            .iter()
-            .find(|(r, s)| *r == src_route && s.span == source.span)
-            .and_then(|(_, s)| s.get("helm"));
-        let Some(helm) = source.get("helm") else {
-            continue;
-        };
-        let helm_route = join(&join(route, &src_route), "helm");
-        // Inline values are merged over the source's value files (not read here).
-        let role = Role {
-            layered: helm.at("valueFiles").is_some_and(|f| !f.items().is_empty()),
-            ..Role::default()
-        };
-        if let Some(obj) = helm.get("valuesObject").filter(|v| v.is_mapping()) {
-            let own = own_helm
-                .and_then(|h| h.get("valuesObject"))
-                .filter(|w| w.span == obj.span);
-            let r = join(&helm_route, "valuesObject");
-            check_values(obj, own, &r, &role, ctx, document, out);
-        }
-        if let Some(values) = helm.entry("values") {
-            let own = own_helm
-                .and_then(|h| h.entry("values"))
-                .filter(|w| w.value.span == values.value.span);
-            let r = &helm_route;
-            crate::helm_block::check_string(values, own, r, &role, ctx, document, out);
-        }
     }
 }

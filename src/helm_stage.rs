@@ -146,7 +146,7 @@ fn references(text: &str, root: &Path) -> Vec<Group> {
                 crate::objects::ArgoKind::Application => Some(obj.node),
                 crate::objects::ArgoKind::ApplicationSet => obj.node.at("spec.template"),
             };
-            for (_, source) in app.map(crate::helm_apps::sources).unwrap_or_default() {
+            for (_, source) in app.map(crate::helm_inline::sources).unwrap_or_default() {
                 let path = source
                     .get("path")
                     .and_then(Node::as_str)
@@ -163,7 +163,7 @@ fn references(text: &str, root: &Path) -> Vec<Group> {
                 }
                 out.push(Group {
                     files,
-                    key: crate::helm_apps::is_chart_source(source).then(String::new),
+                    key: crate::helm_inline::is_chart_source(source).then(String::new),
                     chart_dir: path.map(|p| root.join(p)),
                 });
             }

@@ -9,7 +9,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod helm_apps;
-mod helm_block;
+pub mod helm_inline;
 pub mod helm_stage;
 pub mod kustomize;
 pub mod lint;

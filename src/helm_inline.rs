@@ -1,11 +1,14 @@
-//! argocd-apps values written as a YAML string (`helm.values: |`): parsed on their own,
-//! checked, and the findings mapped back into the file. Fixes are made in place in a
+//! Inline argocd-apps values of an Application using the chart: `helm.valuesObject`, and
+//! `helm.values`, a YAML string parsed on its own, checked, and the findings mapped back
+//! into the file. Fixes are made in place in a
 //! literal block scalar (`|`, `|-`, `|+`, no indentation indicator) whose lines map back
 //! exactly; in another scalar style the finding points at the `values` key, without fix.
 
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::helm_apps::{check_values, join, Role, CHART};
 use crate::rules::Context;
 use crate::source::Span;
+use crate::yaml::Node;
 use crate::yaml::{self, Entry, Style};
 
 /// A literal block's content (indentation removed) and where each of its lines is in the
@@ -109,7 +112,7 @@ pub fn check_string(
     values: &Entry,
     own: Option<&Entry>,
     helm_route: &str,
-    role: &crate::helm_apps::Role,
+    role: &Role,
     ctx: &Context,
     document: usize,
     out: &mut Vec<Diagnostic>,
@@ -157,7 +160,7 @@ pub fn check_string(
         };
         let read = resolved.as_ref().unwrap_or(&doc.root);
         let written = block.as_ref().map(|_| &doc.root);
-        crate::helm_apps::check_values(read, written, &route, role, &sub, document, &mut found);
+        check_values(read, written, &route, role, &sub, document, &mut found);
     }
     for mut d in found {
         match &block {
@@ -181,5 +184,77 @@ pub fn check_string(
             }
         }
         out.push(d);
+    }
+}
+
+/// Whether an Application source deploys the chart: `chart: argocd-apps`, or a Git path
+/// whose last folder is `argocd-apps` (a vendored copy).
+pub fn is_chart_source(source: &Node) -> bool {
+    source.get("chart").and_then(Node::as_str) == Some(CHART)
+        || source
+            .get("path")
+            .and_then(Node::as_str)
+            .is_some_and(|p| p.trim_end_matches('/').rsplit('/').next() == Some(CHART))
+}
+
+/// The sources of an Application (`spec.source`, `spec.sources[]`) with their routes.
+pub fn sources(object: &Node) -> Vec<(String, &Node)> {
+    let mut out = Vec::new();
+    if let Some(s) = object.at("spec.source") {
+        out.push(("spec.source".to_string(), s));
+    }
+    let items = object
+        .at("spec.sources")
+        .map(Node::items)
+        .unwrap_or_default();
+    for (i, s) in items.iter().enumerate() {
+        out.push((format!("spec.sources[{i}]"), s));
+    }
+    out
+}
+
+/// Check the inline values (`helm.valuesObject`, `helm.values`) of an Application whose
+/// source deploys the chart. `object` is the object as read, `written` as written (for
+/// fixes), `route` the object's route in its document.
+pub fn check_inline(
+    object: &Node,
+    written: Option<&Node>,
+    route: &str,
+    ctx: &Context,
+    document: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let written_sources = written.map(sources).unwrap_or_default();
+    for (src_route, source) in sources(object) {
+        if !is_chart_source(source) {
+            continue;
+        }
+        let own_helm = written_sources
+            .iter()
+            .find(|(r, s)| *r == src_route && s.span == source.span)
+            .and_then(|(_, s)| s.get("helm"));
+        let Some(helm) = source.get("helm") else {
+            continue;
+        };
+        let helm_route = join(&join(route, &src_route), "helm");
+        // Inline values are merged over the source's value files (not read here).
+        let role = Role {
+            layered: helm.at("valueFiles").is_some_and(|f| !f.items().is_empty()),
+            ..Role::default()
+        };
+        if let Some(obj) = helm.get("valuesObject").filter(|v| v.is_mapping()) {
+            let own = own_helm
+                .and_then(|h| h.get("valuesObject"))
+                .filter(|w| w.span == obj.span);
+            let r = join(&helm_route, "valuesObject");
+            check_values(obj, own, &r, &role, ctx, document, out);
+        }
+        if let Some(values) = helm.entry("values") {
+            let own = own_helm
+                .and_then(|h| h.entry("values"))
+                .filter(|w| w.value.span == values.value.span);
+            let r = &helm_route;
+            check_string(values, own, r, &role, ctx, document, out);
+        }
     }
 }
