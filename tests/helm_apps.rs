@@ -528,3 +528,35 @@ fn layered_value_files_are_merged() {
         )]
     );
 }
+
+/// A `helm.values: |-` block with CRLF line endings and non-ASCII text: the finding points
+/// at the entry's key in the file, and the fix lands inside the block, indented like it.
+#[test]
+fn inline_block_with_crlf_and_non_ascii() {
+    let dir = repo_tempdir();
+    let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: é-apps\n  \
+                finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  source:\n    \
+                chart: argocd-apps\n    helm:\n      values: |-\n        # déjà vu\n        \
+                applications:\n          ünïcode:\n            project: default\n\n            \
+                destination: {name: in-cluster}\n  destination: {name: in-cluster}\n"
+        .replace('\n', "\r\n");
+    write(dir.path(), "a.yaml", &text);
+    let (_, json) = lint_json(dir.path(), &[]);
+    let d = &json["diagnostics"][0];
+    let at = d["span"]["offset"].as_u64().unwrap() as usize;
+    let len = d["span"]["length"].as_u64().unwrap() as usize;
+    assert_eq!(&text[at..at + len], "ünïcode");
+    assert_eq!(
+        d["route"],
+        "spec.source.helm.values.applications.ünïcode.finalizers"
+    );
+    run(dir.path(), &["lint", "--fix"]);
+    let fixed = read(dir.path(), "a.yaml");
+    let want = format!(
+        "            destination: {{name: in-cluster}}\r\n            finalizers:\r\n              \
+         - {CASCADE}\r\n  destination:"
+    );
+    assert!(fixed.contains(&want), "{fixed}");
+    let (code, _) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(0));
+}
