@@ -301,7 +301,8 @@ fn finalizer_strings(app: &AppEntry, ctx: &Context, document: usize, out: &mut V
 
 /// The edits that give the entry `finalizers: [value]`.
 fn fix_edits(app: &AppEntry, ctx: &Context, value: &str) -> Option<Vec<Edit>> {
-    if !edits::line_editable(ctx.facts()) || ctx.any_action_in(&app.node.span) {
+    // (Values are not templates: the edits keep clear of masked text on their own.)
+    if !edits::line_editable(ctx.facts()) {
         return None;
     }
     let dups = app

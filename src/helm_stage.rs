@@ -212,8 +212,14 @@ impl ValuesFiles {
         let scope: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
         let mut charts = collector.charts.into_inner().unwrap();
         // A values file named explicitly: the Chart.yaml beside it says what it is.
-        for p in paths.iter().filter(|p| p.is_file()) {
-            let dir = p.parent().unwrap_or(Path::new(""));
+        let mut dirs: Vec<&Path> = paths
+            .iter()
+            .filter(|p| p.is_file())
+            .map(|p| p.parent().unwrap_or(Path::new("")))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
             if let Some(key) = chart_key_on_disk(dir) {
                 charts.push((dir.to_path_buf(), key));
             }

@@ -560,3 +560,31 @@ fn inline_block_with_crlf_and_non_ascii() {
     let (code, _) = lint_json(dir.path(), &[]);
     assert_eq!(code, Some(0));
 }
+
+/// Values are not templates: a quoted `{{ }}` string in an entry (or in an ApplicationSet
+/// entry of the same file) does not cost the entry its fix.
+#[test]
+fn template_strings_in_values_keep_the_fix() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "Chart.yaml",
+        "apiVersion: v2\nname: p\ndependencies:\n- name: argocd-apps\n",
+    );
+    write(
+        dir.path(),
+        "values.yaml",
+        "argocd-apps:\n  applications:\n    web:\n      project: '{{ .Values.project }}'\n      \
+         destination: {namespace: '{{ .Release.Namespace }}'}\n  applicationsets:\n    set:\n      \
+         template:\n        metadata: {name: '{{path.basename}}'}\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "values.yaml".to_string(),
+            "argocd-apps.applications.web.finalizers".to_string()
+        )]
+    );
+    assert!(json["diagnostics"][0]["fix"].is_object(), "{json:#}");
+}
