@@ -524,10 +524,11 @@ fn run_lint(args: LintArgs) -> i32 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "-".to_string());
+        let helm = crate::helm_stage::stdin_role(&name);
         let options = FileOptions {
             kustomize_patch: false,
             settings: &settings,
-            helm_values: None,
+            helm_values: helm.as_ref(),
         };
         // `--fix` of stdin prints the fixed text on stdout (the diagnostics that remain go
         // to stderr), as formatters and ruff do; `--diff` shows the diff.

@@ -286,22 +286,33 @@ impl ValuesFiles {
     }
 }
 
-/// The `values*.yaml` files in `dir`, sorted.
+/// The `values*.yaml` files in the chart folder `dir`, and chart-testing's
+/// `ci/*-values.yaml`, sorted.
 fn values_beside(dir: &Path) -> Vec<PathBuf> {
-    let here = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
+    let list = |dir: &Path, keep: &dyn Fn(&str) -> bool| -> Vec<PathBuf> {
+        let here = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(here) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| keep(n))
+            .map(|n| dir.join(n))
+            .collect()
     };
-    let Ok(entries) = std::fs::read_dir(here) else {
-        return Vec::new();
-    };
-    let mut names: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| is_values_name(n))
-        .map(|n| dir.join(n))
-        .collect();
+    let yaml = |n: &str| n.ends_with(".yaml") || n.ends_with(".yml");
+    let mut names = list(dir, &is_values_name);
+    names.extend(list(&dir.join("ci"), &|n| {
+        yaml(n)
+            && n.trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .ends_with("-values")
+    }));
     names.sort();
     names
 }
@@ -325,6 +336,25 @@ fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What standard input named `name` (`--stdin-filename`) holds, when a `Chart.yaml` beside
+/// that path makes it argocd-apps values.
+pub fn stdin_role(name: &str) -> Option<Role> {
+    let path = Path::new(name);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let key = chart_key_on_disk(dir)?;
+    let files = values_beside(dir);
+    let me = canonical(path);
+    if !files.iter().any(|f| canonical(f) == me) {
+        return None;
+    }
+    let mut role = Role::new(key);
+    role.layered = files.len() > 1;
+    for other in files.iter().filter(|f| canonical(f) != me) {
+        role.covered.extend(finalized_entries(other, &role.key));
+    }
+    Some(role)
 }
 
 /// `values.yaml`, `values-prod.yaml`, `values.dev.yml`, ...

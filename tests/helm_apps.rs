@@ -588,3 +588,50 @@ fn template_strings_in_values_keep_the_fix() {
     );
     assert!(json["diagnostics"][0]["fix"].is_object(), "{json:#}");
 }
+
+/// Standard input named with `--stdin-filename` (editors) is known by the Chart.yaml beside
+/// that path; chart-testing's `ci/*-values.yaml` of such a chart are its values too.
+#[test]
+fn stdin_and_chart_testing_values() {
+    let dir = copy_case("umbrella");
+    let values = read(dir.path(), "platform/values.yaml");
+    let args = [
+        "lint",
+        "--format",
+        "json",
+        "--stdin-filename",
+        "platform/values.yaml",
+        "-",
+    ];
+    let json = parse_json(&common::run_stdin(dir.path(), &args, &values));
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "platform/values.yaml".to_string(),
+            "argocd-apps.applications.cert-manager.finalizers".to_string()
+        )]
+    );
+    let args = [
+        "lint",
+        "--format",
+        "json",
+        "--stdin-filename",
+        "other/values.yaml",
+        "-",
+    ];
+    let json = parse_json(&common::run_stdin(dir.path(), &args, &values));
+    assert!(findings(&json, "missing-finalizer").is_empty());
+    let entry = "argocd-apps:\n  applications:\n    ci-app:\n      project: default\n      \
+                 destination: {name: in-cluster}\n";
+    write(dir.path(), "platform/ci/smoke-values.yaml", entry);
+    write(dir.path(), "platform/ci/notes.yaml", entry);
+    let (_, json) = lint_json(dir.path(), &["platform"]);
+    assert_eq!(
+        findings(&json, "missing-finalizer")[0],
+        (
+            "platform/ci/smoke-values.yaml".to_string(),
+            "argocd-apps.applications.ci-app.finalizers".to_string()
+        )
+    );
+    assert_eq!(findings(&json, "missing-finalizer").len(), 3, "{json:#}");
+}
