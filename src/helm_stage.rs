@@ -4,7 +4,8 @@
 //! runs, [`Collector::observe`] looks at the files it read anyway: a file that holds Argo CD
 //! objects and names the chart (`argocd-apps` bytes) is parsed once more for the value files
 //! its Applications use; a `Chart.yaml` naming the chart is parsed for an `argocd-apps`
-//! dependency. After the walk, [`ValuesFiles::new`] resolves those references on disk, and
+//! dependency; a kustomization or helmfile naming the chart for its value files
+//! ([`crate::helm_tools`]). After the walk, [`ValuesFiles::new`] resolves those references on disk, and
 //! [`add_unread`] reads the values files the walk did not keep (a second read of a file the
 //! first pass skipped after only a byte search).
 //!
@@ -67,12 +68,25 @@ impl Collector {
     /// linted). Costs a byte search unless the file names the chart.
     pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool) {
         let chart = is_chart_file(path);
-        if !(argo || chart) || memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
+        let tool = !chart && crate::helm_tools::is_tool_file(path);
+        if !(argo || chart || tool) || memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
             return;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
             return;
         };
+        if tool {
+            let groups = crate::helm_tools::value_files(path, text).into_iter();
+            let groups = groups.map(|files| Group {
+                files,
+                key: Some(String::new()),
+                chart_dir: None,
+            });
+            self.refs.lock().unwrap().extend(groups);
+            if !argo {
+                return;
+            }
+        }
         if chart {
             if let Some(key) = chart_key(text) {
                 let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();

@@ -11,6 +11,7 @@ pub mod fix;
 pub mod helm_apps;
 pub mod helm_inline;
 pub mod helm_stage;
+pub mod helm_tools;
 pub mod kustomize;
 pub mod lint;
 pub mod objects;

@@ -635,3 +635,45 @@ fn stdin_and_chart_testing_values() {
     );
     assert_eq!(findings(&json, "missing-finalizer").len(), 3, "{json:#}");
 }
+
+/// Kustomize's `helmCharts` and helmfile's `releases` that render the chart name its value
+/// files too; a release of another chart does not.
+#[test]
+fn kustomize_helm_charts_and_helmfile_releases() {
+    let dir = repo_tempdir();
+    let entry = |name: &str| {
+        format!("applications:\n  {name}:\n    project: default\n    destination: {{name: in-cluster}}\n")
+    };
+    write(
+        dir.path(),
+        "k/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n\
+         - name: argocd-apps\n  repo: https://argoproj.github.io/argo-helm\n  version: 2.0.2\n  \
+         valuesFile: apps-values.yaml\n  additionalValuesFiles: [../shared/more.yaml]\n",
+    );
+    write(dir.path(), "k/apps-values.yaml", &entry("from-kustomize"));
+    write(dir.path(), "shared/more.yaml", &entry("from-additional"));
+    write(
+        dir.path(),
+        "hf/helmfile.yaml",
+        "releases:\n  - name: apps\n    chart: argo/argocd-apps\n    values:\n      - values/apps.yaml\n      \
+         - values/{{ .Environment.Name }}.yaml\n      - applications: {}\n  - name: other\n    \
+         chart: bitnami/redis\n    values: [values/redis.yaml]\n",
+    );
+    write(dir.path(), "hf/values/apps.yaml", &entry("from-helmfile"));
+    write(dir.path(), "hf/values/redis.yaml", &entry("not-the-chart"));
+    let (_, json) = lint_json(dir.path(), &[]);
+    let mut got: Vec<String> = findings(&json, "missing-finalizer")
+        .into_iter()
+        .map(|(path, route)| format!("{path} {route}"))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "hf/values/apps.yaml applications.from-helmfile.finalizers",
+            "k/apps-values.yaml applications.from-kustomize.finalizers",
+            "shared/more.yaml applications.from-additional.finalizers",
+        ]
+    );
+}
