@@ -100,7 +100,10 @@ fn app_entries<'n>(values: &'n Node, route: &str) -> Vec<AppEntry<'n>> {
         });
     }
     for (i, item) in apps.value.items().iter().enumerate() {
-        let name = item.get("name").and_then(Node::as_str).unwrap_or("");
+        // The 1.x template reads `.name`: an item without one renders no valid object.
+        let Some(name) = item.get("name").and_then(Node::as_str) else {
+            continue;
+        };
         let at = item
             .entry("name")
             .map_or(item.span.start..item.span.start, |e| e.key.span.clone());
