@@ -167,7 +167,21 @@ pub fn check_values(
                     .iter()
                     .all(|e| e.key.as_str() != Some("<<"))
         });
+        let first = out.len();
         check_app(&app, own, ctx, document, out);
+        // `additionalAnnotations` render as the Application's annotations: a suppression
+        // annotation there suppresses the entry's findings of that rule.
+        let anns = app.node.get("additionalAnnotations");
+        let suppressed = |rule: &str| {
+            anns.map(Node::entries).unwrap_or_default().iter().any(|e| {
+                e.key
+                    .as_str()
+                    .and_then(|k| k.strip_prefix(crate::suppress::ANNOTATION_PREFIX))
+                    == Some(rule)
+            })
+        };
+        let found = out.split_off(first);
+        out.extend(found.into_iter().filter(|d| !suppressed(d.rule)));
     }
 }
 

@@ -677,3 +677,30 @@ fn kustomize_helm_charts_and_helmfile_releases() {
         ]
     );
 }
+
+/// `additionalAnnotations` render as the Application's annotations: the suppression
+/// annotation there suppresses the entry's finding (and only that entry's).
+#[test]
+fn suppression_annotation_in_additional_annotations() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "Chart.yaml",
+        "apiVersion: v2\nname: p\ndependencies:\n- name: argocd-apps\n",
+    );
+    write(
+        dir.path(),
+        "values.yaml",
+        "argocd-apps:\n  applications:\n    root:\n      additionalAnnotations:\n        \
+         ignore.gitops-lint.dev/missing-finalizer: app of apps, kept on purpose\n      \
+         project: default\n    web:\n      additionalAnnotations: {team: web}\n      project: default\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "values.yaml".to_string(),
+            "argocd-apps.applications.web.finalizers".to_string()
+        )]
+    );
+}
