@@ -703,4 +703,12 @@ fn suppression_annotation_in_additional_annotations() {
             "argocd-apps.applications.web.finalizers".to_string()
         )]
     );
+    // A suppression comment on the entry's line, or above it.
+    let text = read(dir.path(), "values.yaml").replace(
+        "    web:\n",
+        "    # gitops-lint: ignore[missing-finalizer] owned by the web team\n    web:\n",
+    );
+    write(dir.path(), "values.yaml", &text);
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{json:#}");
 }
