@@ -20,8 +20,9 @@
 //! checked.
 
 use crate::helm_apps::Role;
+use crate::helm_tools::{chart_key, chart_key_on_disk, is_chart_file, values_beside};
 use crate::kustomize::normalize;
-use crate::yaml::{self, Node};
+use crate::yaml::Node;
 use memchr::memmem;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,13 +46,6 @@ pub struct Collector {
     refs: Mutex<Vec<Group>>,
     /// Chart directories and the key of the chart's values in their values files.
     charts: Mutex<Vec<(PathBuf, String)>>,
-}
-
-fn is_chart_file(path: &Path) -> bool {
-    matches!(
-        path.file_name().and_then(|n| n.to_str()),
-        Some("Chart.yaml" | "Chart.yml")
-    )
 }
 
 impl Collector {
@@ -98,28 +92,6 @@ impl Collector {
         let found = references(text, &root);
         self.refs.lock().unwrap().extend(found);
     }
-}
-
-/// The key of the argocd-apps values in the values files of the chart whose `Chart.yaml`
-/// is `text`: `""` for the chart itself, the dependency's `alias` or name for an umbrella.
-fn chart_key(text: &str) -> Option<String> {
-    let parsed = yaml::parse(text, text);
-    let root = &parsed.documents.first()?.root;
-    if root.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART) {
-        return Some(String::new());
-    }
-    let deps = root
-        .get("dependencies")
-        .map(Node::items)
-        .unwrap_or_default();
-    deps.iter()
-        .find(|d| d.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART))
-        .map(|d| {
-            d.get("alias")
-                .and_then(Node::as_str)
-                .unwrap_or(crate::helm_apps::CHART)
-                .to_string()
-        })
 }
 
 /// The repository root for a file: the nearest folder above it holding `.git`, else the
@@ -300,37 +272,6 @@ impl ValuesFiles {
     }
 }
 
-/// The `values*.yaml` files in the chart folder `dir`, and chart-testing's
-/// `ci/*-values.yaml`, sorted.
-fn values_beside(dir: &Path) -> Vec<PathBuf> {
-    let list = |dir: &Path, keep: &dyn Fn(&str) -> bool| -> Vec<PathBuf> {
-        let here = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let Ok(entries) = std::fs::read_dir(here) else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| keep(n))
-            .map(|n| dir.join(n))
-            .collect()
-    };
-    let yaml = |n: &str| n.ends_with(".yaml") || n.ends_with(".yml");
-    let mut names = list(dir, &is_values_name);
-    names.extend(list(&dir.join("ci"), &|n| {
-        yaml(n)
-            && n.trim_end_matches(".yaml")
-                .trim_end_matches(".yml")
-                .ends_with("-values")
-    }));
-    names.sort();
-    names
-}
-
 /// The names of the entries of the values file at `path` (values under `key`) that have
 /// a cascade finalizer.
 fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
@@ -369,23 +310,6 @@ pub fn stdin_role(name: &str) -> Option<Role> {
         role.covered.extend(finalized_entries(other, &role.key));
     }
     Some(role)
-}
-
-/// `values.yaml`, `values-prod.yaml`, `values.dev.yml`, ...
-fn is_values_name(name: &str) -> bool {
-    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
-}
-
-fn chart_key_on_disk(dir: &Path) -> Option<String> {
-    ["Chart.yaml", "Chart.yml"].iter().find_map(|n| {
-        let mut bytes = Vec::new();
-        let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
-        crate::read::read_file(&dir.join(n), &mut bytes, limit, true).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
-        text.contains(crate::helm_apps::CHART)
-            .then(|| chart_key(&text))
-            .flatten()
-    })
 }
 
 /// Read the values files that `found` (the walk's files with findings) lacks, as reports

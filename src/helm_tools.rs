@@ -1,9 +1,10 @@
-//! Other tools that render the `argocd-apps` chart from files of the repository: Kustomize's
-//! `helmCharts` (`kustomize build --enable-helm`) and helmfile's `releases`. They name the
-//! chart's value files, which [`crate::helm_stage`] then checks like those of an
-//! Application.
+//! Files around the `argocd-apps` chart that name its values: a `Chart.yaml` (the chart
+//! itself, or an umbrella depending on it) and the values files beside it, and other tools
+//! that render the chart from files of the repository, Kustomize's `helmCharts`
+//! (`kustomize build --enable-helm`) and helmfile's `releases`. [`crate::helm_stage`]
+//! checks the value files they name like those of an Application.
 
-use crate::yaml::Node;
+use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
 /// Whether the file at `path` may name value files of the chart: a kustomization or a
@@ -59,4 +60,81 @@ pub fn value_files(path: &Path, text: &str) -> Vec<Vec<PathBuf>> {
     }
     out.retain(|files| !files.is_empty());
     out
+}
+
+pub fn is_chart_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("Chart.yaml" | "Chart.yml")
+    )
+}
+
+/// The key of the argocd-apps values in the values files of the chart whose `Chart.yaml`
+/// is `text`: `""` for the chart itself, the dependency's `alias` or name for an umbrella.
+pub fn chart_key(text: &str) -> Option<String> {
+    let parsed = yaml::parse(text, text);
+    let root = &parsed.documents.first()?.root;
+    if root.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART) {
+        return Some(String::new());
+    }
+    let deps = root
+        .get("dependencies")
+        .map(Node::items)
+        .unwrap_or_default();
+    deps.iter()
+        .find(|d| d.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART))
+        .map(|d| {
+            d.get("alias")
+                .and_then(Node::as_str)
+                .unwrap_or(crate::helm_apps::CHART)
+                .to_string()
+        })
+}
+
+/// The `values*.yaml` files in the chart folder `dir`, and chart-testing's
+/// `ci/*-values.yaml`, sorted.
+pub fn values_beside(dir: &Path) -> Vec<PathBuf> {
+    let list = |dir: &Path, keep: &dyn Fn(&str) -> bool| -> Vec<PathBuf> {
+        let here = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(here) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| keep(n))
+            .map(|n| dir.join(n))
+            .collect()
+    };
+    let yaml = |n: &str| n.ends_with(".yaml") || n.ends_with(".yml");
+    let mut names = list(dir, &is_values_name);
+    names.extend(list(&dir.join("ci"), &|n| {
+        yaml(n)
+            && n.trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .ends_with("-values")
+    }));
+    names.sort();
+    names
+}
+
+/// `values.yaml`, `values-prod.yaml`, `values.dev.yml`, ...
+pub fn is_values_name(name: &str) -> bool {
+    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+pub fn chart_key_on_disk(dir: &Path) -> Option<String> {
+    ["Chart.yaml", "Chart.yml"].iter().find_map(|n| {
+        let mut bytes = Vec::new();
+        let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
+        crate::read::read_file(&dir.join(n), &mut bytes, limit, true).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        text.contains(crate::helm_apps::CHART)
+            .then(|| chart_key(&text))
+            .flatten()
+    })
 }

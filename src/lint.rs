@@ -20,8 +20,8 @@ pub struct FileOptions<'a> {
     /// `patchesJson6902`): its objects are fragments and are not checked.
     pub kustomize_patch: bool,
     pub settings: &'a Settings,
-    /// The file holds values of the `argocd-apps` chart: at the top level (`""`) or under
-    /// this key (an umbrella chart's dependency name or alias). See [`crate::helm_apps`].
+    /// The file holds values of the `argocd-apps` chart: where in the file, and what the
+    /// files merged with it supply ([`crate::helm_apps::Role`]).
     pub helm_values: Option<&'a crate::helm_apps::Role>,
 }
 
