@@ -5,8 +5,8 @@
 //! objects and names the chart (`argocd-apps` bytes) is parsed once more for the value files
 //! its Applications use; a `Chart.yaml` naming the chart is parsed for an `argocd-apps`
 //! dependency; a kustomization or helmfile naming the chart for its value files
-//! ([`crate::helm_tools`]). After the walk, [`ValuesFiles::new`] resolves those references on disk, and
-//! [`add_unread`] reads the values files the walk did not keep (a second read of a file the
+//! ([`crate::helm_tools`]). After the walk, [`ValuesFiles::new`] resolves those references
+//! on disk, and [`add_unread`] reads the values files the walk did not keep (a second read of a file the
 //! first pass skipped after only a byte search).
 //!
 //! Resolution: `helm.valueFiles` of a source with `chart: argocd-apps` that start with `$`
@@ -110,6 +110,12 @@ fn repo_root(file: &Path, roots: &[PathBuf]) -> PathBuf {
             return d.to_path_buf();
         }
         dir = d.parent();
+    }
+    // Above the working directory (`lint .` run in a sub-folder of the repository).
+    if let Ok(abs) = std::path::absolute(start) {
+        if let Some(git) = abs.ancestors().take(32).find(|d| d.join(".git").exists()) {
+            return git.to_path_buf();
+        }
     }
     let c = canonical(file);
     roots

@@ -712,3 +712,17 @@ fn suppression_annotation_in_additional_annotations() {
     let (code, json) = lint_json(dir.path(), &[]);
     assert_eq!(code, Some(0), "{json:#}");
 }
+
+/// `$ref/path` is from the repository root, also when the linted folder is below it.
+#[test]
+fn ref_paths_from_the_repository_root_above_the_working_directory() {
+    let dir = copy_case("value-files");
+    let sub = dir.path().join("values");
+    // Move the Application below the values folder, run from there.
+    std::fs::rename(dir.path().join("apps/root.yaml"), sub.join("root.yaml")).unwrap();
+    let (code, json) = lint_json(&sub, &[]);
+    assert_eq!(code, Some(1), "{json:#}");
+    let got = findings(&json, "missing-finalizer");
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert!(got.iter().all(|(p, _)| p == "apps.yaml"), "{got:?}");
+}
