@@ -129,7 +129,9 @@ pub fn values_at<'n>(root: &'n Node, key: &str) -> Option<&'n Node> {
 }
 
 pub(crate) fn join(route: &str, key: &str) -> String {
-    if route.is_empty() {
+    if key.is_empty() {
+        route.to_string()
+    } else if route.is_empty() {
         key.to_string()
     } else {
         format!("{route}.{key}")

@@ -5,7 +5,7 @@
 //! exactly; in another scalar style the finding points at the `values` key, without fix.
 
 use crate::diagnostic::{Diagnostic, Edit};
-use crate::helm_apps::{check_values, join, Role, CHART};
+use crate::helm_apps::{check_values, join, values_at, Role, CHART};
 use crate::rules::Context;
 use crate::source::Span;
 use crate::yaml::Node;
@@ -158,8 +158,13 @@ pub fn check_string(
             facts: &facts,
             doc_layout: Default::default(),
         };
-        let read = resolved.as_ref().unwrap_or(&doc.root);
-        let written = block.as_ref().map(|_| &doc.root);
+        let key = role.key.as_str();
+        let Some(read) = values_at(resolved.as_ref().unwrap_or(&doc.root), key) else {
+            continue;
+        };
+        let written = block.as_ref().and_then(|_| values_at(&doc.root, key));
+        let written = written.filter(|w| w.span == read.span);
+        let route = join(&route, key);
         check_values(read, written, &route, role, &sub, document, &mut found);
     }
     for mut d in found {
@@ -226,9 +231,16 @@ pub fn check_inline(
 ) {
     let written_sources = written.map(sources).unwrap_or_default();
     for (src_route, source) in sources(object) {
-        if !is_chart_source(source) {
+        // The chart itself, or a Git path that may be an umbrella chart depending on it
+        // (its values under `argocd-apps:`, the dependency's name; an alias is not known
+        // without its Chart.yaml).
+        let key = if is_chart_source(source) {
+            ""
+        } else if source.get("path").is_some() {
+            CHART
+        } else {
             continue;
-        }
+        };
         let own_helm = written_sources
             .iter()
             .find(|(r, s)| *r == src_route && s.span == source.span)
@@ -238,15 +250,21 @@ pub fn check_inline(
         };
         let helm_route = join(&join(route, &src_route), "helm");
         // Inline values are merged over the source's value files (not read here).
+        // Inline values are merged over the source's value files (not read here), and an
+        // umbrella's over its `values.yaml`.
         let role = Role {
-            layered: helm.at("valueFiles").is_some_and(|f| !f.items().is_empty()),
+            key: key.to_string(),
+            layered: !key.is_empty()
+                || helm.at("valueFiles").is_some_and(|f| !f.items().is_empty()),
             ..Role::default()
         };
-        if let Some(obj) = helm.get("valuesObject").filter(|v| v.is_mapping()) {
+        let object = helm.get("valuesObject").filter(|v| v.is_mapping());
+        if let Some(obj) = object.and_then(|o| values_at(o, key)) {
             let own = own_helm
                 .and_then(|h| h.get("valuesObject"))
+                .and_then(|o| values_at(o, key))
                 .filter(|w| w.span == obj.span);
-            let r = join(&helm_route, "valuesObject");
+            let r = join(&join(&helm_route, "valuesObject"), key);
             check_values(obj, own, &r, &role, ctx, document, out);
         }
         if let Some(values) = helm.entry("values") {

@@ -726,3 +726,38 @@ fn ref_paths_from_the_repository_root_above_the_working_directory() {
     assert_eq!(got.len(), 4, "{got:?}");
     assert!(got.iter().all(|(p, _)| p == "apps.yaml"), "{got:?}");
 }
+
+/// Inline values of a Git source (an umbrella chart): the chart's values are under
+/// `argocd-apps:`; a partial override (no `destination`) merged over the chart's
+/// `values.yaml` is not flagged.
+#[test]
+fn inline_values_of_an_umbrella_source() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "app.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: platform\n  \
+         finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  source:\n    \
+         repoURL: https://example.com/gitops.git\n    path: charts/platform\n    helm:\n      \
+         valuesObject:\n        argocd-apps:\n          applications:\n            extra:\n              \
+         project: default\n              destination: {name: in-cluster}\n            \
+         override:\n              source: {targetRevision: v2}\n        applications:\n          \
+         not-the-chart: {project: default, destination: {name: in-cluster}}\n      \
+         values: |\n        argocd-apps:\n          applications:\n            from-string:\n              \
+         project: default\n              destination: {name: in-cluster}\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    let got: Vec<String> = findings(&json, "missing-finalizer")
+        .into_iter()
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "spec.source.helm.valuesObject.argocd-apps.applications.extra.finalizers",
+            "spec.source.helm.values.argocd-apps.applications.from-string.finalizers",
+        ]
+    );
+    let r = run(dir.path(), &["lint", "--fix"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
