@@ -218,6 +218,25 @@ pub fn sources(object: &Node) -> Vec<(String, &Node)> {
     out
 }
 
+/// Check the inline argocd-apps values of an Application, or of the template of an
+/// ApplicationSet (the Applications it generates).
+pub fn check_object(obj: &crate::objects::ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let document = obj.document;
+    match obj.kind {
+        crate::objects::ArgoKind::Application => {
+            check_inline(obj.node, obj.source, &obj.route, ctx, document, out)
+        }
+        crate::objects::ArgoKind::ApplicationSet => {
+            let Some(template) = obj.node.at("spec.template") else {
+                return;
+            };
+            let own = obj.source.and_then(|s| s.at("spec.template"));
+            let route = obj.route_to("spec.template");
+            check_inline(template, own, &route, ctx, document, out)
+        }
+    }
+}
+
 /// Check the inline values (`helm.valuesObject`, `helm.values`) of an Application whose
 /// source deploys the chart. `object` is the object as read, `written` as written (for
 /// fixes), `route` the object's route in its document.

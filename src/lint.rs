@@ -234,11 +234,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                     });
                 }
                 object_ranges.push((first..out.len(), ann_start..annotations.len()));
-                if obj.kind == objects::ArgoKind::Application && *names_chart {
-                    let (node, own) = (obj.node, obj.source);
-                    crate::helm_inline::check_inline(
-                        node, own, &obj.route, &ctx, doc.index, &mut out,
-                    );
+                if *names_chart {
+                    crate::helm_inline::check_object(&obj, &ctx, &mut out);
                 }
             }
             if let Some(role) = options.helm_values {

@@ -761,3 +761,28 @@ fn inline_values_of_an_umbrella_source() {
     let r = run(dir.path(), &["lint", "--fix"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+/// An ApplicationSet whose template deploys the chart: its inline values are checked too.
+#[test]
+fn inline_values_of_an_applicationset_template() {
+    let dir = repo_tempdir();
+    write(
+        dir.path(),
+        "set.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: per-cluster\n\
+         spec:\n  generators: [{clusters: {}}]\n  template:\n    metadata:\n      name: 'apps-{{name}}'\n    \
+         spec:\n      project: default\n      source:\n        chart: argocd-apps\n        \
+         repoURL: https://argoproj.github.io/argo-helm\n        helm:\n          valuesObject:\n            \
+         applications:\n              web:\n                project: default\n                \
+         destination: {name: in-cluster}\n      destination: {name: '{{name}}'}\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "set.yaml".to_string(),
+            "spec.template.spec.source.helm.valuesObject.applications.web.finalizers".to_string()
+        )]
+    );
+    assert!(json["diagnostics"][0]["fix"].is_object(), "{json:#}");
+}
