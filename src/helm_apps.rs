@@ -5,8 +5,12 @@
 //! `finalizers` (a top-level field of the entry, not under `metadata`) into the rendered
 //! `metadata.finalizers` with `{{- with .finalizers }}`: an entry without it renders an
 //! Application without finalizer, whose deletion orphans its resources. An empty entry
-//! (`x:`, `x: {}`) renders nothing (chart ≥ 2.0.6 skips it); `finalizers: []` renders no
-//! finalizer and is the explicit opt-out.
+//! (`x:`, `x: {}`) renders nothing (chart 2.0.4 and later skip it; before, it failed to
+//! render); `finalizers: []` renders no finalizer and is the explicit opt-out.
+//! Read at argoproj/argo-helm `af0a9310` (chart 2.0.5), with the history of
+//! `charts/argocd-apps/templates/`: `798c8107` (0.0.1), `fa85e824` (1.6.2, the last list
+//! form), `237493a4` (2.0.0, maps), `994838a2` (2.0.2, an ApplicationSet's own
+//! `finalizers`), `b698c54b` (2.0.4, empty entries skipped).
 //!
 //! `applicationsets:` entries are not flagged: the chart never renders
 //! `template.metadata.finalizers`, so the controller adds the cascade finalizer to every
