@@ -43,7 +43,7 @@ pub struct Role {
     pub key: String,
     /// Entries that another file of the rendering gives a cascade finalizer: not flagged
     /// (Helm merges the entry's fields, the finalizer included).
-    pub covered: Vec<String>,
+    pub covered: std::collections::HashSet<String>,
     /// The file is merged with others: an entry without `destination` (which the chart
     /// needs) only overrides fields of one defined elsewhere, and is not flagged.
     pub layered: bool,
@@ -156,6 +156,8 @@ pub fn check_values(
     out: &mut Vec<Diagnostic>,
 ) {
     let own = written.map(|w| app_entries(w, route)).unwrap_or_default();
+    let own: std::collections::HashMap<&str, &AppEntry> =
+        own.iter().map(|o| (o.route.as_str(), o)).collect();
     for app in app_entries(values, route) {
         if role.covered.contains(&app.name)
             || (role.layered && app.node.is_mapping() && app.node.get("destination").is_none())
@@ -164,9 +166,8 @@ pub fn check_values(
         }
         // The entry as written, when it is the very text read (not an alias's copy, no
         // merge key supplying fields).
-        let own = own.iter().find(|o| {
-            o.route == app.route
-                && o.node.span == app.node.span
+        let own = own.get(app.route.as_str()).copied().filter(|o| {
+            o.node.span == app.node.span
                 && o.node.is_mapping()
                 && o.node
                     .entries()
