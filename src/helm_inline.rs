@@ -192,14 +192,12 @@ pub fn check_string(
     }
 }
 
-/// Whether an Application source deploys the chart: `chart: argocd-apps`, or a Git path
-/// whose last folder is `argocd-apps` (a vendored copy).
+/// Whether an Application source deploys the chart from a Helm repository
+/// (`chart: argocd-apps`). A Git path is not taken for the chart by its name: a chart of
+/// one's own may be called so (the value files of a Git path are decided by its
+/// Chart.yaml, see [`crate::helm_stage`]).
 pub fn is_chart_source(source: &Node) -> bool {
     source.get("chart").and_then(Node::as_str) == Some(CHART)
-        || source
-            .get("path")
-            .and_then(Node::as_str)
-            .is_some_and(|p| p.trim_end_matches('/').rsplit('/').next() == Some(CHART))
 }
 
 /// The sources of an Application (`spec.source`, `spec.sources[]`) with their routes.

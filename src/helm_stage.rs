@@ -82,8 +82,8 @@ impl Collector {
             }
         }
         if chart {
-            if let Some(key) = chart_key(text) {
-                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            if let Some(key) = chart_key(text, &dir) {
                 self.charts.lock().unwrap().push((dir, key));
             }
             return;
@@ -155,6 +155,7 @@ fn references(text: &str, root: &Path) -> Vec<Group> {
                 }
                 out.push(Group {
                     files,
+                    // A Git path is decided by its Chart.yaml (the chart, an umbrella).
                     key: crate::helm_inline::is_chart_source(source).then(String::new),
                     chart_dir: path.map(|p| root.join(p)),
                 });

@@ -71,11 +71,11 @@ pub fn is_chart_file(path: &Path) -> bool {
 
 /// The key of the argocd-apps values in the values files of the chart whose `Chart.yaml`
 /// is `text`: `""` for the chart itself, the dependency's `alias` or name for an umbrella.
-pub fn chart_key(text: &str) -> Option<String> {
+pub fn chart_key(text: &str, dir: &Path) -> Option<String> {
     let parsed = yaml::parse(text, text);
     let root = &parsed.documents.first()?.root;
     if root.get("name").and_then(Node::as_str) == Some(crate::helm_apps::CHART) {
-        return Some(String::new());
+        return reads_entry_finalizers(dir).then(String::new);
     }
     let deps = root
         .get("dependencies")
@@ -89,6 +89,21 @@ pub fn chart_key(text: &str) -> Option<String> {
                 .unwrap_or(crate::helm_apps::CHART)
                 .to_string()
         })
+}
+
+/// Whether the chart in `dir` named `argocd-apps` is argo-helm's (or has no templates
+/// here): its templates read each entry's `.finalizers`. A chart of one's own by that name
+/// that writes the finalizer itself would make every entry a false finding.
+fn reads_entry_finalizers(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir.join("templates")) else {
+        return true;
+    };
+    entries.filter_map(|e| e.ok()).take(64).any(|e| {
+        let mut bytes = Vec::new();
+        let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
+        crate::read::read_file(&e.path(), &mut bytes, limit, true).is_ok()
+            && memchr::memmem::find(&bytes, b".finalizers").is_some()
+    })
 }
 
 /// The `values*.yaml` files in the chart folder `dir`, and chart-testing's
@@ -134,7 +149,7 @@ pub fn chart_key_on_disk(dir: &Path) -> Option<String> {
         crate::read::read_file(&dir.join(n), &mut bytes, limit, true).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         text.contains(crate::helm_apps::CHART)
-            .then(|| chart_key(&text))
+            .then(|| chart_key(&text, dir))
             .flatten()
     })
 }

@@ -786,3 +786,39 @@ fn inline_values_of_an_applicationset_template() {
     );
     assert!(json["diagnostics"][0]["fix"].is_object(), "{json:#}");
 }
+
+/// A chart of one's own named `argocd-apps` whose templates write the finalizer themselves
+/// (they never read an entry's `.finalizers`): its values are not argo-helm's, not checked.
+/// argo-helm's chart vendored in the repository (its templates read `.finalizers`) is.
+#[test]
+fn a_chart_of_ones_own_named_argocd_apps_is_not_the_chart() {
+    let dir = repo_tempdir();
+    let chart = "apiVersion: v2\nname: argocd-apps\nversion: 0.1.0\n";
+    let values =
+        "applications:\n  web:\n    project: default\n    destination: {name: in-cluster}\n";
+    write(dir.path(), "own/Chart.yaml", chart);
+    write(dir.path(), "own/values.yaml", values);
+    write(
+        dir.path(),
+        "own/templates/apps.yaml",
+        "{{- range $name, $app := .Values.applications }}\n---\napiVersion: argoproj.io/v1alpha1\n\
+         kind: Application\nmetadata:\n  name: {{ $name }}\n  finalizers:\n  \
+         - resources-finalizer.argocd.argoproj.io\n{{- end }}\n",
+    );
+    write(dir.path(), "vendored/Chart.yaml", chart);
+    write(dir.path(), "vendored/values.yaml", values);
+    write(
+        dir.path(),
+        "vendored/templates/applications.yaml",
+        "{{- range $appName, $appData := .Values.applications }}\n  {{- with $appData.finalizers }}\n\
+         finalizers:\n  {{- toYaml . | nindent 4 }}\n  {{- end }}\n{{- end }}\n",
+    );
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "vendored/values.yaml".to_string(),
+            "applications.web.finalizers".to_string()
+        )]
+    );
+}
