@@ -367,7 +367,9 @@ fn run_lint(args: LintArgs) -> i32 {
     let check_options = FileOptions {
         settings: &settings,
         kustomize_patch: false,
+        helm_values: None,
     };
+    let helm_facts = crate::helm_stage::Collector::new(&paths);
     let visited = discover::visit(&paths, &options, &|path, buf| {
         if let Err(e) = crate::read::read_file(path, buf, args.max_file_size, true) {
             let display = display_path(path, cwd.as_deref());
@@ -378,7 +380,9 @@ fn run_lint(args: LintArgs) -> i32 {
             return;
         }
         let display = display_path(path, cwd.as_deref());
-        match lint::lint_bytes(&display, buf, check_options) {
+        let outcome = lint::lint_bytes(&display, buf, check_options);
+        helm_facts.observe(path, buf, matches!(outcome, Outcome::Scanned(_)));
+        match outcome {
             Outcome::Skipped => {
                 skipped.fetch_add(1, Ordering::Relaxed);
             }
@@ -410,6 +414,11 @@ fn run_lint(args: LintArgs) -> i32 {
     }
     let patches = kustomize::patch_set(&visited.kustomizations);
     let mut found = found.into_inner().unwrap();
+    // argocd-apps values files: read those the walk skipped, lint all with their role.
+    let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &options);
+    let display = |p: &Path| display_path(p, cwd.as_deref());
+    let unparsed =
+        crate::helm_stage::add_unread(&helm_values, &mut found, args.max_file_size, &display);
     found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
 
     // Kustomize patch files: their objects are fragments; lint them again as such. Then
@@ -423,11 +432,13 @@ fn run_lint(args: LintArgs) -> i32 {
                 ..report
             };
             let patch = !patches.is_empty() && patches.contains(&kustomize::normalize(&path));
+            let helm = helm_values.role(&path);
             let options = FileOptions {
                 settings: &settings,
                 kustomize_patch: patch,
+                helm_values: helm,
             };
-            let report = match (&report.source, patch) {
+            let report = match (&report.source, patch || helm.is_some()) {
                 (Some(text), true) => FileReport {
                     diagnostics: lint::lint_text(&report.path, text, options),
                     ..report
@@ -443,8 +454,8 @@ fn run_lint(args: LintArgs) -> i32 {
         .collect();
 
     let mut summary = Summary {
-        files_scanned: scanned.into_inner(),
-        files_skipped: skipped.into_inner(),
+        files_scanned: scanned.into_inner() + unparsed,
+        files_skipped: skipped.into_inner().saturating_sub(unparsed),
         unsafe_fixes: args.unsafe_fixes,
         ..Summary::default()
     };
@@ -514,9 +525,11 @@ fn run_lint(args: LintArgs) -> i32 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "-".to_string());
+        let helm = crate::helm_stage::stdin_role(&name);
         let options = FileOptions {
             kustomize_patch: false,
             settings: &settings,
+            helm_values: helm.as_ref(),
         };
         // `--fix` of stdin prints the fixed text on stdout (the diagnostics that remain go
         // to stderr), as formatters and ruff do; `--diff` shows the diff.

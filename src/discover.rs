@@ -248,6 +248,21 @@ fn is_kustomization(path: &Path) -> bool {
         .is_some_and(|n| KUSTOMIZATION_NAMES.contains(&n))
 }
 
+/// `--exclude` and the configuration's `exclude`, for files reached other than by the walk
+/// (argocd-apps value files named by an Application).
+pub struct Exclusion(Option<Filter>);
+
+impl Exclusion {
+    pub fn new(options: &Options) -> Self {
+        Exclusion(Filter::new(options).ok())
+    }
+
+    /// Whether the exclusions leave the file `path` out.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.0.as_ref().is_some_and(|f| f.excluded(path, false))
+    }
+}
+
 /// What a visit found besides the files.
 #[derive(Debug, Default)]
 pub struct Visited {

@@ -20,6 +20,9 @@ pub struct FileOptions<'a> {
     /// `patchesJson6902`): its objects are fragments and are not checked.
     pub kustomize_patch: bool,
     pub settings: &'a Settings,
+    /// The file holds values of the `argocd-apps` chart: where in the file, and what the
+    /// files merged with it supply ([`crate::helm_apps::Role`]).
+    pub helm_values: Option<&'a crate::helm_apps::Role>,
 }
 
 static DEFAULT_SETTINGS: Settings = Settings::DEFAULT;
@@ -29,6 +32,7 @@ impl Default for FileOptions<'static> {
         FileOptions {
             kustomize_patch: false,
             settings: &DEFAULT_SETTINGS,
+            helm_values: None,
         }
     }
 }
@@ -156,6 +160,8 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     // What the fix validation needs to know of each document (its tree is dropped).
     let mut facts = crate::fix::validate::Facts::default();
+    // Applications deploying the argocd-apps chart are looked at only in files naming it.
+    let names_chart = &memmem::find(text.as_bytes(), crate::helm_apps::NEEDLE).is_some();
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
     // Suppression comments: the parser tells which candidates are real comments.
@@ -172,8 +178,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 .iter()
                 .any(|k| doc.root.get(k).is_some())
         };
-        let resolve =
-            doc.refs && (resource_like() || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
+        let resolve = doc.refs
+            && (resource_like()
+                || options.helm_values.is_some()
+                || may_hold_argo(text[doc.root.span.clone()].as_bytes()));
         let mut aliased = Vec::new();
         let mut unresolved = false;
         let resolved = match resolve.then(|| yaml::resolve(&doc.root)) {
@@ -215,6 +223,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 out: &mut out,
                 annotations: &mut annotations,
                 object_ranges: &mut object_ranges,
+                names_chart: *names_chart,
             };
             let env = Embedding {
                 location_hint: hint.as_ref(),
@@ -223,6 +232,16 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
             };
             let texts = (parse_text, text);
             check_document(view, &doc.root, &ctx, texts, &env, &mut sink, &scalar_text);
+            if let Some(role) = options.helm_values {
+                let key = role.key.as_str();
+                if let Some(values) = crate::helm_apps::values_at(&view.root, key) {
+                    let written = crate::helm_apps::values_at(&doc.root, key)
+                        .filter(|w| w.span == values.span);
+                    crate::helm_apps::check_values(
+                        values, written, key, role, &ctx, doc.index, &mut out,
+                    );
+                }
+            }
             if unresolved {
                 out[doc_first..].iter_mut().for_each(|d| d.fix = None);
             }
@@ -264,6 +283,9 @@ struct Sink<'s> {
     annotations: &'s mut Vec<Annotation>,
     /// Per object: the range of its diagnostics in `out`, and of its annotations.
     object_ranges: &'s mut Vec<(Range<usize>, Range<usize>)>,
+    /// The file names the argocd-apps chart: Applications deploying it have their inline
+    /// values checked.
+    names_chart: bool,
 }
 
 /// Check `objs` with `ctx`; `layers` (innermost first) map what is found in a manifest
@@ -279,6 +301,9 @@ fn check_objects(
         let first = sink.out.len();
         duplicate_keys(obj, ctx.masked.map(|m| &m.blocks), sink.out);
         rules::check_object(obj, ctx, sink.out);
+        if sink.names_chart {
+            crate::helm_inline::check_object(obj, ctx, sink.out);
+        }
         let ann_start = sink.annotations.len();
         for (rule, span) in suppress::annotations(obj) {
             let span = layers.iter().fold(span, |s, l| l.span(&s));

@@ -2558,6 +2558,7 @@ fn check_generated(g: &Generated) -> Result<(), TestCaseError> {
     let options = FileOptions {
         kustomize_patch: false,
         settings: &settings,
+        helm_values: None,
     };
     let text = g.text.as_str();
     let diags = lint_text("app.yaml", text, options);

@@ -142,12 +142,16 @@ fn choose(mut candidates: Vec<&Diagnostic>) -> Vec<&Diagnostic> {
     candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
     let mut chosen: Vec<&Diagnostic> = Vec::new();
     // The objects changed in this pass, and whether only by removals.
-    let mut objects_touched: HashMap<(Option<usize>, String), bool> = HashMap::new();
+    type Object = (Option<usize>, String, Option<String>);
+    let mut objects_touched: HashMap<Object, bool> = HashMap::new();
     // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
     let mut taken = Taken::default();
     for d in candidates {
         let edits = &d.fix.as_ref().expect("allowed").edits;
-        let object = (d.document, object_route(&d.route));
+        // The object's name too: argocd-apps entries of one values document are objects of
+        // their own.
+        let name = d.object.as_ref().and_then(|o| o.name.clone());
+        let object = (d.document, object_route(&d.route), name);
         let clash = edits.iter().any(|e| taken.overlaps(e));
         let removes = removal(d);
         let touched = objects_touched

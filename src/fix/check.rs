@@ -49,7 +49,11 @@ pub fn same_but_finalizer(before: &Node, after: &Node) -> bool {
                     if value(&e.key) == value(&x.key) {
                         let repeats_removed = x.key.as_str() == Some("finalizers")
                             && deduplicated(&e.value, &x.value);
-                        if !repeats_removed && !same_but_finalizer(&e.value, &x.value) {
+                        let same = match x.key.as_str() {
+                            Some("helm") => same_helm(&e.value, &x.value),
+                            _ => same_but_finalizer(&e.value, &x.value),
+                        };
+                        if !repeats_removed && !same {
                             return false;
                         }
                         rest.next();
@@ -136,6 +140,36 @@ pub fn manifest_documents(value: &str, style: yaml::Style) -> Option<Vec<Node>> 
             .map(|d| resolved_root(d).into_owned())
             .collect()
     })
+}
+
+/// A `helm` mapping whose `values` string (argocd-apps values, see
+/// [`crate::helm_apps`]) may have gained finalizers: compared as the data it parses to.
+fn same_helm(before: &Node, after: &Node) -> bool {
+    let (b, a) = (before.entries(), after.entries());
+    if !before.is_mapping() || !after.is_mapping() || a.len() != b.len() {
+        return same_but_finalizer(before, after);
+    }
+    b.iter().zip(a).all(|(e, x)| {
+        value(&e.key) == value(&x.key)
+            && match (e.key.as_str(), values_data(&e.value), values_data(&x.value)) {
+                (Some("values"), Some(vb), Some(va)) => same_but_finalizer(&vb, &va),
+                _ => same_but_finalizer(&e.value, &x.value),
+            }
+    })
+}
+
+/// The data of a `helm.values` string holding argocd-apps values: one YAML document, no
+/// template action (aliases and merge keys resolved).
+fn values_data(n: &Node) -> Option<Node> {
+    let text = n.as_str()?;
+    if !text.contains("applications") || text.contains("{{") {
+        return None;
+    }
+    let parsed = yaml::parse(text, text);
+    match (parsed.errors.is_empty(), parsed.documents.as_slice()) {
+        (true, [doc]) => Some(resolved_root(doc).into_owned()),
+        _ => None,
+    }
 }
 
 /// `text` parsed as `lint_text` parses it (template actions masked).
@@ -253,6 +287,12 @@ pub fn fingerprint(n: &Node) -> u64 {
 }
 
 fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
+    hash_node(n, h, false)
+}
+
+/// `helm`: `n` is the value of a `helm` key, whose `values` string is hashed as the data
+/// it parses to when it holds argocd-apps values (a fix may add finalizers to its entries).
+fn hash_node(n: &Node, h: &mut impl std::hash::Hasher, helm: bool) {
     use std::hash::Hash;
     match &n.kind {
         NodeKind::Scalar { value, style } => match manifest_documents(value, *style) {
@@ -289,8 +329,14 @@ fn hash_data(n: &Node, h: &mut impl std::hash::Hasher) {
                             hash_data(i, h);
                         }
                     }
+                } else if let Some(data) = (helm && e.key.as_str() == Some("values"))
+                    .then(|| values_data(&e.value))
+                    .flatten()
+                {
+                    6u8.hash(h);
+                    hash_data(&data, h);
                 } else {
-                    hash_data(&e.value, h);
+                    hash_node(&e.value, h, e.key.as_str() == Some("helm"));
                 }
             }
             5u8.hash(h);

@@ -180,9 +180,14 @@ fn per_document(text: &str, facts: &Facts, diags: &mut [Diagnostic], fixes: &[us
 /// The whole lines holding a document's root node.
 fn document_region(text: &str, root: &Span) -> Span {
     let start = text[..root.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[root.end.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| root.end + i + 1);
+    let end = root.end.min(text.len());
+    // A root ending with a block scalar ends after its last line break: the next line
+    // (maybe a `---`) is not the document's.
+    let end = if end > 0 && text.as_bytes()[end - 1] == b'\n' {
+        end
+    } else {
+        text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+    };
     start..end
 }
 

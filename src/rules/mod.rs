@@ -461,6 +461,13 @@ const CHECKS: &[Check] = &[
     duplicate_finalizer::check,
 ];
 
+/// The checks of finalizer strings (`unknown-finalizer`, `controller-managed-finalizer`)
+/// alone: for objects rendered from chart values ([`crate::helm_apps`]).
+pub(crate) fn check_finalizer_strings(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    unknown_finalizer::check(obj, ctx, out);
+    controller_managed_finalizer::check(obj, ctx, out);
+}
+
 /// Run every object rule on one Argo CD object.
 pub fn check_object(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     for check in CHECKS {

@@ -1,0 +1,361 @@
+//! The repository-level stage for `argocd-apps` values files ([`crate::helm_apps`]).
+//!
+//! A values file holds no `argoproj.io` bytes, so the walk skips it unparsed. While the walk
+//! runs, [`Collector::observe`] looks at the files it read anyway: a file that holds Argo CD
+//! objects and names the chart (`argocd-apps` bytes) is parsed once more for the value files
+//! its Applications use; a `Chart.yaml` naming the chart is parsed for an `argocd-apps`
+//! dependency; a kustomization or helmfile naming the chart for its value files
+//! ([`crate::helm_tools`]). After the walk, [`ValuesFiles::new`] resolves those references
+//! on disk, and [`add_unread`] reads the values files the walk did not keep (a second read of a file the
+//! first pass skipped after only a byte search).
+//!
+//! Resolution: `helm.valueFiles` of a source with `chart: argocd-apps` that start with `$`
+//! (`$values/path`) name a file from the repository root (the nearest folder above the
+//! Application holding `.git`, else the linted folder): whichever source the `$ref` names,
+//! it is taken to be this repository. Other value files of a chart from a Helm repository
+//! are inside the chart package and not looked at. A Git source (`path: P`) whose
+//! `P/Chart.yaml` is the chart or depends on it has its value files resolved against `P`.
+//! A `Chart.yaml` depending on the chart makes the `values*.yaml` beside it argocd-apps
+//! values, under the dependency's name or `alias`. Only files inside the linted paths are
+//! checked.
+
+use crate::helm_apps::Role;
+use crate::helm_tools::{chart_key, chart_key_on_disk, is_chart_file, values_beside};
+use crate::kustomize::normalize;
+use crate::yaml::Node;
+use memchr::memmem;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The value files of one Application source, merged by Helm in one rendering: their
+/// paths, and the key of the chart's values in them (`None`: decided by the `Chart.yaml`
+/// in `chart_dir`, the source's Git path, whose `values.yaml` Helm reads first).
+#[derive(Debug)]
+struct Group {
+    files: Vec<PathBuf>,
+    key: Option<String>,
+    chart_dir: Option<PathBuf>,
+}
+
+/// Facts gathered during the walk.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// The linted folders: a file's repository root when no `.git` is found above it.
+    roots: Vec<PathBuf>,
+    refs: Mutex<Vec<Group>>,
+    /// Chart directories and the key of the chart's values in their values files.
+    charts: Mutex<Vec<(PathBuf, String)>>,
+}
+
+impl Collector {
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+        roots.sort_by_key(|r| canonical(r).components().count());
+        Collector {
+            roots,
+            ..Collector::default()
+        }
+    }
+
+    /// Look at a file the walk read; `argo`: the file may hold Argo CD objects (it was
+    /// linted). Costs a byte search unless the file names the chart.
+    pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool) {
+        let chart = is_chart_file(path);
+        let tool = !chart && crate::helm_tools::is_tool_file(path);
+        if !(argo || chart || tool) || memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        if tool {
+            let groups = crate::helm_tools::value_files(path, text).into_iter();
+            let groups = groups.map(|files| Group {
+                files,
+                key: Some(String::new()),
+                chart_dir: None,
+            });
+            self.refs.lock().unwrap().extend(groups);
+            if !argo {
+                return;
+            }
+        }
+        if chart {
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            if let Some(key) = chart_key(text, &dir) {
+                self.charts.lock().unwrap().push((dir, key));
+            }
+            return;
+        }
+        let root = repo_root(path, &self.roots);
+        let found = references(text, &root);
+        self.refs.lock().unwrap().extend(found);
+    }
+}
+
+/// The repository root for a file: the nearest folder above it holding `.git`, else the
+/// widest linted folder holding it, else the folder it is in.
+fn repo_root(file: &Path, roots: &[PathBuf]) -> PathBuf {
+    let start = file.parent().unwrap_or(Path::new(""));
+    let mut dir = Some(start);
+    for _ in 0..32 {
+        let Some(d) = dir else { break };
+        let here = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if here.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    // Above the working directory (`lint .` run in a sub-folder of the repository).
+    if let Ok(abs) = std::path::absolute(start) {
+        if let Some(git) = abs.ancestors().take(32).find(|d| d.join(".git").exists()) {
+            return git.to_path_buf();
+        }
+    }
+    let c = canonical(file);
+    roots
+        .iter()
+        .find(|r| c.starts_with(canonical(r)))
+        .cloned()
+        .unwrap_or_else(|| start.to_path_buf())
+}
+
+/// The value files the Applications in `text` use, per source (only sources that are, or
+/// may be, the chart: `chart: argocd-apps`, or a Git path with value files).
+fn references(text: &str, root: &Path) -> Vec<Group> {
+    let mut out = Vec::new();
+    let parsed = crate::fix::check::parse_as_linted(text);
+    let scalar = |n: &Node| n.as_str().map(str::to_string);
+    for doc in &parsed.documents {
+        for obj in crate::objects::find(doc, &scalar) {
+            // An ApplicationSet's generated Applications use the sources of its template.
+            let app = match obj.kind {
+                crate::objects::ArgoKind::Application => Some(obj.node),
+                crate::objects::ArgoKind::ApplicationSet => obj.node.at("spec.template"),
+            };
+            for (_, source) in app.map(crate::helm_inline::sources).unwrap_or_default() {
+                let path = source
+                    .get("path")
+                    .and_then(Node::as_str)
+                    .map(|p| p.trim_start_matches('/'));
+                let files = source.at("helm.valueFiles").map(Node::items);
+                let files: Vec<PathBuf> = files
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter_map(|f| value_file(f, path, root))
+                    .collect();
+                if files.is_empty() {
+                    continue;
+                }
+                out.push(Group {
+                    files,
+                    // A Git path is decided by its Chart.yaml (the chart, an umbrella).
+                    key: crate::helm_inline::is_chart_source(source).then(String::new),
+                    chart_dir: path.map(|p| root.join(p)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The path of value file `f` of a source at Git `path`: `$ref/file` from the repository
+/// root; else from the source's path (a chart from a Helm repository has its files in its
+/// package: `None`).
+fn value_file(f: &str, path: Option<&str>, root: &Path) -> Option<PathBuf> {
+    let (file, base) = match f.strip_prefix('$') {
+        Some(rest) => (rest.split_once('/').map_or("", |r| r.1), None),
+        None => (f, Some(path?)),
+    };
+    let file = file.trim();
+    if file.is_empty() {
+        return None;
+    }
+    Some(normalize(&match base {
+        Some(p) => root.join(p).join(file),
+        None => root.join(file),
+    }))
+}
+
+/// The argocd-apps values files to check, and what each holds.
+#[derive(Debug, Default)]
+pub struct ValuesFiles {
+    files: HashMap<PathBuf, (PathBuf, Role)>,
+}
+
+/// A path compared as written nowhere else: absolute and normalised.
+fn canonical(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+impl ValuesFiles {
+    /// Resolve what the walk gathered; `paths` are the linted paths (files outside them,
+    /// or excluded, are not checked).
+    pub fn new(
+        collector: Collector,
+        paths: &[PathBuf],
+        options: &crate::discover::Options,
+    ) -> ValuesFiles {
+        let scope: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+        let mut charts = collector.charts.into_inner().unwrap();
+        // A values file named explicitly: the Chart.yaml beside it says what it is.
+        let mut dirs: Vec<&Path> = paths
+            .iter()
+            .filter(|p| p.is_file())
+            .map(|p| p.parent().unwrap_or(Path::new("")))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Some(key) = chart_key_on_disk(dir) {
+                charts.push((dir.to_path_buf(), key));
+            }
+        }
+        let mut groups: Vec<(Vec<PathBuf>, String)> = Vec::new();
+        for g in collector.refs.into_inner().unwrap() {
+            let key = match (g.key, &g.chart_dir) {
+                (Some(k), _) => Some(k),
+                (None, Some(dir)) => chart_key_on_disk(dir),
+                (None, None) => None,
+            };
+            let Some(key) = key else { continue };
+            let mut files = g.files;
+            if let Some(dir) = g.chart_dir {
+                files.push(normalize(&dir.join("values.yaml")));
+            }
+            groups.push((files, key));
+        }
+        for (dir, key) in charts {
+            groups.push((values_beside(&dir), key));
+        }
+        let exclusion = crate::discover::Exclusion::new(options);
+        let checked = |file: &Path| {
+            let c = canonical(file);
+            scope.iter().any(|s| c.starts_with(s))
+                && (paths.iter().any(|p| canonical(p) == c) || !exclusion.excludes(file))
+        };
+        let mut out = ValuesFiles::default();
+        let mut finalized: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for (files, key) in groups {
+            let files: Vec<PathBuf> = files.into_iter().filter(|f| f.is_file()).collect();
+            let layered = files.len() > 1;
+            for (i, file) in files.iter().enumerate() {
+                if !checked(file) {
+                    continue;
+                }
+                // Entries another file of the rendering gives a cascade finalizer.
+                let mut covered = Vec::new();
+                let others = files.iter().enumerate().filter(|(j, _)| *j != i);
+                for (_, other) in others {
+                    let names = finalized
+                        .entry(canonical(other))
+                        .or_insert_with(|| finalized_entries(other, &key));
+                    covered.extend(names.iter().cloned());
+                }
+                let role = &mut out
+                    .files
+                    .entry(canonical(file))
+                    .or_insert_with(|| (file.clone(), Role::new(key.clone())))
+                    .1;
+                role.covered.extend(covered);
+                role.layered |= layered;
+            }
+        }
+        out
+    }
+
+    /// What the file at `path` holds, if it holds argocd-apps values.
+    pub fn role(&self, path: &Path) -> Option<&Role> {
+        if self.files.is_empty() {
+            return None;
+        }
+        self.files.get(&canonical(path)).map(|(_, r)| r)
+    }
+}
+
+/// The names of the entries of the values file at `path` (values under `key`) that have
+/// a cascade finalizer.
+fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
+    let mut bytes = Vec::new();
+    let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
+    if crate::read::read_file(path, &mut bytes, limit, true).is_err() {
+        return Vec::new();
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for doc in &crate::fix::check::parse_as_linted(&text).documents {
+        let root = crate::fix::check::resolved_root(doc);
+        if let Some(values) = crate::helm_apps::values_at(&root, key) {
+            out.extend(crate::helm_apps::finalized(values));
+        }
+    }
+    out
+}
+
+/// What standard input named `name` (`--stdin-filename`) holds, when a `Chart.yaml` beside
+/// that path makes it argocd-apps values.
+pub fn stdin_role(name: &str) -> Option<Role> {
+    let path = Path::new(name);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let key = chart_key_on_disk(dir)?;
+    let files = values_beside(dir);
+    let me = canonical(path);
+    if !files.iter().any(|f| canonical(f) == me) {
+        return None;
+    }
+    let mut role = Role::new(key);
+    role.layered = files.len() > 1;
+    for other in files.iter().filter(|f| canonical(f) != me) {
+        role.covered.extend(finalized_entries(other, &role.key));
+    }
+    Some(role)
+}
+
+/// Read the values files that `found` (the walk's files with findings) lacks, as reports
+/// without diagnostics yet (they are linted with their role afterwards). Returns how many
+/// of them the walk had skipped unparsed.
+pub fn add_unread(
+    values: &ValuesFiles,
+    found: &mut Vec<(PathBuf, crate::diagnostic::FileReport)>,
+    max_file_size: u64,
+    display: &dyn Fn(&Path) -> String,
+) -> usize {
+    if values.files.is_empty() {
+        return 0;
+    }
+    let have: std::collections::HashSet<PathBuf> = found.iter().map(|f| canonical(&f.0)).collect();
+    let mut skipped = 0;
+    let mut files: Vec<&PathBuf> = values.files.values().map(|(p, _)| p).collect();
+    files.sort();
+    for path in files {
+        if have.contains(&canonical(path)) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        if crate::read::read_file(path, &mut bytes, max_file_size, true).is_err() {
+            continue;
+        }
+        skipped += usize::from(!crate::lint::may_hold_argo(&bytes));
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        found.push((
+            path.clone(),
+            crate::diagnostic::FileReport {
+                path: display(path),
+                path_bytes: None,
+                source: Some(std::sync::Arc::from(text)),
+                diagnostics: Vec::new(),
+            },
+        ));
+    }
+    skipped
+}
