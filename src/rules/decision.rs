@@ -81,6 +81,27 @@ pub fn comments_above(ctx: &Context, key_start: usize) -> usize {
     start
 }
 
+/// `end` moved to the end of the last of the comment lines that follow it, over blank
+/// lines and whole-line template actions (blank once masked: `{{- end }}`, `</#if>`), up
+/// to the next line of YAML content: a comment there still follows the block ending at
+/// `end`. `end` itself when no comment follows.
+pub fn past_comments(ctx: &Context, end: usize) -> usize {
+    let text = ctx.masked.map_or(ctx.text, |m| m.text.as_str());
+    let mut pos = end.min(text.len());
+    let mut last = end;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_matches([' ', '\t', '\r', '\u{feff}']);
+        if line.starts_with('#') {
+            last = line_end;
+        } else if !line.is_empty() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    last
+}
+
 /// Where the comment of the line `start..end` begins: the first `#` at the line's start or
 /// after a blank that is not inside a scalar (a `#` in a quoted or block scalar is data).
 fn comment_start(

@@ -312,8 +312,10 @@ fn deliberate(
     }
     let words = builtin(MISSING_FINALIZER).deliberate.as_ref()?;
     let md = obj.node.entry_at(metadata_route)?;
-    // The metadata block, and the comment lines right above its key.
+    // The metadata block (with the comment lines right after it, also past template
+    // lines that output nothing), and the comment lines right above its key.
     let region = ctx.entry_region(md);
+    let region = region.start..decision::past_comments(ctx, region.end);
     let above = decision::comments_above(ctx, md.key.span.start);
     let line_of_key = ctx.facts().lines.line_start(md.key.span.start);
     let before = (above < line_of_key).then_some(above..line_of_key);

@@ -13,6 +13,8 @@ const DECISIONS: &[(&str, &[(usize, bool)])] = &[
     ("commented-item.yaml", &[(7, true)]),
     ("commented-crlf.yaml", &[(7, true)]),
     ("commented-appset.yaml", &[(14, true)]),
+    // The comment follows the block past a template line that outputs nothing.
+    ("commented-after-template.yaml", &[(11, true)]),
     (
         "words.yaml",
         &[
