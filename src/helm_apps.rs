@@ -58,6 +58,14 @@ impl Role {
     }
 }
 
+/// The mappings of the `applications:` entries of `values` (map or list form).
+pub fn entry_nodes(values: &Node) -> Vec<&Node> {
+    app_entries(values, "")
+        .into_iter()
+        .map(|a| a.node)
+        .collect()
+}
+
 /// The names of the entries of `values` that have a cascade finalizer (the chart's
 /// accepted values).
 pub fn finalized(values: &Node) -> Vec<String> {

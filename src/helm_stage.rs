@@ -46,6 +46,18 @@ pub struct Collector {
     refs: Mutex<Vec<Group>>,
     /// Chart directories and the key of the chart's values in their values files.
     charts: Mutex<Vec<(PathBuf, String)>>,
+    /// What the entries of files that may be argocd-apps values use: entries that deploy
+    /// the chart again (an app of apps of the chart, also one managing its own values).
+    entries: Mutex<Vec<EntryRefs>>,
+}
+
+/// The value files an entry of a possible argocd-apps values file uses.
+#[derive(Debug)]
+struct EntryRefs {
+    /// The file holding the entry, and the key its values sit under (empty: the root).
+    owner: PathBuf,
+    key: String,
+    group: Group,
 }
 
 impl Collector {
@@ -63,12 +75,20 @@ impl Collector {
     pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool) {
         let chart = is_chart_file(path);
         let tool = !chart && crate::helm_tools::is_tool_file(path);
-        if !(argo || chart || tool) || memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
+        if memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
             return;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
             return;
         };
+        if !chart && !tool && memmem::find(bytes, b"applications").is_some() {
+            let root = repo_root(path, &self.roots);
+            let found = entry_references(path, text, &root);
+            self.entries.lock().unwrap().extend(found);
+        }
+        if !(argo || chart || tool) {
+            return;
+        }
         if tool {
             let groups = crate::helm_tools::value_files(path, text).into_iter();
             let groups = groups.map(|files| Group {
@@ -138,27 +158,59 @@ fn references(text: &str, root: &Path) -> Vec<Group> {
                 crate::objects::ArgoKind::Application => Some(obj.node),
                 crate::objects::ArgoKind::ApplicationSet => obj.node.at("spec.template"),
             };
-            for (_, source) in app.map(crate::helm_inline::sources).unwrap_or_default() {
-                let path = source
-                    .get("path")
-                    .and_then(Node::as_str)
-                    .map(|p| p.trim_start_matches('/'));
-                let files = source.at("helm.valueFiles").map(Node::items);
-                let files: Vec<PathBuf> = files
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .filter_map(|f| value_file(f, path, root))
-                    .collect();
-                if files.is_empty() {
-                    continue;
+            let sources = app.map(crate::helm_inline::sources).unwrap_or_default();
+            out.extend(
+                sources
+                    .into_iter()
+                    .filter_map(|(_, s)| source_group(s, root)),
+            );
+        }
+    }
+    out
+}
+
+/// The value files of an Application source (`None` without any).
+fn source_group(source: &Node, root: &Path) -> Option<Group> {
+    let path = source
+        .get("path")
+        .and_then(Node::as_str)
+        .map(|p| p.trim_start_matches('/'));
+    let files = source.at("helm.valueFiles").map(Node::items);
+    let files: Vec<PathBuf> = files
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .filter_map(|f| value_file(f, path, root))
+        .collect();
+    (!files.is_empty()).then(|| Group {
+        files,
+        // A Git path is decided by its Chart.yaml (the chart, an umbrella).
+        key: crate::helm_inline::is_chart_source(source).then(String::new),
+        chart_dir: path.map(|p| root.join(p)),
+    })
+}
+
+/// The value files the entries of `text` (the file at `owner`, if it holds argocd-apps
+/// values: at its root or under a top-level key) use through their `source`/`sources`.
+fn entry_references(owner: &Path, text: &str, root: &Path) -> Vec<EntryRefs> {
+    let mut out = Vec::new();
+    let parsed = crate::fix::check::parse_as_linted(text);
+    for doc in &parsed.documents {
+        let top = crate::fix::check::resolved_root(doc);
+        let keys = std::iter::once("").chain(top.entries().iter().filter_map(|e| e.key.as_str()));
+        for key in keys {
+            let Some(values) = crate::helm_apps::values_at(&top, key) else {
+                continue;
+            };
+            for entry in crate::helm_apps::entry_nodes(values) {
+                let single = entry.get("source").into_iter();
+                let multi = entry.get("sources").map(Node::items).unwrap_or_default();
+                for source in single.chain(multi) {
+                    if let Some(group) = source_group(source, root) {
+                        let (owner, key) = (owner.to_path_buf(), key.to_string());
+                        out.push(EntryRefs { owner, key, group });
+                    }
                 }
-                out.push(Group {
-                    files,
-                    // A Git path is decided by its Chart.yaml (the chart, an umbrella).
-                    key: crate::helm_inline::is_chart_source(source).then(String::new),
-                    chart_dir: path.map(|p| root.join(p)),
-                });
             }
         }
     }
@@ -217,23 +269,13 @@ impl ValuesFiles {
                 charts.push((dir.to_path_buf(), key));
             }
         }
-        let mut groups: Vec<(Vec<PathBuf>, String)> = Vec::new();
-        for g in collector.refs.into_inner().unwrap() {
-            let key = match (g.key, &g.chart_dir) {
-                (Some(k), _) => Some(k),
-                (None, Some(dir)) => chart_key_on_disk(dir),
-                (None, None) => None,
-            };
-            let Some(key) = key else { continue };
-            let mut files = g.files;
-            if let Some(dir) = g.chart_dir {
-                files.push(normalize(&dir.join("values.yaml")));
-            }
-            groups.push((files, key));
-        }
+        let refs = collector.refs.into_inner().unwrap();
+        let mut groups: Vec<(Vec<PathBuf>, String)> =
+            refs.into_iter().filter_map(resolve).collect();
         for (dir, key) in charts {
             groups.push((values_beside(&dir), key));
         }
+        add_entry_groups(&mut groups, collector.entries.into_inner().unwrap());
         let exclusion = crate::discover::Exclusion::new(options);
         let checked = |file: &Path| {
             let c = canonical(file);
@@ -276,6 +318,62 @@ impl ValuesFiles {
             return None;
         }
         self.files.get(&canonical(path)).map(|(_, r)| r)
+    }
+}
+
+/// A source's value files and the key of the chart's values in them (a Git path's
+/// `values.yaml` first), if the source is the chart.
+fn resolve(g: Group) -> Option<(Vec<PathBuf>, String)> {
+    let key = match (g.key, &g.chart_dir) {
+        (Some(k), _) => k,
+        (None, Some(dir)) => chart_key_on_disk(dir)?,
+        (None, None) => return None,
+    };
+    let mut files = g.files;
+    if let Some(dir) = g.chart_dir {
+        files.push(normalize(&dir.join("values.yaml")));
+    }
+    Some((files, key))
+}
+
+/// Add the value files named by the entries of values files: of every file known to hold
+/// the chart's values (under the entry's key), transitively, and of a file with an entry
+/// naming that very file with its values at the same key (a root app of apps managing its
+/// own values, installed once by hand). Each file is looked at once (a work list).
+fn add_entry_groups(groups: &mut Vec<(Vec<PathBuf>, String)>, entries: Vec<EntryRefs>) {
+    type Known = (PathBuf, String);
+    let mut known: std::collections::HashSet<Known> = std::collections::HashSet::new();
+    let mut queue: Vec<Known> = Vec::new();
+    let mut learn = |files: &[PathBuf], key: &str, queue: &mut Vec<Known>| {
+        for f in files {
+            let k = (canonical(f), key.to_string());
+            if known.insert(k.clone()) {
+                queue.push(k);
+            }
+        }
+    };
+    for (files, key) in groups.iter() {
+        learn(files, key, &mut queue);
+    }
+    let mut by_owner: HashMap<Known, Vec<(Vec<PathBuf>, String)>> = HashMap::new();
+    for e in entries {
+        let owner = (canonical(&e.owner), e.key);
+        let Some((files, key)) = resolve(e.group) else {
+            continue;
+        };
+        let itself = key == owner.1 && files.iter().any(|f| canonical(f) == owner.0);
+        if itself {
+            learn(&files, &key, &mut queue);
+            groups.push((files, key));
+        } else {
+            by_owner.entry(owner).or_default().push((files, key));
+        }
+    }
+    while let Some(k) = queue.pop() {
+        for (files, key) in by_owner.remove(&k).unwrap_or_default() {
+            learn(&files, &key, &mut queue);
+            groups.push((files, key));
+        }
     }
 }
 

@@ -822,3 +822,84 @@ fn a_chart_of_ones_own_named_argocd_apps_is_not_the_chart() {
         )]
     );
 }
+
+/// An entry that deploys the chart again names more values files: those are values too,
+/// transitively; and a values file whose entry names that very file (a root app of apps
+/// managing its own values after a first `helm install`) is recognised by itself.
+#[test]
+fn entries_deploying_the_chart_name_more_values_files() {
+    let dir = repo_tempdir();
+    let root_entry = |files: &str| {
+        format!(
+            "applications:\n  root:\n    project: infra\n    sources:\n      - repoURL: \
+             https://argoproj.github.io/argo-helm\n        chart: argocd-apps\n        \
+             targetRevision: 2.0.5\n        helm:\n          valueFiles:\n{files}      - \
+             repoURL: https://example.com/me/repo.git\n        ref: values\n    \
+             destination:\n      server: https://kubernetes.default.svc\n      namespace: argocd\n"
+        )
+    };
+    let leaf = "applications:\n  loki:\n    project: monitoring\n    source:\n      repoURL: \
+                https://grafana.github.io/helm-charts\n      chart: loki\n      targetRevision: \
+                6.0.0\n    destination:\n      server: https://kubernetes.default.svc\n      \
+                namespace: monitoring\n";
+    write(dir.path(), "argocd/apps/loki.yaml", leaf);
+    // Not named by itself: nothing says these are the chart's values.
+    let other = root_entry("            - $values/argocd/apps/loki.yaml\n");
+    write(dir.path(), "argocd/root.yaml", &other);
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{json:#}");
+    // Naming itself: its own entry and, through it, loki's.
+    let own = root_entry(
+        "            - $values/argocd/root.yaml\n            - $values/argocd/apps/loki.yaml\n",
+    );
+    write(dir.path(), "argocd/root.yaml", &own);
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    let mut found = findings(&json, "missing-finalizer");
+    found.sort();
+    let expected = [
+        ("argocd/apps/loki.yaml", "applications.loki.finalizers"),
+        ("argocd/root.yaml", "applications.root.finalizers"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(p, r)| (p.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+    // The root entry cascading, named by an Application: loki is still reached through it.
+    let own = own.replace(
+        "  root:\n",
+        &format!("  root:\n    finalizers: [{CASCADE}]\n"),
+    );
+    write(dir.path(), "argocd/root.yaml", &own);
+    write(
+        dir.path(),
+        "bootstrap.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: boot\n  \
+         finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  sources:\n  - chart: \
+         argocd-apps\n    repoURL: https://argoproj.github.io/argo-helm\n    helm:\n      \
+         valueFiles: [$values/argocd/root.yaml]\n  - repoURL: https://example.com/me/repo.git\n    \
+         ref: values\n",
+    );
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&json, "missing-finalizer"),
+        [(
+            "argocd/apps/loki.yaml".to_string(),
+            "applications.loki.finalizers".to_string()
+        )]
+    );
+    // --fix gives both their finalizer; the tree then lints clean.
+    write(
+        dir.path(),
+        "argocd/root.yaml",
+        &root_entry(
+            "            - $values/argocd/root.yaml\n            - $values/argocd/apps/loki.yaml\n",
+        ),
+    );
+    let r = run(dir.path(), &["lint", "--fix", "--format", "concise"]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(read(dir.path(), "argocd/apps/loki.yaml").contains(CASCADE));
+    assert!(read(dir.path(), "argocd/root.yaml").contains(CASCADE));
+}
