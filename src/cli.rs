@@ -380,8 +380,10 @@ fn run_lint(args: LintArgs) -> i32 {
             return;
         }
         let display = display_path(path, cwd.as_deref());
-        let outcome = lint::lint_bytes(&display, buf, check_options);
-        helm_facts.observe(path, buf, matches!(outcome, Outcome::Scanned(_)));
+        let needles = lint::Needles::scan(buf);
+        let outcome = lint::lint_scanned(&display, buf, check_options, needles);
+        let linted = matches!(outcome, Outcome::Scanned(_));
+        helm_facts.observe(path, buf, linted, needles.chart);
         match outcome {
             Outcome::Skipped => {
                 skipped.fetch_add(1, Ordering::Relaxed);

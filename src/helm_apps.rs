@@ -34,6 +34,17 @@ pub const CHART: &str = "argocd-apps";
 /// depending on it).
 pub const NEEDLE: &[u8] = b"argocd-apps";
 
+/// Whether `bytes` name the chart ([`NEEDLE`]), with one searcher for the whole run:
+/// building one costs more than searching a small file.
+pub fn names_chart(bytes: &[u8]) -> bool {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new(NEEDLE))
+        .find(bytes)
+        .is_some()
+}
+
 /// What a values file is to the chart: where its values are, and what the other files
 /// Helm merges with it in a rendering supply.
 #[derive(Debug, Clone, Default)]

@@ -71,13 +71,15 @@ impl Collector {
     }
 
     /// Look at a file the walk read; `argo`: the file may hold Argo CD objects (it was
-    /// linted). Costs a byte search unless the file names the chart.
-    pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool) {
-        let chart = is_chart_file(path);
-        let tool = !chart && crate::helm_tools::is_tool_file(path);
-        if memmem::find(bytes, crate::helm_apps::NEEDLE).is_none() {
+    /// linted); `names_chart`: its bytes hold [`crate::helm_apps::NEEDLE`] (found with the
+    /// walk's needle, [`crate::lint::Needles`]). Costs nothing unless the file names the
+    /// chart (its path is not even looked at).
+    pub fn observe(&self, path: &Path, bytes: &[u8], argo: bool, names_chart: bool) {
+        if !names_chart {
             return;
         }
+        let chart = is_chart_file(path);
+        let tool = !chart && crate::helm_tools::is_tool_file(path);
         let Ok(text) = std::str::from_utf8(bytes) else {
             return;
         };

@@ -86,9 +86,39 @@ fn utf16_may_hold_argo(bytes: &[u8]) -> bool {
     may_hold_argo(text.as_bytes())
 }
 
+/// Which of the two needles a file's bytes hold, found in one pass (both begin with
+/// `argo`): `argoproj.io` ([`NEEDLE`]) and `argocd-apps` ([`crate::helm_apps::NEEDLE`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needles {
+    pub argo: bool,
+    pub chart: bool,
+}
+
+impl Needles {
+    pub fn scan(bytes: &[u8]) -> Needles {
+        static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+        let finder = FINDER.get_or_init(|| memmem::Finder::new(b"argo"));
+        let mut found = Needles::default();
+        for at in finder.find_iter(bytes) {
+            let rest = &bytes[at..];
+            found.argo |= rest.starts_with(NEEDLE);
+            found.chart |= rest.starts_with(crate::helm_apps::NEEDLE);
+            if found.argo && found.chart {
+                break;
+            }
+        }
+        found
+    }
+}
+
 /// Lint a file's bytes. `path` is the path to report.
 pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
-    if !may_hold_argo(bytes) && !utf16_may_hold_argo(bytes) {
+    lint_scanned(path, bytes, options, Needles::scan(bytes))
+}
+
+/// [`lint_bytes`] for bytes whose [`Needles`] are known.
+pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Needles) -> Outcome {
+    if !needles.argo && !may_hide_needle(bytes) && !utf16_may_hold_argo(bytes) {
         return Outcome::Skipped;
     }
     // Borrow the bytes as text: nothing is copied unless there is something to report.
@@ -161,7 +191,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     // What the fix validation needs to know of each document (its tree is dropped).
     let mut facts = crate::fix::validate::Facts::default();
     // Applications deploying the argocd-apps chart are looked at only in files naming it.
-    let names_chart = &memmem::find(text.as_bytes(), crate::helm_apps::NEEDLE).is_some();
+    let names_chart = &crate::helm_apps::names_chart(text.as_bytes());
     // Documents are checked as the parser completes them and then dropped: a large file
     // never has more than one document's tree in memory.
     // Suppression comments: the parser tells which candidates are real comments.
