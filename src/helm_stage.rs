@@ -382,12 +382,7 @@ fn add_entry_groups(groups: &mut Vec<(Vec<PathBuf>, String)>, entries: Vec<Entry
 /// The names of the entries of the values file at `path` (values under `key`) that have
 /// a cascade finalizer.
 fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
-    let mut bytes = Vec::new();
-    let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
-    if crate::read::read_file(path, &mut bytes, limit, true).is_err() {
-        return Vec::new();
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
+    let Some(text) = crate::read::read_text(path) else {
         return Vec::new();
     };
     let mut out = Vec::new();

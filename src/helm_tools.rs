@@ -144,10 +144,7 @@ pub fn is_values_name(name: &str) -> bool {
 
 pub fn chart_key_on_disk(dir: &Path) -> Option<String> {
     ["Chart.yaml", "Chart.yml"].iter().find_map(|n| {
-        let mut bytes = Vec::new();
-        let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
-        crate::read::read_file(&dir.join(n), &mut bytes, limit, true).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
+        let text = crate::read::read_text(&dir.join(n))?;
         text.contains(crate::helm_apps::CHART)
             .then(|| chart_key(&text, dir))
             .flatten()

@@ -25,12 +25,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// directory, normalised).
 pub fn patch_files(path: &Path) -> Vec<PathBuf> {
     // Only a regular file, of bounded size (one that cannot be read names no patch).
-    let mut bytes = Vec::new();
-    let limit = crate::read::DEFAULT_MAX_FILE_SIZE;
-    if crate::read::read_file(path, &mut bytes, limit, true).is_err() {
-        return Vec::new();
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
+    let Some(text) = crate::read::read_text(path) else {
         return Vec::new();
     };
     let dir = path.parent().unwrap_or(Path::new(""));

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod distance;
 pub mod embedded;
 pub mod fix;
 pub mod helm_apps;

@@ -82,6 +82,15 @@ pub fn kind_name(ft: fs::FileType) -> &'static str {
     }
 }
 
+/// The text of the regular file at `path` (links followed), of at most
+/// [`DEFAULT_MAX_FILE_SIZE`] bytes: `None` if it cannot be read or is not UTF-8. For the
+/// small files that repository facts are read from (kustomizations, charts, values).
+pub fn read_text(path: &Path) -> Option<String> {
+    let mut bytes = Vec::new();
+    read_file(path, &mut bytes, DEFAULT_MAX_FILE_SIZE, true).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 /// Read the regular file at `path` into `buf` (cleared first), at most `limit` bytes.
 /// With `follow` false a symbolic link is refused, not followed.
 pub fn read_file(

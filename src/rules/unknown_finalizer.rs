@@ -83,26 +83,8 @@ fn nearest<'a>(value: &str, accepted: &'a [String]) -> &'a str {
     let v = value.to_ascii_lowercase();
     accepted
         .iter()
-        .min_by_key(|a| levenshtein(&v, &a.to_ascii_lowercase()))
+        .min_by_key(|a| crate::distance::levenshtein(&v, &a.to_ascii_lowercase()))
         .map_or("", String::as_str)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    // Two rows reused: no allocation per character (100k findings each compared with
-    // every accepted value spent most of a run in the allocator).
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

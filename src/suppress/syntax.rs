@@ -103,7 +103,7 @@ fn parse_verb(text: &str, at: usize, verb_at: usize, end: usize, form: Form) -> 
         return read_rules(text, at, bracket_at, end, form);
     }
     let lower = verb.to_ascii_lowercase();
-    let close_to_verb = lower.starts_with(VERB) || levenshtein(&lower, VERB) <= 2;
+    let close_to_verb = lower.starts_with(VERB) || crate::distance::levenshtein(&lower, VERB) <= 2;
     let is_rule = rules::meta(verb).is_some();
     if !(after.starts_with('[') || close_to_verb || is_rule) {
         return Body::Mention;
@@ -330,27 +330,10 @@ pub fn nearest_rule(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase().replace('_', "-");
     rules::all()
         .iter()
-        .map(|m| (levenshtein(&lower, &m.id), m.id.as_str()))
+        .map(|m| (crate::distance::levenshtein(&lower, &m.id), m.id.as_str()))
         .min()
         .filter(|&(d, id)| d <= (id.len() / 4).max(2))
         .map(|(_, id)| id)
-}
-
-/// Edit distance (short words: directive verbs and rule ids).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
