@@ -38,6 +38,15 @@ metadata:
 spec:
   project: default
 YAML
+# A Go-templated file named as helmfile names them: linted and fixed like the others.
+cat > apps.yaml.gotmpl <<'YAML'
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ .Values.name }}
+spec:
+  project: default
+YAML
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' > './--exclude=*.yaml'
 git add . && git commit -qm init
 
@@ -52,12 +61,14 @@ echo "$out" | tail -20
 [ "$code" -ne 0 ] || fail "check hook passed on a bad Application"
 echo "$out" | grep -q "bad-app.yaml" || fail "check hook output does not name bad-app.yaml"
 echo "$out" | grep -q "good-app.yaml" && fail "check hook output names good-app.yaml"
+echo "$out" | grep -q "apps.yaml.gotmpl" || fail "check hook output does not name apps.yaml.gotmpl"
 
 echo "--- pre-commit try-repo gitops-lint-fix (expect the file to be fixed)"
 set +e
 "$pre_commit" try-repo "$repo" gitops-lint-fix --all-files 2>&1 | tail -10
 set -e
 grep -q "resources-finalizer.argocd.argoproj.io" bad-app.yaml || fail "fix hook did not add the finalizer"
+grep -q "resources-finalizer.argocd.argoproj.io" apps.yaml.gotmpl || fail "fix hook did not fix apps.yaml.gotmpl"
 git diff --stat
 
 echo "--- pre-commit try-repo gitops-lint (expect success)"

@@ -314,8 +314,16 @@ fn deliberate(
     let md = obj.node.entry_at(metadata_route)?;
     // The metadata block (with the comment lines right after it, also past template
     // lines that output nothing), and the comment lines right above its key.
-    let region = ctx.entry_region(md);
-    let region = region.start..decision::past_comments(ctx, region.end);
+    // A flow mapping (JSON too) holds its comments inside its brackets: its region would
+    // run to the end of its last line, on a one-line file the rest of the file, for every
+    // object (quadratic).
+    let flow = matches!(md.value.kind, NodeKind::Mapping { flow: true, .. });
+    let region = if flow {
+        md.key.span.end..md.value.span.end
+    } else {
+        let region = ctx.entry_region(md);
+        region.start..decision::past_comments(ctx, region.end)
+    };
     let above = decision::comments_above(ctx, md.key.span.start);
     let line_of_key = ctx.facts().lines.line_start(md.key.span.start);
     let before = (above < line_of_key).then_some(above..line_of_key);
