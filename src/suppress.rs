@@ -232,19 +232,22 @@ pub fn unused(rule: &str, known: bool, span: Span, what: &str) -> Problem {
             help: "remove it, or move it to the line of the finding".into(),
         };
     }
-    let (label, help) = match nearest_rule(rule) {
+    // The suggestion is in the message too: the one-line formats show only the message.
+    let (label, help, hint) = match nearest_rule(rule) {
         Some(s) => (
             format!("did you mean `{s}`?"),
             format!("did you mean `{s}`?"),
+            format!(" (did you mean `{s}`?)"),
         ),
         None => (
             "unknown rule".into(),
             "remove it, or name a rule listed by `gitops-lint rules`".into(),
+            String::new(),
         ),
     };
     Problem {
         span,
-        message: format!("{what} names an unknown rule `{rule}`"),
+        message: format!("{what} names an unknown rule `{rule}`{hint}"),
         label,
         help,
     }
