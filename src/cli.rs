@@ -373,10 +373,7 @@ fn run_lint(args: LintArgs) -> i32 {
     let visited = discover::visit(&paths, &options, &|path, buf| {
         if let Err(e) = crate::read::read_file(path, buf, args.max_file_size, true) {
             let display = display_path(path, cwd.as_deref());
-            read_errors
-                .lock()
-                .unwrap()
-                .push(format!("{display}: {}", read_error_message(&e)));
+            crate::sync::lock(&read_errors).push(format!("{display}: {}", read_error_message(&e)));
             return;
         }
         let display = display_path(path, cwd.as_deref());
@@ -391,7 +388,7 @@ fn run_lint(args: LintArgs) -> i32 {
             Outcome::Scanned(report) => {
                 scanned.fetch_add(1, Ordering::Relaxed);
                 if !report.diagnostics.is_empty() {
-                    found.lock().unwrap().push((path.to_path_buf(), report));
+                    crate::sync::lock(&found).push((path.to_path_buf(), report));
                 }
             }
         }
@@ -408,14 +405,14 @@ fn run_lint(args: LintArgs) -> i32 {
         }
     };
     let mut failed = false;
-    let mut read_errors = read_errors.into_inner().unwrap();
+    let mut read_errors = crate::sync::into_inner(read_errors);
     read_errors.sort();
     for err in visited.errors.iter().chain(&read_errors) {
         eprintln!("{}", report::escape::message(&format!("error: {err}")));
         failed = true;
     }
     let patches = kustomize::patch_set(&visited.kustomizations);
-    let mut found = found.into_inner().unwrap();
+    let mut found = crate::sync::into_inner(found);
     // argocd-apps values files: read those the walk skipped, lint all with their role.
     let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &options);
     let display = |p: &Path| display_path(p, cwd.as_deref());

@@ -320,10 +320,7 @@ pub fn visit(
         (paths.len() > 1).then(Default::default);
     let first_time = |path: &Path| match &seen {
         None => true,
-        Some(seen) => seen
-            .lock()
-            .unwrap()
-            .insert(crate::kustomize::normalize(&cwd.join(path))),
+        Some(seen) => crate::sync::lock(seen).insert(crate::kustomize::normalize(&cwd.join(path))),
     };
     {
         use rayon::prelude::*;
@@ -384,22 +381,22 @@ fn walk(
                     if entry.file_type().is_some_and(|t| t.is_file()) {
                         let path = entry.path();
                         if is_kustomization(path) {
-                            kustomizations.lock().unwrap().push(path.to_path_buf());
+                            crate::sync::lock(kustomizations).push(path.to_path_buf());
                         }
                         if filter.included(path) && first_time(path) {
                             on_file(path, &mut buf);
                         }
                     }
                 }
-                Err(err) => errors.lock().unwrap().push(err.to_string()),
+                Err(err) => crate::sync::lock(errors).push(err.to_string()),
             }
             WalkState::Continue
         })
     });
     visited
         .kustomizations
-        .extend(kustomizations.into_inner().unwrap());
-    let mut errors = errors.into_inner().unwrap();
+        .extend(crate::sync::into_inner(kustomizations));
+    let mut errors = crate::sync::into_inner(errors);
     errors.sort();
     visited.errors.extend(errors);
 }

@@ -86,7 +86,7 @@ impl Collector {
         if !chart && !tool && memmem::find(bytes, b"applications").is_some() {
             let root = repo_root(path, &self.roots);
             let found = entry_references(path, text, &root);
-            self.entries.lock().unwrap().extend(found);
+            crate::sync::lock(&self.entries).extend(found);
         }
         if !(argo || chart || tool) {
             return;
@@ -98,7 +98,7 @@ impl Collector {
                 key: Some(String::new()),
                 chart_dir: None,
             });
-            self.refs.lock().unwrap().extend(groups);
+            crate::sync::lock(&self.refs).extend(groups);
             if !argo {
                 return;
             }
@@ -106,13 +106,13 @@ impl Collector {
         if chart {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
             if let Some(key) = chart_key(text, &dir) {
-                self.charts.lock().unwrap().push((dir, key));
+                crate::sync::lock(&self.charts).push((dir, key));
             }
             return;
         }
         let root = repo_root(path, &self.roots);
         let found = references(text, &root);
-        self.refs.lock().unwrap().extend(found);
+        crate::sync::lock(&self.refs).extend(found);
     }
 }
 
@@ -257,7 +257,7 @@ impl ValuesFiles {
         options: &crate::discover::Options,
     ) -> ValuesFiles {
         let scope: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
-        let mut charts = collector.charts.into_inner().unwrap();
+        let mut charts = crate::sync::into_inner(collector.charts);
         // A values file named explicitly: the Chart.yaml beside it says what it is.
         let mut dirs: Vec<&Path> = paths
             .iter()
@@ -271,13 +271,13 @@ impl ValuesFiles {
                 charts.push((dir.to_path_buf(), key));
             }
         }
-        let refs = collector.refs.into_inner().unwrap();
+        let refs = crate::sync::into_inner(collector.refs);
         let mut groups: Vec<(Vec<PathBuf>, String)> =
             refs.into_iter().filter_map(resolve).collect();
         for (dir, key) in charts {
             groups.push((values_beside(&dir), key));
         }
-        add_entry_groups(&mut groups, collector.entries.into_inner().unwrap());
+        add_entry_groups(&mut groups, crate::sync::into_inner(collector.entries));
         let exclusion = crate::discover::Exclusion::new(options);
         let checked = |file: &Path| {
             let c = canonical(file);

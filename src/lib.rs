@@ -23,5 +23,6 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod sync;
 pub mod template;
 pub mod yaml;

@@ -125,7 +125,10 @@ pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Nee
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(_) => {
-            let err = source::decode(bytes.to_vec()).expect_err("not UTF-8");
+            // (`decode` fails exactly where `from_utf8` does.)
+            let Err(err) = source::decode(bytes.to_vec()) else {
+                return Outcome::Skipped;
+            };
             let meta = rules::builtin(SYNTAX_ERROR);
             let diag = Diagnostic {
                 rule: SYNTAX_ERROR,
