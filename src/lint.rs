@@ -2,6 +2,7 @@
 //! suppressions.
 
 use crate::diagnostic::{Diagnostic, FileReport};
+pub use crate::rules::LocationHint;
 use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
@@ -730,14 +731,6 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
         help: Some(help.into()),
         fix: None,
     }
-}
-
-/// What a file's place in a Kubefirst-style layout adds to a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocationHint {
-    pub text: String,
-    /// The text states the consequence of the finding itself (it replaces the generic one).
-    pub is_consequence: bool,
 }
 
 /// Where a file sits in a Kubefirst-style layout, for messages.

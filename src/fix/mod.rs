@@ -4,7 +4,7 @@
 
 pub mod apply;
 pub mod check;
-pub mod edits;
+pub use crate::rules::edits;
 pub mod validate;
 pub mod write;
 

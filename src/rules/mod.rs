@@ -5,6 +5,7 @@
 mod controller_managed_finalizer;
 pub(crate) mod decision;
 mod duplicate_finalizer;
+pub mod edits;
 mod finalizer_items;
 mod missing_finalizer;
 mod unknown_finalizer;
@@ -220,6 +221,14 @@ pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
 /// Bytes scanned directly for a line break or start before the file's line index is used.
 const SHORT_LINE: usize = 512;
 
+/// What a file's place in a Kubefirst-style layout adds to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationHint {
+    pub text: String,
+    /// The text states the consequence of the finding itself (it replaces the generic one).
+    pub is_consequence: bool,
+}
+
 /// What a rule check sees besides the object.
 pub struct Context<'a> {
     /// The file's text as stored.
@@ -227,7 +236,7 @@ pub struct Context<'a> {
     /// Template actions masked in the file, if it is templated.
     pub masked: Option<&'a crate::template::Masked>,
     /// Where the file sits in a Kubefirst-style layout, e.g. "registry/clusters/mgmt/".
-    pub location_hint: Option<&'a crate::lint::LocationHint>,
+    pub location_hint: Option<&'a LocationHint>,
     /// The root node of the document being checked (its style guides fixes).
     pub document: &'a Node,
     pub settings: &'a crate::settings::Settings,
@@ -235,7 +244,7 @@ pub struct Context<'a> {
     /// without findings never needs them).
     pub facts: &'a std::cell::OnceCell<crate::source::TextFacts>,
     /// Per-document layout facts for fixes, built on first use.
-    pub doc_layout: std::cell::OnceCell<crate::fix::edits::DocLayout>,
+    pub doc_layout: std::cell::OnceCell<crate::rules::edits::DocLayout>,
 }
 
 impl<'a> Context<'a> {
@@ -246,8 +255,8 @@ impl<'a> Context<'a> {
     }
 
     /// The layout of fixes in this document.
-    pub fn layout(&self) -> crate::fix::edits::Layout<'_> {
-        crate::fix::edits::Layout::new(self)
+    pub fn layout(&self) -> crate::rules::edits::Layout<'_> {
+        crate::rules::edits::Layout::new(self)
     }
 
     /// Text of the line that starts at `start` (without the line break).

@@ -35,10 +35,7 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
         .iter()
         .map(|item| {
             let edits = remove_item(&layout, list, item)?;
-            Some(crate::fix::apply::apply_edits(
-                text,
-                &edits.iter().collect::<Vec<_>>(),
-            ))
+            Some(apply_edits(text, &edits.iter().collect::<Vec<_>>()))
         })
         .collect();
     (values, results)
