@@ -190,7 +190,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     // Per object: the range of its diagnostics in `out`, and of its annotations.
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     // What the fix validation needs to know of each document (its tree is dropped).
-    let mut facts = crate::fix::validate::Facts::default();
+    let mut facts = crate::safety::validate::Facts::default();
     // Applications deploying the argocd-apps chart are looked at only in files naming it.
     let names_chart = &crate::helm_apps::names_chart(text.as_bytes());
     // Documents are checked as the parser completes them and then dropped: a large file
@@ -304,7 +304,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         out.iter_mut().for_each(|d| d.fix = None);
     }
     // Offer only fixes that the safety net would accept.
-    crate::fix::validate::validate_fixes(text, &facts, &mut out);
+    crate::safety::validate::validate_fixes(text, &facts, &mut out);
     out
 }
 

@@ -172,7 +172,7 @@ pub fn fix_text(
     };
     let mut current = text.to_string();
     // The safety net compares the data (aliases and merge keys resolved) of each pass.
-    let mut current_data = super::check::data_facts(&current);
+    let mut current_data = crate::safety::check::data_facts(&current);
     let mut diags = diagnostics;
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
@@ -187,7 +187,7 @@ pub fn fix_text(
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
             .collect();
         let next = apply_edits(&current, &edits);
-        let next_data = super::check::data_facts(&next);
+        let next_data = crate::safety::check::data_facts(&next);
         if next_data.1 > current_data.1 {
             return refused(original, "the fixed text would not parse".into());
         }
@@ -296,9 +296,9 @@ pub fn roundtrip(text: &str) -> Result<(), String> {
         return Err(format!("document count changed:\n{fixed}"));
     }
     for (b, a) in before.documents.iter().zip(&after.documents) {
-        if !super::check::same_but_finalizer(
-            &super::check::resolved_root(b),
-            &super::check::resolved_root(a),
+        if !crate::safety::check::same_but_finalizer(
+            &crate::safety::check::resolved_root(b),
+            &crate::safety::check::resolved_root(a),
         ) {
             return Err(format!(
                 "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"

@@ -3,7 +3,6 @@
 //! `src/rules/<id>.rs` reads that data rather than repeating it.
 
 mod controller_managed_finalizer;
-pub mod data;
 pub(crate) mod decision;
 mod duplicate_finalizer;
 pub mod edits;
@@ -13,9 +12,9 @@ mod unknown_finalizer;
 
 use crate::diagnostic::Diagnostic;
 use crate::objects::ArgoObject;
+pub use crate::rule_data::{all, meta, DeliberateMeta, FixMeta, RuleMeta, DOCS_BASE};
 use crate::source::Span;
 use crate::yaml::Node;
-pub use data::{all, meta, DeliberateMeta, FixMeta, RuleMeta, DOCS_BASE};
 
 pub const MISSING_FINALIZER: &str = "missing-finalizer";
 pub const UNKNOWN_FINALIZER: &str = "unknown-finalizer";

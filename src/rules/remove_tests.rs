@@ -47,7 +47,7 @@ fn check(text: &str, fixed: &str, values: &[String], i: usize) {
     let after = yaml::parse(fixed, fixed);
     assert!(after.errors.is_empty(), "does not parse:\n{fixed}");
     let before = yaml::parse(text, text);
-    let fp = |p: &yaml::ParseOutput| crate::fix::check::fingerprint(&p.documents[0].root);
+    let fp = |p: &yaml::ParseOutput| crate::safety::check::fingerprint(&p.documents[0].root);
     assert_eq!(fp(&before), fp(&after), "other data changed:\n{fixed}");
     let list = after.documents[0]
         .root

@@ -147,28 +147,25 @@ pub const DOCS_BASE: &str = "https://github.com/gitops-lint/gitops-lint/blob/mai
 const SOURCES: &[(&str, &str)] = &[
     (
         "missing-finalizer",
-        include_str!("../../rules/missing-finalizer.yaml"),
+        include_str!("../rules/missing-finalizer.yaml"),
     ),
     (
         "unknown-finalizer",
-        include_str!("../../rules/unknown-finalizer.yaml"),
+        include_str!("../rules/unknown-finalizer.yaml"),
     ),
     (
         "controller-managed-finalizer",
-        include_str!("../../rules/controller-managed-finalizer.yaml"),
+        include_str!("../rules/controller-managed-finalizer.yaml"),
     ),
     (
         "duplicate-finalizer",
-        include_str!("../../rules/duplicate-finalizer.yaml"),
+        include_str!("../rules/duplicate-finalizer.yaml"),
     ),
-    ("not-checked", include_str!("../../rules/not-checked.yaml")),
-    (
-        "syntax-error",
-        include_str!("../../rules/syntax-error.yaml"),
-    ),
+    ("not-checked", include_str!("../rules/not-checked.yaml")),
+    ("syntax-error", include_str!("../rules/syntax-error.yaml")),
     (
         "unused-suppression",
-        include_str!("../../rules/unused-suppression.yaml"),
+        include_str!("../rules/unused-suppression.yaml"),
     ),
 ];
 
