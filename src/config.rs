@@ -496,11 +496,11 @@ fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
 }
 
 fn rule_exists(id: &str) -> bool {
-    crate::rules::meta(id).is_some()
+    crate::rule_data::meta(id).is_some()
 }
 
 fn unknown_rule(node: &Node, id: &str) -> Problem {
-    let known: Vec<String> = crate::rules::all()
+    let known: Vec<String> = crate::rule_data::all()
         .iter()
         .map(|m| format!("`{}`", m.id))
         .collect();
@@ -622,7 +622,10 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
 
 fn schema_of(ty: &ValueType, doc: &str) -> serde_json::Value {
     use serde_json::json;
-    let rule_ids: Vec<&str> = crate::rules::all().iter().map(|m| m.id.as_str()).collect();
+    let rule_ids: Vec<&str> = crate::rule_data::all()
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
     match ty {
         ValueType::Globs | ValueType::Strings => json!({
             "description": doc, "type": "array", "items": {"type": "string"}

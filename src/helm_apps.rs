@@ -22,7 +22,7 @@
 //! the Application ([`crate::helm_inline`]).
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, ObjectRef};
-use crate::fix::edits;
+use crate::rules::edits;
 use crate::rules::{builtin, Context, MISSING_FINALIZER};
 use crate::source::Span;
 use crate::yaml::{Entry, Node, NodeKind, Style};

@@ -151,7 +151,7 @@ fn repo_root(file: &Path, roots: &[PathBuf]) -> PathBuf {
 /// may be, the chart: `chart: argocd-apps`, or a Git path with value files).
 fn references(text: &str, root: &Path) -> Vec<Group> {
     let mut out = Vec::new();
-    let parsed = crate::fix::check::parse_as_linted(text);
+    let parsed = crate::safety::check::parse_as_linted(text);
     let scalar = |n: &Node| n.as_str().map(str::to_string);
     for doc in &parsed.documents {
         for obj in crate::objects::find(doc, &scalar) {
@@ -196,9 +196,9 @@ fn source_group(source: &Node, root: &Path) -> Option<Group> {
 /// values: at its root or under a top-level key) use through their `source`/`sources`.
 fn entry_references(owner: &Path, text: &str, root: &Path) -> Vec<EntryRefs> {
     let mut out = Vec::new();
-    let parsed = crate::fix::check::parse_as_linted(text);
+    let parsed = crate::safety::check::parse_as_linted(text);
     for doc in &parsed.documents {
-        let top = crate::fix::check::resolved_root(doc);
+        let top = crate::safety::check::resolved_root(doc);
         let keys = std::iter::once("").chain(top.entries().iter().filter_map(|e| e.key.as_str()));
         for key in keys {
             let Some(values) = crate::helm_apps::values_at(&top, key) else {
@@ -386,8 +386,8 @@ fn finalized_entries(path: &Path, key: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for doc in &crate::fix::check::parse_as_linted(&text).documents {
-        let root = crate::fix::check::resolved_root(doc);
+    for doc in &crate::safety::check::parse_as_linted(&text).documents {
+        let root = crate::safety::check::resolved_root(doc);
         if let Some(values) = crate::helm_apps::values_at(&root, key) {
             out.extend(crate::helm_apps::finalized(values));
         }

@@ -25,7 +25,7 @@ pub fn is_tool_file(path: &Path) -> bool {
 /// mapping in `values`) and templated paths are not followed.
 pub fn value_files(path: &Path, text: &str) -> Vec<Vec<PathBuf>> {
     let dir = path.parent().unwrap_or(Path::new(""));
-    let parsed = crate::fix::check::parse_as_linted(text);
+    let parsed = crate::safety::check::parse_as_linted(text);
     let mut out = Vec::new();
     let is_chart = |n: Option<&Node>| {
         n.and_then(Node::as_str).is_some_and(|c| {

@@ -2,6 +2,7 @@
 //! suppressions.
 
 use crate::diagnostic::{Diagnostic, FileReport};
+pub use crate::rules::LocationHint;
 use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
@@ -192,7 +193,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     // Per object: the range of its diagnostics in `out`, and of its annotations.
     let mut object_ranges: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     // What the fix validation needs to know of each document (its tree is dropped).
-    let mut facts = crate::fix::validate::Facts::default();
+    let mut facts = crate::safety::validate::Facts::default();
     // Applications deploying the argocd-apps chart are looked at only in files naming it.
     let names_chart = &crate::helm_apps::names_chart(text.as_bytes());
     // Documents are checked as the parser completes them and then dropped: a large file
@@ -306,7 +307,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         out.iter_mut().for_each(|d| d.fix = None);
     }
     // Offer only fixes that the safety net would accept.
-    crate::fix::validate::validate_fixes(text, &facts, &mut out);
+    crate::safety::validate::validate_fixes(text, &facts, &mut out);
     out
 }
 
@@ -733,14 +734,6 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
         help: Some(help.into()),
         fix: None,
     }
-}
-
-/// What a file's place in a Kubefirst-style layout adds to a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocationHint {
-    pub text: String,
-    /// The text states the consequence of the finding itself (it replaces the generic one).
-    pub is_consequence: bool,
 }
 
 /// Where a file sits in a Kubefirst-style layout, for messages.

@@ -1,6 +1,6 @@
 //! Inputs the fuzzers found (tests/data/fuzz-regressions), and every fixture, through the
 //! fuzz targets' checks: linting never panics and spans slice the text; fixing keeps the
-//! round-trip property (`gitops_lint::fix::check::roundtrip`).
+//! round-trip property (`gitops_lint::fix::apply::roundtrip`).
 
 use gitops_lint::lint::{lint_bytes, FileOptions, Outcome};
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ fn fix_roundtrip_target_on_regressions_and_fixtures() {
         } else {
             format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\n{text}")
         };
-        if let Err(e) = gitops_lint::fix::check::roundtrip(&text) {
+        if let Err(e) = gitops_lint::fix::apply::roundtrip(&text) {
             panic!("{}: {e}", path.display());
         }
         checked += 1;

@@ -1,4 +1,4 @@
-//! Fix round trip (see `gitops_lint::fix::check::roundtrip`): for inputs that parse,
+//! Fix round trip (see `gitops_lint::fix::apply::roundtrip`): for inputs that parse,
 //! fixing gives text that parses to the same data plus the cascade finalizer, and a second
 //! fix is a no-op.
 #![no_main]
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\n{text}")
     };
-    if let Err(e) = gitops_lint::fix::check::roundtrip(&text) {
+    if let Err(e) = gitops_lint::fix::apply::roundtrip(&text) {
         panic!("{e}");
     }
 });

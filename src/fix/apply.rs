@@ -8,6 +8,8 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::lint::{lint_text, FileOptions};
 use crate::rules;
+pub use crate::rules::edits::apply_edits;
+use crate::yaml;
 use std::collections::HashMap;
 
 /// Most passes over one file; each pass applies at least one fix, so this bounds the work.
@@ -93,21 +95,6 @@ fn removal(d: &Diagnostic) -> bool {
             .is_some_and(|f| f.edits.iter().all(|e| e.content.is_empty()))
 }
 
-/// Apply `edits` (non-overlapping) to `text`.
-pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
-    let mut sorted: Vec<&&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(text.len() + 128);
-    let mut pos = 0;
-    for e in sorted {
-        out.push_str(&text[pos..e.span.start]);
-        out.push_str(&e.content);
-        pos = e.span.end;
-    }
-    out.push_str(&text[pos..]);
-    out
-}
-
 fn overlaps(a: &Edit, b: &Edit) -> bool {
     // Two insertions at one point conflict too: their order would be arbitrary.
     a.span.start < b.span.end && b.span.start < a.span.end || a.span.start == b.span.start
@@ -185,7 +172,7 @@ pub fn fix_text(
     };
     let mut current = text.to_string();
     // The safety net compares the data (aliases and merge keys resolved) of each pass.
-    let mut current_data = super::check::data_facts(&current);
+    let mut current_data = crate::safety::check::data_facts(&current);
     let mut diags = diagnostics;
     let mut applied: Vec<Diagnostic> = Vec::new();
     let original = diags.clone();
@@ -200,7 +187,7 @@ pub fn fix_text(
             .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
             .collect();
         let next = apply_edits(&current, &edits);
-        let next_data = super::check::data_facts(&next);
+        let next_data = crate::safety::check::data_facts(&next);
         if next_data.1 > current_data.1 {
             return refused(original, "the fixed text would not parse".into());
         }
@@ -278,4 +265,52 @@ fn refused(original: Vec<Diagnostic>, why: String) -> FixResult {
         remaining: original,
         refused: Some(why),
     }
+}
+
+/// Check the round-trip property on `text`; `Err` says what broke.
+pub fn roundtrip(text: &str) -> Result<(), String> {
+    let before = yaml::parse(text, text);
+    if !before.errors.is_empty() || text.contains("{{") {
+        return Ok(());
+    }
+    let options = FileOptions::default();
+    let diags = lint_text("roundtrip.yaml", text, options);
+    for d in &diags {
+        if let Some(fix) = &d.fix {
+            let edits: Vec<&Edit> = fix.edits.iter().collect();
+            let fixed = apply_edits(text, &edits);
+            if !yaml::parse(&fixed, &fixed).errors.is_empty() {
+                return Err(format!("fix of {} broke the YAML:\n{fixed}", d.rule));
+            }
+        }
+    }
+    let result = fix_text("roundtrip.yaml", text, diags, options, false);
+    let Some(fixed) = result.fixed else {
+        return Ok(());
+    };
+    let after = yaml::parse(&fixed, &fixed);
+    if !after.errors.is_empty() {
+        return Err(format!("fixed text does not parse:\n{fixed}"));
+    }
+    if before.documents.len() != after.documents.len() {
+        return Err(format!("document count changed:\n{fixed}"));
+    }
+    for (b, a) in before.documents.iter().zip(&after.documents) {
+        if !crate::safety::check::same_but_finalizer(
+            &crate::safety::check::resolved_root(b),
+            &crate::safety::check::resolved_root(a),
+        ) {
+            return Err(format!(
+                "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"
+            ));
+        }
+    }
+    let again = lint_text("roundtrip.yaml", &fixed, options);
+    if fix_text("roundtrip.yaml", &fixed, again, options, false)
+        .fixed
+        .is_some()
+    {
+        return Err(format!("a second fix changed the text:\n{fixed}"));
+    }
+    Ok(())
 }

@@ -3,9 +3,8 @@
 //! never offered ([`validate`]); atomic writes ([`write`]).
 
 pub mod apply;
-pub mod check;
-pub mod edits;
-pub mod validate;
+pub use crate::rules::edits;
+pub use crate::safety::{check, validate};
 pub mod write;
 
 use std::fmt::Write as _;

@@ -1,8 +1,8 @@
 //! `controller-managed-finalizer`: pre-/post-delete hook finalizers written in Git.
 
+use super::edits::{self, Layout};
 use super::{builtin, finalizer_items, Context, CONTROLLER_MANAGED_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::fix::edits::{self, Layout};
 use crate::objects::ArgoObject;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {

@@ -1,8 +1,8 @@
 //! `duplicate-finalizer`: the same string listed twice in one finalizer list.
 
+use super::edits::{self, Layout};
 use super::{builtin, finalizer_items, Context, DUPLICATE_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix, Label};
-use crate::fix::edits::{self, Layout};
 use crate::objects::ArgoObject;
 use crate::yaml::Node;
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! `missing-finalizer`: an Argo CD object whose deletion would orphan its resources.
 
+use super::edits::{self, Layout};
 use super::{builtin, decision, Context, MISSING_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix, Label};
-use crate::fix::edits::{self, Layout};
 use crate::objects::{ArgoKind, ArgoObject};
 use crate::source::Span;
 use crate::yaml::{Entry, Node, NodeKind};

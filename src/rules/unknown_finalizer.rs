@@ -1,8 +1,8 @@
 //! `unknown-finalizer`: a finalizer that looks like Argo CD's but is not one it knows.
 
+use super::edits::{self, Layout};
 use super::{builtin, finalizer_items, Context, UNKNOWN_FINALIZER};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::fix::edits::{self, Layout};
 use crate::objects::ArgoObject;
 use crate::yaml::Node;
 

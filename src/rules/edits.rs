@@ -37,7 +37,7 @@ pub struct DocLayout {
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(ctx: &'a crate::rules::Context<'a>) -> Self {
+    pub fn new(ctx: &'a super::Context<'a>) -> Self {
         let facts = ctx.facts();
         let document = ctx
             .doc_layout
@@ -776,6 +776,21 @@ fn remove_flow_item(l: &Layout, list: &Node, items: &[Node], index: usize) -> Op
         span,
         content: String::new(),
     }])
+}
+
+/// Apply `edits` (non-overlapping) to `text`.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 128);
+    let mut pos = 0;
+    for e in sorted {
+        out.push_str(&text[pos..e.span.start]);
+        out.push_str(&e.content);
+        pos = e.span.end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 #[cfg(test)]

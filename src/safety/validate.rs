@@ -10,11 +10,11 @@
 //! fails is each of its fixes checked alone. The work per fix stays within its document,
 //! never the whole file.
 
-use super::apply::apply_edits;
 use super::check::{
     duplicate_finalizers, fingerprint, parse_as_linted, parse_each_as_linted, resolved_root,
 };
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::rules::edits::apply_edits;
 use crate::source::Span;
 use crate::yaml;
 

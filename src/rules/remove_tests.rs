@@ -35,10 +35,7 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
         .iter()
         .map(|item| {
             let edits = remove_item(&layout, list, item)?;
-            Some(crate::fix::apply::apply_edits(
-                text,
-                &edits.iter().collect::<Vec<_>>(),
-            ))
+            Some(apply_edits(text, &edits.iter().collect::<Vec<_>>()))
         })
         .collect();
     (values, results)
@@ -50,7 +47,7 @@ fn check(text: &str, fixed: &str, values: &[String], i: usize) {
     let after = yaml::parse(fixed, fixed);
     assert!(after.errors.is_empty(), "does not parse:\n{fixed}");
     let before = yaml::parse(text, text);
-    let fp = |p: &yaml::ParseOutput| crate::fix::check::fingerprint(&p.documents[0].root);
+    let fp = |p: &yaml::ParseOutput| crate::safety::check::fingerprint(&p.documents[0].root);
     assert_eq!(fp(&before), fp(&after), "other data changed:\n{fixed}");
     let list = after.documents[0]
         .root

@@ -3,9 +3,6 @@
 //! whole fix gives text that parses to the same data plus the cascade finalizer in the
 //! fixed objects; and a second fix is a no-op.
 
-use crate::diagnostic::Edit;
-use crate::fix::apply::{apply_edits, fix_text};
-use crate::lint::{lint_text, FileOptions};
 use crate::yaml::{self, Entry, Node, NodeKind};
 
 /// A node's data without spans or styles.
@@ -360,49 +357,4 @@ fn omitted(e: &Entry) -> bool {
 fn is_scalar_list(n: &Node) -> bool {
     matches!(&n.kind, NodeKind::Sequence { items, .. }
         if items.iter().all(|i| matches!(i.kind, NodeKind::Scalar { .. })))
-}
-
-/// Check the round-trip property on `text`; `Err` says what broke.
-pub fn roundtrip(text: &str) -> Result<(), String> {
-    let before = yaml::parse(text, text);
-    if !before.errors.is_empty() || text.contains("{{") {
-        return Ok(());
-    }
-    let options = FileOptions::default();
-    let diags = lint_text("roundtrip.yaml", text, options);
-    for d in &diags {
-        if let Some(fix) = &d.fix {
-            let edits: Vec<&Edit> = fix.edits.iter().collect();
-            let fixed = apply_edits(text, &edits);
-            if !yaml::parse(&fixed, &fixed).errors.is_empty() {
-                return Err(format!("fix of {} broke the YAML:\n{fixed}", d.rule));
-            }
-        }
-    }
-    let result = fix_text("roundtrip.yaml", text, diags, options, false);
-    let Some(fixed) = result.fixed else {
-        return Ok(());
-    };
-    let after = yaml::parse(&fixed, &fixed);
-    if !after.errors.is_empty() {
-        return Err(format!("fixed text does not parse:\n{fixed}"));
-    }
-    if before.documents.len() != after.documents.len() {
-        return Err(format!("document count changed:\n{fixed}"));
-    }
-    for (b, a) in before.documents.iter().zip(&after.documents) {
-        if !same_but_finalizer(&resolved_root(b), &resolved_root(a)) {
-            return Err(format!(
-                "changed beyond the finalizer:\n{text}\n--- fixed:\n{fixed}"
-            ));
-        }
-    }
-    let again = lint_text("roundtrip.yaml", &fixed, options);
-    if fix_text("roundtrip.yaml", &fixed, again, options, false)
-        .fixed
-        .is_some()
-    {
-        return Err(format!("a second fix changed the text:\n{fixed}"));
-    }
-    Ok(())
 }
