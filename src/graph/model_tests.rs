@@ -1,0 +1,72 @@
+use super::*;
+
+fn node(name: &str) -> Node {
+    Node {
+        kind: AppKind::Application,
+        namespace: None,
+        name: name.into(),
+        file: format!("{name}.yaml"),
+        document: 0,
+        span: 0..0,
+        cascade: Cascade::No,
+        prune: true,
+        sources: Vec::new(),
+    }
+}
+
+fn graph(n: usize, edges: &[(usize, usize)]) -> Graph {
+    let nodes = (0..n).map(|i| node(&format!("n{i}"))).collect();
+    let edges = edges
+        .iter()
+        .map(|&(parent, child)| Edge { parent, child, source: 0, via: Match::Remote })
+        .collect();
+    Graph::new(nodes, edges, Vec::new())
+}
+
+fn steps(g: &Graph, root: NodeId) -> Vec<(usize, NodeId, Step)> {
+    let mut out = Vec::new();
+    g.walk(root, &mut |depth, node, _, step| out.push((depth, node, step)));
+    out
+}
+
+#[test]
+fn walk_reports_cycle_and_diamond_without_looping() {
+    // 0 → 1 → 2 → 0 (cycle), 0 → 3 → 2 (diamond)
+    let g = graph(4, &[(0, 1), (1, 2), (2, 0), (0, 3), (3, 2)]);
+    assert_eq!(
+        steps(&g, 0),
+        [
+            (0, 0, Step::Enter),
+            (1, 1, Step::Enter),
+            (2, 2, Step::Enter),
+            (3, 0, Step::Cycle),
+            (1, 3, Step::Enter),
+            (2, 2, Step::Seen),
+        ]
+    );
+    assert_eq!(g.cycles(), [vec![0, 1, 2], vec![0, 3, 2]], "both cycles through 2 → 0");
+    assert!(g.roots().is_empty());
+}
+
+#[test]
+fn self_managed_root_and_lookups() {
+    let g = graph(3, &[(0, 0), (0, 1), (0, 2), (0, 1)]);
+    assert_eq!(g.edges.len(), 3, "duplicate edge kept once");
+    assert_eq!(g.roots(), [0]);
+    assert_eq!(g.children(0).map(|e| e.child).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(g.parents(2).map(|e| e.parent).collect::<Vec<_>>(), [0]);
+    assert_eq!(g.cycles(), [vec![0]]);
+    assert_eq!(steps(&g, 0)[1], (1, 0, Step::Cycle));
+    assert_eq!(g.find(None, "n2"), Some(2));
+    assert_eq!(g.find(Some("argocd"), "n2"), None);
+    assert_eq!(g.children(99).count(), 0);
+    assert!(steps(&g, 99).is_empty());
+}
+
+#[test]
+fn out_of_range_edges_are_dropped() {
+    let g = graph(2, &[(0, 5), (7, 1), (0, 1)]);
+    assert_eq!(g.edges.len(), 1);
+    assert_eq!(g.roots(), [0]);
+    assert!(g.cycles().is_empty());
+}
