@@ -22,12 +22,19 @@ pub struct Repo<'a> {
 /// The Applications and ApplicationSets (`argoproj.io/*`) among the documents of `file`.
 /// A document without a `metadata.name` string is skipped (it has no identity).
 pub fn nodes_of(file: &str, documents: &[Document]) -> Vec<Node> {
-    documents.iter().filter_map(|doc| node_of(file, doc)).collect()
+    documents
+        .iter()
+        .filter_map(|doc| node_of(file, doc))
+        .collect()
 }
 
 fn node_of(file: &str, doc: &Document) -> Option<Node> {
     let root = &doc.root;
-    if !root.get("apiVersion")?.as_str()?.starts_with("argoproj.io/") {
+    if !root
+        .get("apiVersion")?
+        .as_str()?
+        .starts_with("argoproj.io/")
+    {
         return None;
     }
     let kind = match root.get("kind")?.as_str()? {
@@ -42,7 +49,10 @@ fn node_of(file: &str, doc: &Document) -> Option<Node> {
     };
     Some(Node {
         kind,
-        namespace: metadata.get("namespace").and_then(Yaml::as_str).map(str::to_string),
+        namespace: metadata
+            .get("namespace")
+            .and_then(Yaml::as_str)
+            .map(str::to_string),
         name: metadata.get("name")?.as_str()?.to_string(),
         file: file.to_string(),
         document: doc.index,
@@ -66,7 +76,10 @@ fn cascade(finalizers: Option<&Yaml>) -> Cascade {
     let mut unknown = false;
     for item in list.items() {
         match item.as_str() {
-            Some(f) if f == CASCADE_FINALIZER || f.starts_with("resources-finalizer.argocd.argoproj.io/") => {
+            Some(f)
+                if f == CASCADE_FINALIZER
+                    || f.starts_with("resources-finalizer.argocd.argoproj.io/") =>
+            {
                 return Cascade::Yes
             }
             Some(f) if !f.contains("{{") => {}
@@ -81,8 +94,13 @@ fn cascade(finalizers: Option<&Yaml>) -> Cascade {
 }
 
 fn prunes(spec: &Yaml) -> bool {
-    let automated = spec.at("syncPolicy.automated.prune").is_some_and(Yaml::is_true);
-    let options = spec.at("syncPolicy.syncOptions").map(Yaml::items).unwrap_or_default();
+    let automated = spec
+        .at("syncPolicy.automated.prune")
+        .is_some_and(Yaml::is_true);
+    let options = spec
+        .at("syncPolicy.syncOptions")
+        .map(Yaml::items)
+        .unwrap_or_default();
     let off = options
         .iter()
         .filter_map(Yaml::as_str)
@@ -93,7 +111,11 @@ fn prunes(spec: &Yaml) -> bool {
 fn sources(spec: &Yaml) -> Vec<Source> {
     let single = spec.get("source").filter(|s| s.is_mapping());
     let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
-    single.into_iter().chain(many.iter().filter(|s| s.is_mapping())).map(source).collect()
+    single
+        .into_iter()
+        .chain(many.iter().filter(|s| s.is_mapping()))
+        .map(source)
+        .collect()
 }
 
 fn source(node: &Yaml) -> Source {
@@ -109,7 +131,11 @@ fn source(node: &Yaml) -> Source {
     };
     Source {
         repo_url: text("repoURL").unwrap_or_default(),
-        path: if node.get("chart").is_some() { None } else { text("path") },
+        path: if node.get("chart").is_some() {
+            None
+        } else {
+            text("path")
+        },
         recurse: node.at("directory.recurse").is_some_and(Yaml::is_true),
         include: text("directory.include"),
         exclude: text("directory.exclude"),
@@ -133,23 +159,42 @@ pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     for (parent, node) in nodes.iter().enumerate() {
         for (index, src) in node.sources.iter().enumerate() {
             let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
-            let Some(via) = Match::from_url(url) else { continue };
+            let Some(via) = Match::from_url(url) else {
+                continue;
+            };
             let resolved = resolve(src, tree);
             if resolved.missing {
                 let templated = src.path.as_deref().is_some_and(|p| p.contains("{{"));
                 if url != UrlMatch::Placeholder && src.path.is_some() && !templated {
                     let reason = UnresolvedReason::PathMissing;
-                    unresolved.push(Unresolved { node: parent, source: index, reason });
+                    unresolved.push(Unresolved {
+                        node: parent,
+                        source: index,
+                        reason,
+                    });
                 }
                 continue;
             }
             for dir in resolved.cycles {
                 let reason = UnresolvedReason::KustomizeCycle(dir);
-                unresolved.push(Unresolved { node: parent, source: index, reason });
+                unresolved.push(Unresolved {
+                    node: parent,
+                    source: index,
+                    reason,
+                });
             }
             for file in &resolved.files {
-                for &child in by_file.get(file.as_str()).map(Vec::as_slice).unwrap_or_default() {
-                    edges.push(Edge { parent, child, source: index, via });
+                for &child in by_file
+                    .get(file.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    edges.push(Edge {
+                        parent,
+                        child,
+                        source: index,
+                        via,
+                    });
                 }
             }
         }

@@ -16,8 +16,14 @@ fn cascade_table() {
         ("", Cascade::No),
         ("  finalizers: []\n", Cascade::No),
         ("  finalizers:\n", Cascade::No),
-        ("  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n", Cascade::Yes),
-        ("  finalizers: [resources-finalizer.argocd.argoproj.io/background]\n", Cascade::Yes),
+        (
+            "  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n",
+            Cascade::Yes,
+        ),
+        (
+            "  finalizers: [resources-finalizer.argocd.argoproj.io/background]\n",
+            Cascade::Yes,
+        ),
         ("  finalizers:\n  - foo.example.com/x\n", Cascade::No),
         ("  finalizers: \"{{ .Values.f }}\"\n", Cascade::Unknown),
         ("  finalizers:\n  - \"{{ .Values.f }}\"\n", Cascade::Unknown),
@@ -57,11 +63,20 @@ fn sources_and_identity() {
     let got = nodes("m.yaml", text);
     assert_eq!(got.len(), 1);
     let n = &got[0];
-    assert_eq!((n.namespace.as_deref(), n.name.as_str(), n.document), (Some("argocd"), "multi", 0));
+    assert_eq!(
+        (n.namespace.as_deref(), n.name.as_str(), n.document),
+        (Some("argocd"), "multi", 0)
+    );
     assert_eq!(n.sources.len(), 3);
     let s = &n.sources[0];
-    assert_eq!((s.repo_url.as_str(), s.path.as_deref(), s.recurse), ("r1", Some("p1"), true));
-    assert_eq!((s.include.as_deref(), s.exclude.as_deref()), (Some("*.yaml"), Some("x.yaml")));
+    assert_eq!(
+        (s.repo_url.as_str(), s.path.as_deref(), s.recurse),
+        ("r1", Some("p1"), true)
+    );
+    assert_eq!(
+        (s.include.as_deref(), s.exclude.as_deref()),
+        (Some("*.yaml"), Some("x.yaml"))
+    );
     assert_eq!(s.explicit, Some(SourceKind::Directory));
     assert_eq!(n.sources[1].path, None);
     assert_eq!(n.sources[2].explicit, Some(SourceKind::Helm));
@@ -71,7 +86,10 @@ fn sources_and_identity() {
 fn application_set_template_sources() {
     let text = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: set\nspec:\n  template:\n    spec:\n      source:\n        repoURL: r\n        path: apps\n      syncPolicy:\n        automated:\n          prune: true\n";
     let n = &nodes("s.yaml", text)[0];
-    assert_eq!((n.kind, n.cascade, n.prune), (AppKind::ApplicationSet, Cascade::Unknown, true));
+    assert_eq!(
+        (n.kind, n.cascade, n.prune),
+        (AppKind::ApplicationSet, Cascade::Unknown, true)
+    );
     assert_eq!(n.sources[0].path.as_deref(), Some("apps"));
 }
 
@@ -90,17 +108,42 @@ fn graph_for(url: &str, path: &str, remotes: &[String]) -> Graph {
     all.extend(nodes("apps/c.yaml", &child_doc("c")));
     let files = vec!["apps/c.yaml".to_string(), "root.yaml".to_string()];
     let read = |_: &str| None;
-    let tree = Tree { files: &files, read: &read };
-    build(all, &tree, &Repo { remotes, configured: &[] })
+    let tree = Tree {
+        files: &files,
+        read: &read,
+    };
+    build(
+        all,
+        &tree,
+        &Repo {
+            remotes,
+            configured: &[],
+        },
+    )
 }
 
 #[test]
 fn placeholder_falls_back_to_path_exists() {
     let remotes = vec!["git@github.com:org/gitops.git".to_string()];
     let cases: &[(&str, &str, Option<Match>, usize)] = &[
-        ("https://github.com/org/gitops.git", "apps", Some(Match::Remote), 0),
-        ("<GITOPS_REPO_URL>", "apps", Some(Match::PlaceholderPathExists), 0),
-        ("{{ .Values.repoURL }}", "apps", Some(Match::PlaceholderPathExists), 0),
+        (
+            "https://github.com/org/gitops.git",
+            "apps",
+            Some(Match::Remote),
+            0,
+        ),
+        (
+            "<GITOPS_REPO_URL>",
+            "apps",
+            Some(Match::PlaceholderPathExists),
+            0,
+        ),
+        (
+            "{{ .Values.repoURL }}",
+            "apps",
+            Some(Match::PlaceholderPathExists),
+            0,
+        ),
         ("", "apps", Some(Match::PlaceholderPathExists), 0),
         // placeholder with a path not in the tree: another repository, nothing reported
         ("<GITOPS_REPO_URL>", "elsewhere", None, 0),

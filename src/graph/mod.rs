@@ -21,7 +21,7 @@ pub mod resolve;
 
 pub use build::{build, nodes_of, Repo};
 pub use model::{
-    AppKind, Cascade, Edge, Graph, Match, Node, NodeId, Step, Unresolved, UnresolvedReason,
+    AppKind, Cascade, Edge, Graph, Match, Node, NodeId, Step, Unresolved, UnresolvedReason, Visit,
 };
 pub use repo::{is_placeholder, is_this_repo, remote_urls, remotes_of, repo_key, UrlMatch};
 pub use resolve::{resolve as resolve_source, Resolved, Source, SourceKind, Tree};

@@ -47,7 +47,7 @@ pub struct Node {
 }
 
 /// How a parent's source was taken to be this repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Match {
     Remote,
     Configured,
@@ -91,6 +91,17 @@ pub enum UnresolvedReason {
     KustomizeCycle(String),
 }
 
+/// What [`Graph::walk`] reports for each node it meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit<'g> {
+    /// 0 for the root.
+    pub depth: usize,
+    pub node: NodeId,
+    /// The edge followed to the node (`None` for the root).
+    pub edge: Option<&'g Edge>,
+    pub step: Step,
+}
+
 /// One step of [`Graph::walk`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -123,31 +134,47 @@ impl Graph {
             children[e.parent].push(i);
             parents[e.child].push(i);
         }
-        Graph { nodes, edges, unresolved, children, parents }
+        Graph {
+            nodes,
+            edges,
+            unresolved,
+            children,
+            parents,
+        }
     }
 
     /// The edges from `node` to its children.
     pub fn children(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
-        let list = self.children.get(node).map(Vec::as_slice).unwrap_or_default();
+        let list = self
+            .children
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         list.iter().map(|&i| &self.edges[i])
     }
 
     /// The edges from `node`'s parents to it.
     pub fn parents(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
-        let list = self.parents.get(node).map(Vec::as_slice).unwrap_or_default();
+        let list = self
+            .parents
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         list.iter().map(|&i| &self.edges[i])
     }
 
     /// Nodes with no parent other than themselves (a self-managed root, like Kubefirst's
     /// `registry` syncing its own file, is a root).
     pub fn roots(&self) -> Vec<NodeId> {
-        (0..self.nodes.len()).filter(|&n| self.parents(n).all(|e| e.parent == n)).collect()
+        (0..self.nodes.len())
+            .filter(|&n| self.parents(n).all(|e| e.parent == n))
+            .collect()
     }
 
-    /// Depth-first walk from `root`: `visit(depth, node, edge, step)` for the root
-    /// (no edge) and each edge followed. Each node is expanded once per walk; an edge to an
+    /// Depth-first walk from `root`: `visit` for the root and each edge followed, in
+    /// edge order. Each node is expanded once per walk; an edge to an
     /// ancestor is reported as [`Step::Cycle`] and not followed, so the walk always ends.
-    pub fn walk(&self, root: NodeId, visit: &mut dyn FnMut(usize, NodeId, Option<&Edge>, Step)) {
+    pub fn walk<'g>(&'g self, root: NodeId, visit: &mut dyn FnMut(Visit<'g>)) {
         if root >= self.nodes.len() {
             return;
         }
@@ -156,25 +183,39 @@ impl Graph {
         self.walk_from(root, 0, None, &mut expanded, &mut on_path, visit);
     }
 
-    fn walk_from(
-        &self,
+    fn walk_from<'g>(
+        &'g self,
         node: NodeId,
         depth: usize,
-        edge: Option<&Edge>,
+        edge: Option<&'g Edge>,
         expanded: &mut [bool],
         on_path: &mut [bool],
-        visit: &mut dyn FnMut(usize, NodeId, Option<&Edge>, Step),
+        visit: &mut dyn FnMut(Visit<'g>),
     ) {
-        if on_path[node] {
-            return visit(depth, node, edge, Step::Cycle);
+        let step = if on_path[node] {
+            Step::Cycle
+        } else if expanded[node] {
+            Step::Seen
+        } else {
+            Step::Enter
+        };
+        visit(Visit {
+            depth,
+            node,
+            edge,
+            step,
+        });
+        if step != Step::Enter {
+            return;
         }
-        if expanded[node] {
-            return visit(depth, node, edge, Step::Seen);
-        }
-        visit(depth, node, edge, Step::Enter);
         expanded[node] = true;
         on_path[node] = true;
-        for &i in self.children.get(node).map(Vec::as_slice).unwrap_or_default() {
+        for &i in self
+            .children
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let e = &self.edges[i];
             self.walk_from(e.child, depth + 1, Some(e), expanded, on_path, visit);
         }
@@ -187,17 +228,17 @@ impl Graph {
         let mut found: Vec<Vec<NodeId>> = Vec::new();
         for start in 0..self.nodes.len() {
             let mut path: Vec<NodeId> = Vec::new();
-            self.walk(start, &mut |depth, node, _, step| {
-                path.truncate(depth);
-                if step == Step::Cycle {
-                    if let Some(pos) = path.iter().position(|&n| n == node) {
+            self.walk(start, &mut |v| {
+                path.truncate(v.depth);
+                if v.step == Step::Cycle {
+                    if let Some(pos) = path.iter().position(|&n| n == v.node) {
                         let cycle = rotate_min(&path[pos..]);
                         if !found.contains(&cycle) {
                             found.push(cycle);
                         }
                     }
                 } else {
-                    path.push(node);
+                    path.push(v.node);
                 }
             });
         }
@@ -214,7 +255,11 @@ impl Graph {
 }
 
 fn rotate_min(cycle: &[NodeId]) -> Vec<NodeId> {
-    let min = cycle.iter().enumerate().min_by_key(|(_, &n)| n).map_or(0, |(i, _)| i);
+    let min = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, &n)| n)
+        .map_or(0, |(i, _)| i);
     cycle[min..].iter().chain(&cycle[..min]).copied().collect()
 }
 

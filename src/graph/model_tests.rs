@@ -18,14 +18,19 @@ fn graph(n: usize, edges: &[(usize, usize)]) -> Graph {
     let nodes = (0..n).map(|i| node(&format!("n{i}"))).collect();
     let edges = edges
         .iter()
-        .map(|&(parent, child)| Edge { parent, child, source: 0, via: Match::Remote })
+        .map(|&(parent, child)| Edge {
+            parent,
+            child,
+            source: 0,
+            via: Match::Remote,
+        })
         .collect();
     Graph::new(nodes, edges, Vec::new())
 }
 
 fn steps(g: &Graph, root: NodeId) -> Vec<(usize, NodeId, Step)> {
     let mut out = Vec::new();
-    g.walk(root, &mut |depth, node, _, step| out.push((depth, node, step)));
+    g.walk(root, &mut |v| out.push((v.depth, v.node, v.step)));
     out
 }
 
@@ -44,7 +49,11 @@ fn walk_reports_cycle_and_diamond_without_looping() {
             (2, 2, Step::Seen),
         ]
     );
-    assert_eq!(g.cycles(), [vec![0, 1, 2], vec![0, 3, 2]], "both cycles through 2 → 0");
+    assert_eq!(
+        g.cycles(),
+        [vec![0, 1, 2], vec![0, 3, 2]],
+        "both cycles through 2 → 0"
+    );
     assert!(g.roots().is_empty());
 }
 
@@ -53,7 +62,10 @@ fn self_managed_root_and_lookups() {
     let g = graph(3, &[(0, 0), (0, 1), (0, 2), (0, 1)]);
     assert_eq!(g.edges.len(), 3, "duplicate edge kept once");
     assert_eq!(g.roots(), [0]);
-    assert_eq!(g.children(0).map(|e| e.child).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(
+        g.children(0).map(|e| e.child).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
     assert_eq!(g.parents(2).map(|e| e.parent).collect::<Vec<_>>(), [0]);
     assert_eq!(g.cycles(), [vec![0]]);
     assert_eq!(steps(&g, 0)[1], (1, 0, Step::Cycle));

@@ -37,7 +37,10 @@ pub fn repo_key(url: &str) -> Option<String> {
     let (host, path) = match url.split_once("://") {
         Some((scheme, rest)) => {
             let scheme = scheme.to_ascii_lowercase();
-            if !matches!(scheme.as_str(), "https" | "http" | "git" | "ssh" | "git+ssh") {
+            if !matches!(
+                scheme.as_str(),
+                "https" | "http" | "git" | "ssh" | "git+ssh"
+            ) {
                 return None;
             }
             let (authority, path) = rest.split_once('/')?;
@@ -48,7 +51,10 @@ pub fn repo_key(url: &str) -> Option<String> {
         None => scp_like(url)?,
     };
     let path = path.trim_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+    let path = path
+        .strip_suffix(".git")
+        .unwrap_or(path)
+        .trim_end_matches('/');
     if host.is_empty() || path.is_empty() {
         return None;
     }
@@ -227,10 +233,21 @@ mod tests {
 
     #[test]
     fn placeholder_table() {
-        for url in ["", "  ", "<GITOPS_REPO_URL>", "${repo}", "$REPO", "{{ .Values.repoURL }}"] {
+        for url in [
+            "",
+            "  ",
+            "<GITOPS_REPO_URL>",
+            "${repo}",
+            "$REPO",
+            "{{ .Values.repoURL }}",
+        ] {
             assert!(is_placeholder(url), "{url:?}");
         }
-        for url in ["https://github.com/org/x", "git@github.com:org/x.git", "not-a-url"] {
+        for url in [
+            "https://github.com/org/x",
+            "git@github.com:org/x.git",
+            "not-a-url",
+        ] {
             assert!(!is_placeholder(url), "{url:?}");
         }
     }
@@ -255,7 +272,10 @@ mod tests {
         }
         // A configured literal placeholder counts as configured.
         let literal = vec!["<GITOPS_REPO_URL>".to_string()];
-        assert_eq!(is_this_repo("<GITOPS_REPO_URL>", &[], &literal), UrlMatch::Configured);
+        assert_eq!(
+            is_this_repo("<GITOPS_REPO_URL>", &[], &literal),
+            UrlMatch::Configured
+        );
     }
 
     #[test]
@@ -294,11 +314,18 @@ mod tests {
     fn remotes_of_directory_and_worktree_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join(".git")).unwrap();
-        std::fs::write(dir.path().join(".git/config"), "[remote \"origin\"]\nurl = a:b/c\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join(".git/config"),
+            "[remote \"origin\"]\nurl = a:b/c\n",
+        )
+        .unwrap();
         assert_eq!(remotes_of(dir.path()), vec!["a:b/c".to_string()]);
         let wt = tempfile::tempdir().unwrap();
-        std::fs::write(wt.path().join(".git"), "gitdir: /elsewhere/.git/worktrees/x\n").unwrap();
+        std::fs::write(
+            wt.path().join(".git"),
+            "gitdir: /elsewhere/.git/worktrees/x\n",
+        )
+        .unwrap();
         assert!(remotes_of(wt.path()).is_empty());
         assert!(remotes_of(&wt.path().join("missing")).is_empty());
     }

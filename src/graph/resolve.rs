@@ -63,7 +63,9 @@ const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "K
 
 impl Tree<'_> {
     pub fn has_file(&self, path: &str) -> bool {
-        self.files.binary_search_by(|f| f.as_str().cmp(path)).is_ok()
+        self.files
+            .binary_search_by(|f| f.as_str().cmp(path))
+            .is_ok()
     }
 
     /// The files under directory `dir` ("" is the root), any depth.
@@ -83,7 +85,10 @@ impl Tree<'_> {
 
     /// The kustomization file directly in `dir`, if any.
     fn kustomization(&self, dir: &str) -> Option<String> {
-        KUSTOMIZATIONS.iter().map(|name| join(dir, name)).find(|p| self.has_file(p))
+        KUSTOMIZATIONS
+            .iter()
+            .map(|name| join(dir, name))
+            .find(|p| self.has_file(p))
     }
 }
 
@@ -115,13 +120,22 @@ pub fn normalize(path: &str) -> Option<String> {
 /// The files `source` syncs in `tree` (its `repoURL` is assumed to be this repository).
 pub fn resolve(source: &Source, tree: &Tree) -> Resolved {
     let Some(dir) = source.path.as_deref().and_then(normalize) else {
-        return Resolved { missing: true, ..Resolved::default() };
+        return Resolved {
+            missing: true,
+            ..Resolved::default()
+        };
     };
     if !tree.has_dir(&dir) {
-        return Resolved { missing: true, ..Resolved::default() };
+        return Resolved {
+            missing: true,
+            ..Resolved::default()
+        };
     }
     let kind = source.explicit.unwrap_or_else(|| detect(&dir, tree));
-    let mut out = Resolved { kind: Some(kind), ..Resolved::default() };
+    let mut out = Resolved {
+        kind: Some(kind),
+        ..Resolved::default()
+    };
     match kind {
         SourceKind::Directory => out.files = directory(source, &dir, tree),
         SourceKind::Helm => out.files = helm_templates(&dir, tree),
@@ -146,7 +160,9 @@ fn detect(dir: &str, tree: &Tree) -> SourceKind {
 }
 
 fn is_manifest(path: &str) -> bool {
-    [".yaml", ".yml", ".json"].iter().any(|ext| path.ends_with(ext))
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }
 
 fn directory(source: &Source, dir: &str, tree: &Tree) -> Vec<String> {
@@ -157,8 +173,14 @@ fn directory(source: &Source, dir: &str, tree: &Tree) -> Vec<String> {
         .filter(|f| {
             let rel = &f[skip..];
             (source.recurse || !rel.contains('/'))
-                && source.include.as_deref().is_none_or(|g| g.is_empty() || glob::matches(g, rel))
-                && source.exclude.as_deref().is_none_or(|g| g.is_empty() || !glob::matches(g, rel))
+                && source
+                    .include
+                    .as_deref()
+                    .is_none_or(|g| g.is_empty() || glob::matches(g, rel))
+                && source
+                    .exclude
+                    .as_deref()
+                    .is_none_or(|g| g.is_empty() || !glob::matches(g, rel))
         })
         .cloned()
         .collect()

@@ -8,7 +8,10 @@ fn index(paths: &[&str]) -> Vec<String> {
 }
 
 fn dir_source(path: &str) -> Source {
-    Source { path: Some(path.into()), ..Source::default() }
+    Source {
+        path: Some(path.into()),
+        ..Source::default()
+    }
 }
 
 fn run(source: &Source, files: &[String], texts: &HashMap<&str, &str>) -> Resolved {
@@ -45,7 +48,13 @@ fn directory_recurse_and_path_spellings() {
         let got = run(&s, &files, &HashMap::new());
         assert_eq!(
             got.files,
-            ["apps/a.yaml", "apps/b.yml", "apps/c.json", "apps/sub/d.yaml", "apps/sub/deeper/e.yaml"],
+            [
+                "apps/a.yaml",
+                "apps/b.yml",
+                "apps/c.json",
+                "apps/sub/d.yaml",
+                "apps/sub/deeper/e.yaml"
+            ],
             "{path}"
         );
     }
@@ -55,23 +64,60 @@ fn directory_recurse_and_path_spellings() {
 fn directory_root_path() {
     let files = index(DIR_TREE);
     for path in ["", ".", "./"] {
-        assert_eq!(run(&dir_source(path), &files, &HashMap::new()).files, ["root.yaml"], "{path:?}");
+        assert_eq!(
+            run(&dir_source(path), &files, &HashMap::new()).files,
+            ["root.yaml"],
+            "{path:?}"
+        );
     }
 }
 
 #[test]
 fn include_exclude_table() {
     let files = index(DIR_TREE);
-    let all = ["apps/a.yaml", "apps/b.yml", "apps/c.json", "apps/sub/d.yaml", "apps/sub/deeper/e.yaml"];
-    let cases: &[(Option<&str>, Option<&str>, bool, &[&str])] = &[
+    let all = [
+        "apps/a.yaml",
+        "apps/b.yml",
+        "apps/c.json",
+        "apps/sub/d.yaml",
+        "apps/sub/deeper/e.yaml",
+    ];
+    // (include, exclude, recurse, files)
+    type Case<'a> = (Option<&'a str>, Option<&'a str>, bool, &'a [&'a str]);
+    let cases: &[Case] = &[
         (Some("*.yaml"), None, false, &["apps/a.yaml"]),
         // `*` crosses `/` (gobwas without separators), so recursion keeps nested yaml.
-        (Some("*.yaml"), None, true, &["apps/a.yaml", "apps/sub/d.yaml", "apps/sub/deeper/e.yaml"]),
-        (Some("{a.yaml,c.json}"), None, false, &["apps/a.yaml", "apps/c.json"]),
-        (Some("sub/*"), None, true, &["apps/sub/d.yaml", "apps/sub/deeper/e.yaml"]),
-        (None, Some("sub/*"), true, &["apps/a.yaml", "apps/b.yml", "apps/c.json"]),
+        (
+            Some("*.yaml"),
+            None,
+            true,
+            &["apps/a.yaml", "apps/sub/d.yaml", "apps/sub/deeper/e.yaml"],
+        ),
+        (
+            Some("{a.yaml,c.json}"),
+            None,
+            false,
+            &["apps/a.yaml", "apps/c.json"],
+        ),
+        (
+            Some("sub/*"),
+            None,
+            true,
+            &["apps/sub/d.yaml", "apps/sub/deeper/e.yaml"],
+        ),
+        (
+            None,
+            Some("sub/*"),
+            true,
+            &["apps/a.yaml", "apps/b.yml", "apps/c.json"],
+        ),
         (None, Some("*.json"), false, &["apps/a.yaml", "apps/b.yml"]),
-        (Some("*.yaml"), Some("sub/deeper/*"), true, &["apps/a.yaml", "apps/sub/d.yaml"]),
+        (
+            Some("*.yaml"),
+            Some("sub/deeper/*"),
+            true,
+            &["apps/a.yaml", "apps/sub/d.yaml"],
+        ),
         (Some(""), Some(""), true, &all),
         // include cannot add what is not a manifest file
         (Some("*.md"), None, false, &[]),
@@ -82,7 +128,10 @@ fn include_exclude_table() {
         s.exclude = exclude.map(str::to_string);
         s.recurse = *recurse;
         let got = run(&s, &files, &HashMap::new());
-        assert_eq!(got.files, *want, "include {include:?} exclude {exclude:?} recurse {recurse}");
+        assert_eq!(
+            got.files, *want,
+            "include {include:?} exclude {exclude:?} recurse {recurse}"
+        );
     }
 }
 
@@ -90,7 +139,10 @@ fn include_exclude_table() {
 fn missing_and_escaping_paths() {
     let files = index(DIR_TREE);
     for path in [Some("nope"), Some("../outside"), Some("ap"), None] {
-        let s = Source { path: path.map(str::to_string), ..Source::default() };
+        let s = Source {
+            path: path.map(str::to_string),
+            ..Source::default()
+        };
         let got = run(&s, &files, &HashMap::new());
         assert!(got.missing && got.files.is_empty(), "{path:?}");
     }
@@ -121,7 +173,12 @@ fn kustomize_resources_recursion_with_cycle() {
     assert_eq!(got.kind, Some(SourceKind::Kustomize));
     assert_eq!(
         got.files,
-        ["k/app.yaml", "k/nested/back/leaf.yaml", "k/nested/child.yaml", "shared/common.yaml"]
+        [
+            "k/app.yaml",
+            "k/nested/back/leaf.yaml",
+            "k/nested/child.yaml",
+            "shared/common.yaml"
+        ]
     );
     assert_eq!(got.cycles, ["k"]);
 }
@@ -149,17 +206,31 @@ fn helm_chart_templates() {
     ]);
     let got = run(&dir_source("chart"), &files, &HashMap::new());
     assert_eq!(got.kind, Some(SourceKind::Helm));
-    assert_eq!(got.files, ["chart/templates/app.yaml", "chart/templates/sub/other.yaml"]);
+    assert_eq!(
+        got.files,
+        ["chart/templates/app.yaml", "chart/templates/sub/other.yaml"]
+    );
 }
 
 #[test]
 fn explicit_type_wins_and_kustomize_beats_chart() {
-    let files = index(&["d/Chart.yaml", "d/kustomization.yaml", "d/templates/t.yaml", "d/x.yaml"]);
+    let files = index(&[
+        "d/Chart.yaml",
+        "d/kustomization.yaml",
+        "d/templates/t.yaml",
+        "d/x.yaml",
+    ]);
     let texts = HashMap::from([("d/kustomization.yaml", "resources: [x.yaml]\n")]);
-    assert_eq!(run(&dir_source("d"), &files, &texts).kind, Some(SourceKind::Kustomize));
+    assert_eq!(
+        run(&dir_source("d"), &files, &texts).kind,
+        Some(SourceKind::Kustomize)
+    );
     let mut s = dir_source("d");
     s.explicit = Some(SourceKind::Helm);
     assert_eq!(run(&s, &files, &texts).files, ["d/templates/t.yaml"]);
     s.explicit = Some(SourceKind::Directory);
-    assert_eq!(run(&s, &files, &texts).files, ["d/Chart.yaml", "d/kustomization.yaml", "d/x.yaml"]);
+    assert_eq!(
+        run(&s, &files, &texts).files,
+        ["d/Chart.yaml", "d/kustomization.yaml", "d/x.yaml"]
+    );
 }
