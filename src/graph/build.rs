@@ -9,7 +9,13 @@ use super::repo::{is_this_repo, UrlMatch};
 use super::resolve::{resolve, Source, SourceKind, Tree};
 use crate::yaml::{Document, Node as Yaml};
 
-const CASCADE_FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
+/// The finalizers that make deleting an Application delete its resources (DOMAIN §2.2);
+/// a near miss (`.../Foreground`) does not cascade.
+const CASCADE_FINALIZERS: [&str; 3] = [
+    "resources-finalizer.argocd.argoproj.io",
+    "resources-finalizer.argocd.argoproj.io/foreground",
+    "resources-finalizer.argocd.argoproj.io/background",
+];
 
 /// Which `repoURL`s are this repository: the remotes of `.git/config` and the configured
 /// `repositories:`.
@@ -59,8 +65,13 @@ fn node_of(file: &str, doc: &Document) -> Option<Node> {
         span: root.span.clone(),
         cascade: match kind {
             AppKind::Application => cascade(metadata.get("finalizers")),
-            AppKind::ApplicationSet => Cascade::Unknown,
+            AppKind::ApplicationSet => generated_cascade(root),
         },
+        keeps_on_prune: metadata
+            .at("annotations")
+            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
+            .and_then(Yaml::as_str)
+            .is_some_and(has_prune_false),
         prune: spec.is_some_and(prunes),
         sources: spec.map(sources).unwrap_or_default(),
     })
@@ -76,12 +87,7 @@ fn cascade(finalizers: Option<&Yaml>) -> Cascade {
     let mut unknown = false;
     for item in list.items() {
         match item.as_str() {
-            Some(f)
-                if f == CASCADE_FINALIZER
-                    || f.starts_with("resources-finalizer.argocd.argoproj.io/") =>
-            {
-                return Cascade::Yes
-            }
+            Some(f) if CASCADE_FINALIZERS.contains(&f) => return Cascade::Yes,
             Some(f) if !f.contains("{{") => {}
             _ => unknown = true,
         }
@@ -93,6 +99,38 @@ fn cascade(finalizers: Option<&Yaml>) -> Cascade {
     }
 }
 
+/// Whether the Applications an ApplicationSet generates cascade: the controller adds the
+/// cascade finalizer to a template without finalizers unless
+/// `spec.syncPolicy.preserveResourcesOnDeletion` is true (DOMAIN §2.3). `templatePatch`
+/// and per-generator templates can change it: then unknown.
+fn generated_cascade(root: &Yaml) -> Cascade {
+    let spec = root.get("spec");
+    if spec.is_some_and(|s| s.get("templatePatch").is_some()) {
+        return Cascade::Unknown;
+    }
+    let preserve = spec
+        .and_then(|s| s.at("syncPolicy.preserveResourcesOnDeletion"))
+        .is_some_and(Yaml::is_true);
+    let written = root
+        .at("spec.template.metadata.finalizers")
+        .filter(|f| !f.is_null());
+    match written {
+        Some(list) if !list.items().is_empty() => cascade(Some(list)),
+        Some(list) if !matches!(list.kind, crate::yaml::NodeKind::Sequence { .. }) => {
+            Cascade::Unknown
+        }
+        _ if preserve => Cascade::No,
+        _ => Cascade::Yes,
+    }
+}
+
+/// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
+fn has_prune_false(options: &str) -> bool {
+    options
+        .split(',')
+        .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"))
+}
+
 fn prunes(spec: &Yaml) -> bool {
     let automated = spec
         .at("syncPolicy.automated.prune")
@@ -101,10 +139,7 @@ fn prunes(spec: &Yaml) -> bool {
         .at("syncPolicy.syncOptions")
         .map(Yaml::items)
         .unwrap_or_default();
-    let off = options
-        .iter()
-        .filter_map(Yaml::as_str)
-        .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"));
+    let off = options.iter().filter_map(Yaml::as_str).any(has_prune_false);
     automated && !off
 }
 

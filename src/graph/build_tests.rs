@@ -88,7 +88,7 @@ fn application_set_template_sources() {
     let n = &nodes("s.yaml", text)[0];
     assert_eq!(
         (n.kind, n.cascade, n.prune),
-        (AppKind::ApplicationSet, Cascade::Unknown, true)
+        (AppKind::ApplicationSet, Cascade::Yes, true)
     );
     assert_eq!(n.sources[0].path.as_deref(), Some("apps"));
 }
@@ -160,5 +160,70 @@ fn placeholder_falls_back_to_path_exists() {
         if via.is_some() {
             assert_eq!(g.parents(1).map(|e| e.parent).collect::<Vec<_>>(), [0]);
         }
+    }
+}
+
+#[test]
+fn cascade_near_miss_is_not_cascade() {
+    let meta = "  finalizers:\n  - resources-finalizer.argocd.argoproj.io/Foreground\n";
+    assert_eq!(
+        nodes("a.yaml", &app(meta, "  project: p\n"))[0].cascade,
+        Cascade::No
+    );
+}
+
+#[test]
+fn application_set_generated_cascade_table() {
+    let cases: &[(&str, &str, Cascade)] = &[
+        ("", "", Cascade::Yes),
+        (
+            "",
+            "  syncPolicy:\n    preserveResourcesOnDeletion: true\n",
+            Cascade::No,
+        ),
+        ("      finalizers: []\n", "", Cascade::Yes),
+        ("      finalizers: [x.example.com/y]\n", "", Cascade::No),
+        (
+            "      finalizers: [resources-finalizer.argocd.argoproj.io]\n",
+            "  syncPolicy:\n    preserveResourcesOnDeletion: true\n",
+            Cascade::Yes,
+        ),
+        ("", "  templatePatch: |\n    x: y\n", Cascade::Unknown),
+    ];
+    for (template_meta, spec_extra, want) in cases {
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: s\nspec:\n{spec_extra}  template:\n    metadata:\n      name: x\n{template_meta}    spec:\n      project: p\n"
+        );
+        assert_eq!(
+            nodes("s.yaml", &text)[0].cascade,
+            *want,
+            "{template_meta} {spec_extra}"
+        );
+    }
+}
+
+#[test]
+fn child_prune_false_annotation() {
+    let cases: &[(&str, bool)] = &[
+        ("", false),
+        (
+            "  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n",
+            true,
+        ),
+        (
+            "  annotations:\n    argocd.argoproj.io/sync-options: Delete=false,Prune=false\n",
+            true,
+        ),
+        (
+            "  annotations:\n    argocd.argoproj.io/sync-options: Delete=false\n",
+            false,
+        ),
+    ];
+    for (meta, want) in cases {
+        assert_eq!(
+            nodes("a.yaml", &app(meta, "  project: p\n"))[0].keeps_on_prune,
+            *want,
+            "{meta}"
+        );
     }
 }

@@ -21,7 +21,8 @@ pub enum Cascade {
     Yes,
     /// No such finalizer: its resources are left running.
     No,
-    /// Cannot be told from the text (templated `finalizers`, ApplicationSets).
+    /// Cannot be told from the text (templated `finalizers`, an ApplicationSet's
+    /// `templatePatch`).
     Unknown,
 }
 
@@ -38,9 +39,14 @@ pub struct Node {
     pub document: usize,
     /// Span of the document's root node.
     pub span: Span,
+    /// For an Application, whether deleting it deletes its resources; for an
+    /// ApplicationSet, whether the Applications it generates do (DOMAIN §2.3).
     pub cascade: Cascade,
+    /// The annotation `argocd.argoproj.io/sync-options` has `Prune=false`: a parent's
+    /// prune keeps this object when its file leaves Git.
+    pub keeps_on_prune: bool,
     /// `syncPolicy.automated.prune: true` and no `Prune=false` in `syncOptions`: a child
-    /// whose file leaves Git is deleted.
+    /// whose file leaves Git is deleted. For an ApplicationSet, its template's policy.
     pub prune: bool,
     /// `spec.source` then `spec.sources[]` (for an ApplicationSet, of its template).
     pub sources: Vec<Source>,

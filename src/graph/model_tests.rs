@@ -9,6 +9,7 @@ fn node(name: &str) -> Node {
         document: 0,
         span: 0..0,
         cascade: Cascade::No,
+        keeps_on_prune: false,
         prune: true,
         sources: Vec::new(),
     }

@@ -197,9 +197,11 @@ fn helm_templates(dir: &str, tree: &Tree) -> Vec<String> {
         .collect()
 }
 
-/// Follows the kustomization in `dir`: its file is synced too (it is read by Argo CD, and
-/// an Application in it would be an error, not a child, but listing it keeps the edge
-/// visible), then each `resources:` / `bases:` / `components:` entry.
+/// Follows the kustomization in `dir`: each `resources:` / `bases:` / `components:` entry
+/// that is a file of the tree is synced; one that is a directory with a kustomization is
+/// followed; anything else (URLs, missing paths, plain directories, which kustomize
+/// rejects) is skipped. A directory already on the stack is a cycle: recorded, not
+/// followed.
 fn kustomize(dir: &str, tree: &Tree, stack: &mut Vec<String>, out: &mut Resolved) {
     if stack.iter().any(|d| d == dir) {
         out.cycles.push(dir.to_string());
