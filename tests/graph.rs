@@ -15,6 +15,39 @@ fn app(name: &str, url: &str, path: &str, extra: &str) -> String {
     )
 }
 
+/// DOMAIN §1.3, with `<CLUSTER_NAME>` detokenized and `<GITOPS_REPO_URL>` kept.
+const REGISTRY: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: registry
+  namespace: argocd
+  annotations:
+    argocd.argoproj.io/sync-wave: '1001'
+  finalizers:
+    - resources-finalizer.argocd.argoproj.io
+spec:
+  project: default
+  source:
+    repoURL: <GITOPS_REPO_URL>
+    path: registry/clusters/mgmt
+    targetRevision: HEAD
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+  syncPolicy:
+    automated:
+      prune: true
+      selfHeal: true
+    syncOptions:
+      - CreateNamespace=true
+    retry:
+      limit: 5
+      backoff:
+        duration: 5s
+        maxDuration: 5m0s
+        factor: 2
+";
+
 const FINALIZER: &str = "  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n";
 const REMOTE: &str = "https://github.com/kubefirst-user/gitops.git";
 
@@ -26,9 +59,12 @@ fn kubefirst_tree() -> BTreeMap<String, String> {
         ".git/config",
         "[remote \"origin\"]\n\turl = git@github.com:kubefirst-user/gitops.git\n".into(),
     );
+    put(&format!("{mgmt}/registry.yaml"), REGISTRY.to_string());
+    // Kubefirst's only `.yml` Applications were the ones missed by its finalizer fix.
+    let missing = format!("{mgmt}/components/none");
     put(
-        &format!("{mgmt}/registry.yaml"),
-        app("registry", "<GITOPS_REPO_URL>", mgmt, ""),
+        &format!("{mgmt}/reloader.yml"),
+        app("reloader", REMOTE, &missing, ""),
     );
     put(
         &format!("{mgmt}/argo.yaml"),
@@ -74,13 +110,20 @@ fn kubefirst_tree() -> BTreeMap<String, String> {
 }
 
 fn graph_of(tree: &BTreeMap<String, String>) -> Graph {
+    graph_configured(tree, &[])
+}
+
+fn graph_configured(tree: &BTreeMap<String, String>, configured: &[String]) -> Graph {
     let files: Vec<String> = tree
         .keys()
         .filter(|p| !p.starts_with(".git/"))
         .cloned()
         .collect();
     let mut nodes = Vec::new();
-    for path in files.iter().filter(|p| p.ends_with(".yaml")) {
+    for path in files
+        .iter()
+        .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+    {
         let text = &tree[path];
         nodes.extend(nodes_of(
             path,
@@ -97,7 +140,7 @@ fn graph_of(tree: &BTreeMap<String, String>) -> Graph {
         },
         &Repo {
             remotes: &remotes,
-            configured: &[],
+            configured,
         },
     )
 }
@@ -125,6 +168,7 @@ fn kubefirst_registry_edges() {
             edge("argo-components", "argo", Match::Remote),
             edge("registry", "argo-components", Match::PlaceholderPathExists),
             edge("registry", "registry", Match::PlaceholderPathExists),
+            edge("registry", "reloader", Match::PlaceholderPathExists),
             edge("registry", "vault-components", Match::PlaceholderPathExists),
             edge("vault-components", "vault", Match::Remote),
         ]
@@ -140,7 +184,18 @@ fn kubefirst_registry_edges() {
         [vec![registry]],
         "registry syncing its own file"
     );
-    assert!(g.unresolved.is_empty(), "{:?}", g.unresolved);
+    // reloader points at this repository (its remote) but at a path that does not exist.
+    let unresolved: Vec<_> = g
+        .unresolved
+        .iter()
+        .map(|u| (g.nodes[u.node].name.as_str(), &u.reason))
+        .collect();
+    assert_eq!(unresolved, [("reloader", &UnresolvedReason::PathMissing)]);
+    let registry_node = &g.nodes[registry];
+    assert_eq!(
+        (registry_node.cascade, registry_node.prune),
+        (Cascade::Yes, true)
+    );
     let vault = g.find(None, "vault").expect("vault node");
     let node = &g.nodes[vault];
     assert_eq!(
@@ -175,6 +230,7 @@ fn kubefirst_walk_is_a_tree_from_registry() {
             "  argo-components Enter",
             "    argo Enter",
             "  registry Cycle",
+            "  reloader Enter",
             "  vault-components Enter",
             "    vault Enter",
         ]
@@ -201,6 +257,31 @@ fn cycle_between_two_parents_is_reported_not_looped() {
         cycles += usize::from(v.step == Step::Cycle)
     });
     assert!(cycles >= 2);
+}
+
+#[test]
+fn configured_repository_without_git_config() {
+    let mut tree = kubefirst_tree();
+    tree.remove(".git/config");
+    let g = graph_of(&tree);
+    let mut got = edges(&g);
+    got.retain(|e| e.0 != "registry");
+    assert!(
+        got.is_empty(),
+        "no remote, nothing configured: only the placeholder parent links"
+    );
+    let configured = vec!["git@GitHub.com:kubefirst-user/gitops".to_string()];
+    let g = graph_configured(&tree, &configured);
+    let mut got = edges(&g);
+    got.retain(|e| e.0 != "registry");
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            edge("argo-components", "argo", Match::Configured),
+            edge("vault-components", "vault", Match::Configured),
+        ]
+    );
 }
 
 fn rotate(cycle: &[usize]) -> Vec<usize> {
