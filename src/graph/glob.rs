@@ -4,8 +4,9 @@
 //! (`util/glob.Match(pattern, relPath)` in the repo server), so `*` matches any run of
 //! characters **including `/`**, `?` one character, `[abc]` / `[a-z]` / `[!a]` a class and
 //! `{a,b}` alternatives (which may nest). The text matched is the file path relative to the
-//! source's `path`. A malformed pattern matches nothing, as Argo CD then fails to compile it
-//! and the Application does not render (it is reported by the caller, not guessed at).
+//! source's `path`; `exclude` is checked before `include`. A malformed pattern matches
+//! nothing, as Argo CD's `Match` returns false when the pattern does not compile: a malformed
+//! `include` keeps no file, a malformed `exclude` excludes none.
 //!
 //! Written here rather than with `globset` (only a transitive dependency) to keep gobwas'
 //! semantics exactly and to add no dependency.

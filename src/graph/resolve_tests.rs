@@ -119,6 +119,14 @@ fn include_exclude_table() {
             &["apps/a.yaml", "apps/sub/d.yaml"],
         ),
         (Some(""), Some(""), true, &all),
+        // malformed patterns match nothing: include keeps none, exclude drops none
+        (Some("{a.yaml"), None, false, &[]),
+        (
+            None,
+            Some("{a.yaml"),
+            false,
+            &["apps/a.yaml", "apps/b.yml", "apps/c.json"],
+        ),
         // include cannot add what is not a manifest file
         (Some("*.md"), None, false, &[]),
     ];
