@@ -178,63 +178,66 @@ impl Graph {
     }
 
     /// Depth-first walk from `root`: `visit` for the root and each edge followed, in
-    /// edge order. Each node is expanded once per walk; an edge to an
-    /// ancestor is reported as [`Step::Cycle`] and not followed, so the walk always ends.
+    /// edge order. Each node is expanded once per walk; an edge to an ancestor is reported
+    /// as [`Step::Cycle`] and not followed, so the walk always ends. Iterative: a deep
+    /// chain of Applications cannot overflow the stack.
     pub fn walk<'g>(&'g self, root: NodeId, visit: &mut dyn FnMut(Visit<'g>)) {
-        if root >= self.nodes.len() {
-            return;
-        }
-        let mut expanded = vec![false; self.nodes.len()];
-        let mut on_path = vec![false; self.nodes.len()];
-        self.walk_from(root, 0, None, &mut expanded, &mut on_path, visit);
+        let mut state = WalkState::new(self.nodes.len());
+        self.dfs(root, &mut state, visit);
     }
 
-    fn walk_from<'g>(
-        &'g self,
-        node: NodeId,
-        depth: usize,
-        edge: Option<&'g Edge>,
-        expanded: &mut [bool],
-        on_path: &mut [bool],
-        visit: &mut dyn FnMut(Visit<'g>),
-    ) {
-        let step = if on_path[node] {
-            Step::Cycle
-        } else if expanded[node] {
-            Step::Seen
-        } else {
-            Step::Enter
-        };
+    fn dfs<'g>(&'g self, root: NodeId, state: &mut WalkState, visit: &mut dyn FnMut(Visit<'g>)) {
+        if root >= self.nodes.len() || state.expanded[root] {
+            return;
+        }
         visit(Visit {
-            depth,
-            node,
-            edge,
-            step,
+            depth: 0,
+            node: root,
+            edge: None,
+            step: Step::Enter,
         });
-        if step != Step::Enter {
-            return;
+        state.enter(root);
+        let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            let Some(&index) = self.children[node].get(next) else {
+                state.on_path[node] = false;
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            let edge = &self.edges[index];
+            let child = edge.child;
+            let step = if state.on_path[child] {
+                Step::Cycle
+            } else if state.expanded[child] {
+                Step::Seen
+            } else {
+                Step::Enter
+            };
+            visit(Visit {
+                depth: stack.len(),
+                node: child,
+                edge: Some(edge),
+                step,
+            });
+            if step == Step::Enter {
+                state.enter(child);
+                stack.push((child, 0));
+            }
         }
-        expanded[node] = true;
-        on_path[node] = true;
-        for &i in self
-            .children
-            .get(node)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let e = &self.edges[i];
-            self.walk_from(e.child, depth + 1, Some(e), expanded, on_path, visit);
-        }
-        on_path[node] = false;
     }
 
-    /// The cycles of the graph, each as the nodes on it starting from its smallest id,
-    /// found by walking from every node (self-edges included). Deduplicated.
+    /// Cycles of the graph, each as the nodes on it starting from its smallest id, sorted.
+    /// One depth-first pass over all nodes (linear): every group of Applications that
+    /// sync each other yields at least one cycle (a self-edge is a cycle of one), though
+    /// not every distinct cycle through it.
     pub fn cycles(&self) -> Vec<Vec<NodeId>> {
         let mut found: Vec<Vec<NodeId>> = Vec::new();
+        let mut state = WalkState::new(self.nodes.len());
         for start in 0..self.nodes.len() {
             let mut path: Vec<NodeId> = Vec::new();
-            self.walk(start, &mut |v| {
+            self.dfs(start, &mut state, &mut |v| {
                 path.truncate(v.depth);
                 if v.step == Step::Cycle {
                     if let Some(pos) = path.iter().position(|&n| n == v.node) {
@@ -257,6 +260,26 @@ impl Graph {
         self.nodes.iter().position(|n| {
             n.name == name && (namespace.is_none() || n.namespace.as_deref() == namespace)
         })
+    }
+}
+
+/// Which nodes a depth-first pass has expanded, and which are on its current path.
+struct WalkState {
+    expanded: Vec<bool>,
+    on_path: Vec<bool>,
+}
+
+impl WalkState {
+    fn new(n: usize) -> WalkState {
+        WalkState {
+            expanded: vec![false; n],
+            on_path: vec![false; n],
+        }
+    }
+
+    fn enter(&mut self, node: NodeId) {
+        self.expanded[node] = true;
+        self.on_path[node] = true;
     }
 }
 

@@ -52,8 +52,8 @@ fn walk_reports_cycle_and_diamond_without_looping() {
     );
     assert_eq!(
         g.cycles(),
-        [vec![0, 1, 2], vec![0, 3, 2]],
-        "both cycles through 2 → 0"
+        [vec![0, 1, 2]],
+        "one cycle for the looping group"
     );
     assert!(g.roots().is_empty());
 }
@@ -82,4 +82,24 @@ fn out_of_range_edges_are_dropped() {
     assert_eq!(g.edges.len(), 1);
     assert_eq!(g.roots(), [0]);
     assert!(g.cycles().is_empty());
+}
+
+#[test]
+fn deep_chain_does_not_overflow_the_stack() {
+    let n = 200_000;
+    let edges: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
+    let g = graph(n, &edges);
+    let mut deepest = 0;
+    g.walk(0, &mut |v| deepest = deepest.max(v.depth));
+    assert_eq!(deepest, n);
+    assert_eq!(g.cycles().len(), 1);
+    assert_eq!(g.cycles()[0].len(), n);
+}
+
+#[test]
+fn separate_cycles_are_each_found() {
+    // 0 ⇄ 1, 2 → 3 → 4 → 2, 5 → 5, 6 alone
+    let g = graph(7, &[(0, 1), (1, 0), (2, 3), (3, 4), (4, 2), (5, 5)]);
+    assert_eq!(g.cycles(), [vec![0, 1], vec![2, 3, 4], vec![5]]);
+    assert_eq!(g.roots(), [5, 6]);
 }
