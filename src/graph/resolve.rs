@@ -140,8 +140,8 @@ pub fn resolve(source: &Source, tree: &Tree) -> Resolved {
         SourceKind::Directory => out.files = directory(source, &dir, tree),
         SourceKind::Helm => out.files = helm_templates(&dir, tree),
         SourceKind::Kustomize => {
-            let mut stack = Vec::new();
-            kustomize(&dir, tree, &mut stack, &mut out);
+            let mut walk = KustomizeWalk::default();
+            kustomize(&dir, tree, &mut walk, &mut out);
         }
     }
     out.files.sort();
@@ -197,14 +197,28 @@ fn helm_templates(dir: &str, tree: &Tree) -> Vec<String> {
         .collect()
 }
 
+/// Kustomization directories on the current path, and those already expanded.
+#[derive(Default)]
+struct KustomizeWalk {
+    stack: Vec<String>,
+    done: std::collections::HashSet<String>,
+}
+
+/// Nested kustomizations deeper than this are not followed (no real repository comes near).
+const MAX_KUSTOMIZE_DEPTH: usize = 64;
+
 /// Follows the kustomization in `dir`: each `resources:` / `bases:` / `components:` entry
 /// that is a file of the tree is synced; one that is a directory with a kustomization is
 /// followed; anything else (URLs, missing paths, plain directories, which kustomize
 /// rejects) is skipped. A directory already on the stack is a cycle: recorded, not
-/// followed.
-fn kustomize(dir: &str, tree: &Tree, stack: &mut Vec<String>, out: &mut Resolved) {
-    if stack.iter().any(|d| d == dir) {
+/// followed. A directory already expanded (a base shared by two overlays) is not expanded
+/// again, so crafted diamonds stay linear.
+fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolved) {
+    if walk.stack.iter().any(|d| d == dir) {
         out.cycles.push(dir.to_string());
+        return;
+    }
+    if walk.stack.len() >= MAX_KUSTOMIZE_DEPTH || !walk.done.insert(dir.to_string()) {
         return;
     }
     let Some(file) = tree.kustomization(dir) else {
@@ -213,7 +227,7 @@ fn kustomize(dir: &str, tree: &Tree, stack: &mut Vec<String>, out: &mut Resolved
     let Some(text) = (tree.read)(&file) else {
         return;
     };
-    stack.push(dir.to_string());
+    walk.stack.push(dir.to_string());
     for entry in resource_entries(&text) {
         if entry.contains("://") || entry.starts_with("git@") {
             continue;
@@ -224,10 +238,10 @@ fn kustomize(dir: &str, tree: &Tree, stack: &mut Vec<String>, out: &mut Resolved
         if tree.has_file(&target) {
             out.files.push(target);
         } else if tree.kustomization(&target).is_some() {
-            kustomize(&target, tree, stack, out);
+            kustomize(&target, tree, walk, out);
         }
     }
-    stack.pop();
+    walk.stack.pop();
 }
 
 /// The string items of `resources:`, `bases:` and `components:` of a kustomization.

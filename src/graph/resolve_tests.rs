@@ -242,3 +242,53 @@ fn explicit_type_wins_and_kustomize_beats_chart() {
         ["d/Chart.yaml", "d/kustomization.yaml", "d/x.yaml"]
     );
 }
+
+#[test]
+fn kustomize_diamonds_are_expanded_once_and_depth_is_bounded() {
+    // d0 → d1 twice (as `d1` and `./d1/`), d1 → d2 twice, ...: 2^30 paths if re-expanded.
+    let depth = 30;
+    let mut paths = Vec::new();
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut dir = "k".to_string();
+    for i in 0..depth {
+        paths.push(format!("{dir}/kustomization.yaml"));
+        paths.push(format!("{dir}/f{i}.yaml"));
+        let text = format!("resources: [f{i}.yaml, d, ./d/]\n");
+        texts.insert(format!("{dir}/kustomization.yaml"), text);
+        dir = format!("{dir}/d");
+    }
+    let files = index(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+    let read = |p: &str| texts.get(p).cloned();
+    let got = resolve(
+        &dir_source("k"),
+        &Tree {
+            files: &files,
+            read: &read,
+        },
+    );
+    assert_eq!(got.files.len(), depth);
+    assert!(got.cycles.is_empty());
+
+    // A chain deeper than the bound stops there instead of recursing without end.
+    let (mut paths, mut texts) = (Vec::new(), HashMap::new());
+    let mut dir = "k".to_string();
+    for i in 0..(MAX_KUSTOMIZE_DEPTH + 10) {
+        paths.push(format!("{dir}/kustomization.yaml"));
+        paths.push(format!("{dir}/f{i}.yaml"));
+        texts.insert(
+            format!("{dir}/kustomization.yaml"),
+            format!("resources: [f{i}.yaml, d]\n"),
+        );
+        dir = format!("{dir}/d");
+    }
+    let files = index(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+    let read = |p: &str| texts.get(p).cloned();
+    let got = resolve(
+        &dir_source("k"),
+        &Tree {
+            files: &files,
+            read: &read,
+        },
+    );
+    assert_eq!(got.files.len(), MAX_KUSTOMIZE_DEPTH);
+}
