@@ -132,9 +132,15 @@ fn has_prune_false(options: &str) -> bool {
 }
 
 fn prunes(spec: &Yaml) -> bool {
-    let automated = spec
-        .at("syncPolicy.automated.prune")
-        .is_some_and(Yaml::is_true);
+    // `automated.enabled: false` (Argo CD 3.x) turns automated sync, and so its prune, off.
+    let disabled = spec
+        .at("syncPolicy.automated.enabled")
+        .and_then(Yaml::as_str)
+        .is_some_and(|v| matches!(v, "false" | "False" | "FALSE"));
+    let automated = !disabled
+        && spec
+            .at("syncPolicy.automated.prune")
+            .is_some_and(Yaml::is_true);
     let options = spec
         .at("syncPolicy.syncOptions")
         .map(Yaml::items)

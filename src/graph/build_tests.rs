@@ -43,6 +43,8 @@ fn prune_table() {
         ("  syncPolicy:\n    automated:\n      prune: true\n", true),
         ("  syncPolicy:\n    automated:\n      prune: \"true\"\n", false),
         ("  syncPolicy:\n    automated:\n      prune: false\n", false),
+        ("  syncPolicy:\n    automated:\n      prune: true\n      enabled: false\n", false),
+        ("  syncPolicy:\n    automated:\n      prune: true\n      enabled: true\n", true),
         (
             "  syncPolicy:\n    automated:\n      prune: true\n    syncOptions:\n    - Prune=false\n",
             false,
