@@ -7,12 +7,15 @@
 //! - [`resolve`]: what one source syncs, as files of the tree (directory, Kustomize, Helm).
 //! - [`glob`]: Argo CD's `directory.include` / `exclude` patterns.
 //! - [`model`]: nodes, edges, lookups and a cycle-safe walk.
+//! - [`appset`]: the directories an ApplicationSet git directory generator selects.
 //! - [`build`](mod@build): Applications out of parsed documents, and the graph over a tree.
 //!
 //! The working tree stands for every `targetRevision` (nothing is checked out).
-//! ApplicationSet generators are not expanded yet: an ApplicationSet's template sources are
+//! ApplicationSet generators are not expanded into nodes yet ([`appset`] selects the
+//! directories of git directory generators); an ApplicationSet's template sources are
 //! resolved like an Application's.
 
+pub mod appset;
 pub mod build;
 pub mod glob;
 pub mod model;
