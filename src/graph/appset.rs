@@ -5,7 +5,7 @@
 //! with Go's `path.Match` against each `directories[].path`; a directory matched by an
 //! entry with `exclude: true` is left out even when another entry includes it. Go's
 //! `path.Match` has no `{a,b}` and its `*` / `?` / `[...]` do not match `/`. Not wired into
-//! [`super::build`] yet: the caller names the generated Applications from the template.
+//! [`build`](mod@super::build) yet: the caller names the generated Applications from the template.
 
 use super::resolve::Tree;
 use crate::yaml::Node as Yaml;
