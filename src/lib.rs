@@ -10,6 +10,7 @@ pub mod discover;
 pub mod distance;
 pub mod embedded;
 pub mod fix;
+pub mod graph;
 pub mod helm_apps;
 pub mod helm_inline;
 pub mod helm_stage;

@@ -1,0 +1,248 @@
+//! Reading Applications out of parsed documents, and building the [`Graph`]: a parent's
+//! sources of this repository resolve to files, and the Applications defined in those
+//! files are its children.
+
+use std::collections::HashMap;
+
+use super::model::{AppKind, Cascade, Edge, Graph, Match, Node, Unresolved, UnresolvedReason};
+use super::repo::{is_this_repo, UrlMatch};
+use super::resolve::{resolve, Source, SourceKind, Tree};
+use crate::yaml::{Document, Node as Yaml};
+
+/// The finalizers that make deleting an Application delete its resources (DOMAIN §2.2);
+/// a near miss (`.../Foreground`) does not cascade.
+const CASCADE_FINALIZERS: [&str; 3] = [
+    "resources-finalizer.argocd.argoproj.io",
+    "resources-finalizer.argocd.argoproj.io/foreground",
+    "resources-finalizer.argocd.argoproj.io/background",
+];
+
+/// Which `repoURL`s are this repository: the remotes of `.git/config` and the configured
+/// `repositories:`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Repo<'a> {
+    pub remotes: &'a [String],
+    pub configured: &'a [String],
+}
+
+/// The Applications and ApplicationSets (`argoproj.io/*`) among the documents of `file`.
+/// A document without a `metadata.name` string is skipped (it has no identity).
+pub fn nodes_of(file: &str, documents: &[Document]) -> Vec<Node> {
+    documents
+        .iter()
+        .filter_map(|doc| node_of(file, doc))
+        .collect()
+}
+
+fn node_of(file: &str, doc: &Document) -> Option<Node> {
+    let root = &doc.root;
+    if !root
+        .get("apiVersion")?
+        .as_str()?
+        .starts_with("argoproj.io/")
+    {
+        return None;
+    }
+    let kind = match root.get("kind")?.as_str()? {
+        "Application" => AppKind::Application,
+        "ApplicationSet" => AppKind::ApplicationSet,
+        _ => return None,
+    };
+    let metadata = root.get("metadata")?;
+    let spec = match kind {
+        AppKind::Application => root.get("spec"),
+        AppKind::ApplicationSet => root.at("spec.template.spec"),
+    };
+    Some(Node {
+        kind,
+        namespace: metadata
+            .get("namespace")
+            .and_then(Yaml::as_str)
+            .map(str::to_string),
+        name: metadata.get("name")?.as_str()?.to_string(),
+        file: file.to_string(),
+        document: doc.index,
+        span: root.span.clone(),
+        cascade: match kind {
+            AppKind::Application => cascade(metadata.get("finalizers")),
+            AppKind::ApplicationSet => generated_cascade(root),
+        },
+        keeps_on_prune: metadata
+            .at("annotations")
+            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
+            .and_then(Yaml::as_str)
+            .is_some_and(has_prune_false),
+        prune: spec.is_some_and(prunes),
+        sources: spec.map(sources).unwrap_or_default(),
+    })
+}
+
+fn cascade(finalizers: Option<&Yaml>) -> Cascade {
+    let Some(list) = finalizers.filter(|f| !f.is_null()) else {
+        return Cascade::No;
+    };
+    if list.items().is_empty() && !matches!(list.kind, crate::yaml::NodeKind::Sequence { .. }) {
+        return Cascade::Unknown;
+    }
+    let mut unknown = false;
+    for item in list.items() {
+        match item.as_str() {
+            Some(f) if CASCADE_FINALIZERS.contains(&f) => return Cascade::Yes,
+            Some(f) if !f.contains("{{") => {}
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        Cascade::Unknown
+    } else {
+        Cascade::No
+    }
+}
+
+/// Whether the Applications an ApplicationSet generates cascade: the controller adds the
+/// cascade finalizer to a template without finalizers unless
+/// `spec.syncPolicy.preserveResourcesOnDeletion` is true (DOMAIN §2.3). `templatePatch`
+/// and per-generator templates can change it: then unknown.
+fn generated_cascade(root: &Yaml) -> Cascade {
+    let spec = root.get("spec");
+    if spec.is_some_and(|s| s.get("templatePatch").is_some()) {
+        return Cascade::Unknown;
+    }
+    let preserve = spec
+        .and_then(|s| s.at("syncPolicy.preserveResourcesOnDeletion"))
+        .is_some_and(Yaml::is_true);
+    let written = root
+        .at("spec.template.metadata.finalizers")
+        .filter(|f| !f.is_null());
+    match written {
+        Some(list) if !list.items().is_empty() => cascade(Some(list)),
+        Some(list) if !matches!(list.kind, crate::yaml::NodeKind::Sequence { .. }) => {
+            Cascade::Unknown
+        }
+        _ if preserve => Cascade::No,
+        _ => Cascade::Yes,
+    }
+}
+
+/// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
+fn has_prune_false(options: &str) -> bool {
+    options
+        .split(',')
+        .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"))
+}
+
+fn prunes(spec: &Yaml) -> bool {
+    // `automated.enabled: false` (Argo CD 3.x) turns automated sync, and so its prune, off.
+    let disabled = spec
+        .at("syncPolicy.automated.enabled")
+        .and_then(Yaml::as_str)
+        .is_some_and(|v| matches!(v, "false" | "False" | "FALSE"));
+    let automated = !disabled
+        && spec
+            .at("syncPolicy.automated.prune")
+            .is_some_and(Yaml::is_true);
+    let options = spec
+        .at("syncPolicy.syncOptions")
+        .map(Yaml::items)
+        .unwrap_or_default();
+    let off = options.iter().filter_map(Yaml::as_str).any(has_prune_false);
+    automated && !off
+}
+
+fn sources(spec: &Yaml) -> Vec<Source> {
+    let single = spec.get("source").filter(|s| s.is_mapping());
+    let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
+    single
+        .into_iter()
+        .chain(many.iter().filter(|s| s.is_mapping()))
+        .map(source)
+        .collect()
+}
+
+fn source(node: &Yaml) -> Source {
+    let text = |route: &str| node.at(route).and_then(Yaml::as_str).map(str::to_string);
+    let explicit = if node.get("helm").is_some() {
+        Some(SourceKind::Helm)
+    } else if node.get("kustomize").is_some() {
+        Some(SourceKind::Kustomize)
+    } else if node.get("directory").is_some() {
+        Some(SourceKind::Directory)
+    } else {
+        None
+    };
+    Source {
+        repo_url: text("repoURL").unwrap_or_default(),
+        path: if node.get("chart").is_some() {
+            None
+        } else {
+            text("path")
+        },
+        recurse: node.at("directory.recurse").is_some_and(Yaml::is_true),
+        include: text("directory.include"),
+        exclude: text("directory.exclude"),
+        explicit,
+    }
+}
+
+/// Builds the graph of `nodes` over `tree`.
+///
+/// A source counts as this repository when its `repoURL` is a remote or configured
+/// repository, or is a placeholder whose path exists in the tree
+/// ([`Match::PlaceholderPathExists`]). A source of this repository whose path is missing
+/// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated); a
+/// placeholder source whose path is missing is taken as another repository, silently.
+pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
+    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (id, n) in nodes.iter().enumerate() {
+        by_file.entry(n.file.as_str()).or_default().push(id);
+    }
+    let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
+    for (parent, node) in nodes.iter().enumerate() {
+        for (index, src) in node.sources.iter().enumerate() {
+            let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
+            let Some(via) = Match::from_url(url) else {
+                continue;
+            };
+            let resolved = resolve(src, tree);
+            if resolved.missing {
+                let templated = src.path.as_deref().is_some_and(|p| p.contains("{{"));
+                if url != UrlMatch::Placeholder && src.path.is_some() && !templated {
+                    let reason = UnresolvedReason::PathMissing;
+                    unresolved.push(Unresolved {
+                        node: parent,
+                        source: index,
+                        reason,
+                    });
+                }
+                continue;
+            }
+            for dir in resolved.cycles {
+                let reason = UnresolvedReason::KustomizeCycle(dir);
+                unresolved.push(Unresolved {
+                    node: parent,
+                    source: index,
+                    reason,
+                });
+            }
+            for file in &resolved.files {
+                for &child in by_file
+                    .get(file.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    edges.push(Edge {
+                        parent,
+                        child,
+                        source: index,
+                        via,
+                    });
+                }
+            }
+        }
+    }
+    Graph::new(nodes, edges, unresolved)
+}
+
+#[cfg(test)]
+#[path = "build_tests.rs"]
+mod tests;

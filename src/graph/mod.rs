@@ -1,0 +1,30 @@
+//! The repository-level graph of Argo CD Applications: which parent Application syncs the
+//! file that defines which child Application (app of apps, Kubefirst's `registry`).
+//!
+//! Pure library code, not wired into the CLI yet:
+//! - [`repo`]: which `repoURL`s name the linted repository (URL keys, `.git/config`
+//!   remotes, configured repositories, placeholders).
+//! - [`resolve`]: what one source syncs, as files of the tree (directory, Kustomize, Helm).
+//! - [`glob`]: Argo CD's `directory.include` / `exclude` patterns.
+//! - [`model`]: nodes, edges, lookups and a cycle-safe walk.
+//! - [`appset`]: the directories an ApplicationSet git directory generator selects.
+//! - [`build`](mod@build): Applications out of parsed documents, and the graph over a tree.
+//!
+//! The working tree stands for every `targetRevision` (nothing is checked out).
+//! ApplicationSet generators are not expanded into nodes yet ([`appset`] selects the
+//! directories of git directory generators); an ApplicationSet's template sources are
+//! resolved like an Application's.
+
+pub mod appset;
+pub mod build;
+pub mod glob;
+pub mod model;
+pub mod repo;
+pub mod resolve;
+
+pub use build::{build, nodes_of, Repo};
+pub use model::{
+    AppKind, Cascade, Edge, Graph, Match, Node, NodeId, Step, Unresolved, UnresolvedReason, Visit,
+};
+pub use repo::{is_placeholder, is_this_repo, remote_urls, remotes_of, repo_key, UrlMatch};
+pub use resolve::{resolve as resolve_source, Resolved, Source, SourceKind, Tree};

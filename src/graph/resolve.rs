@@ -1,0 +1,262 @@
+//! What one Application source syncs, as files of the linted tree.
+//!
+//! The working tree stands for `targetRevision` (it is not checked out). The tree is a
+//! sorted index of repo-relative `/`-separated file paths given by the caller, and file
+//! contents come through a caller-supplied `read` closure (bytes it already read).
+//!
+//! The source type is decided as Argo CD does for a Git path: an explicit `helm:`,
+//! `kustomize:` or `directory:` field first, else a `kustomization.yaml` /
+//! `kustomization.yml` / `Kustomization` directly in the path (Kustomize), else a
+//! `Chart.yaml` (Helm), else a plain directory.
+//!
+//! - Directory: the `*.yaml`, `*.yml` and `*.json` files directly in the path, in
+//!   subdirectories too with `directory.recurse`; `directory.include` / `exclude` are
+//!   globs ([`super::glob`]) matched against the path relative to the source path.
+//! - Kustomize: the files under `resources:` (and the deprecated `bases:`, and
+//!   `components:`), following directories with their own kustomization, cycle-safe.
+//!   Remote resources (URLs) are skipped.
+//! - Helm: the files under `templates/` (any depth) whose name does not start with `_`,
+//!   except `NOTES.txt`. Subcharts under `charts/` are not followed.
+
+use super::glob;
+use crate::yaml::Node;
+
+/// One Application source, as far as resolution needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    pub repo_url: String,
+    /// `None` for a chart from a Helm repository (no `path`).
+    pub path: Option<String>,
+    pub recurse: bool,
+    pub include: Option<String>,
+    pub exclude: Option<String>,
+    /// The type named in the source (`helm:`, `kustomize:`, `directory:`), if any.
+    pub explicit: Option<SourceKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    Directory,
+    Kustomize,
+    Helm,
+}
+
+/// The files a source syncs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    pub kind: Option<SourceKind>,
+    /// Repo-relative paths, sorted, without duplicates.
+    pub files: Vec<String>,
+    /// Kustomization directories met again while following `resources:`.
+    pub cycles: Vec<String>,
+    /// Set when the path is missing from the tree or leaves it (`..`).
+    pub missing: bool,
+}
+
+/// The tree being linted: a sorted file index and a way to read a file's text.
+pub struct Tree<'a> {
+    pub files: &'a [String],
+    pub read: &'a dyn Fn(&str) -> Option<String>,
+}
+
+const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+impl Tree<'_> {
+    pub fn has_file(&self, path: &str) -> bool {
+        self.files
+            .binary_search_by(|f| f.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// The files under directory `dir` ("" is the root), any depth.
+    pub fn under(&self, dir: &str) -> &[String] {
+        if dir.is_empty() {
+            return self.files;
+        }
+        let prefix = format!("{dir}/");
+        let start = self.files.partition_point(|f| f.as_str() < prefix.as_str());
+        let len = self.files[start..].partition_point(|f| f.starts_with(&prefix));
+        &self.files[start..start + len]
+    }
+
+    pub fn has_dir(&self, dir: &str) -> bool {
+        !self.under(dir).is_empty()
+    }
+
+    /// The kustomization file directly in `dir`, if any.
+    fn kustomization(&self, dir: &str) -> Option<String> {
+        KUSTOMIZATIONS
+            .iter()
+            .map(|name| join(dir, name))
+            .find(|p| self.has_file(p))
+    }
+}
+
+/// `dir/name`, or `name` at the root.
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A repo-relative path with `.` and `..` resolved, leading `./` and `/` and trailing `/`
+/// removed; `None` if it leaves the root. The root is "".
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The files `source` syncs in `tree` (its `repoURL` is assumed to be this repository).
+pub fn resolve(source: &Source, tree: &Tree) -> Resolved {
+    let Some(dir) = source.path.as_deref().and_then(normalize) else {
+        return Resolved {
+            missing: true,
+            ..Resolved::default()
+        };
+    };
+    if !tree.has_dir(&dir) {
+        return Resolved {
+            missing: true,
+            ..Resolved::default()
+        };
+    }
+    let kind = source.explicit.unwrap_or_else(|| detect(&dir, tree));
+    let mut out = Resolved {
+        kind: Some(kind),
+        ..Resolved::default()
+    };
+    match kind {
+        SourceKind::Directory => out.files = directory(source, &dir, tree),
+        SourceKind::Helm => out.files = helm_templates(&dir, tree),
+        SourceKind::Kustomize => {
+            let mut walk = KustomizeWalk::default();
+            kustomize(&dir, tree, &mut walk, &mut out);
+        }
+    }
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+fn detect(dir: &str, tree: &Tree) -> SourceKind {
+    if tree.kustomization(dir).is_some() {
+        SourceKind::Kustomize
+    } else if tree.has_file(&join(dir, "Chart.yaml")) {
+        SourceKind::Helm
+    } else {
+        SourceKind::Directory
+    }
+}
+
+fn is_manifest(path: &str) -> bool {
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
+fn directory(source: &Source, dir: &str, tree: &Tree) -> Vec<String> {
+    let skip = if dir.is_empty() { 0 } else { dir.len() + 1 };
+    tree.under(dir)
+        .iter()
+        .filter(|f| is_manifest(f))
+        .filter(|f| {
+            let rel = &f[skip..];
+            (source.recurse || !rel.contains('/'))
+                && source
+                    .include
+                    .as_deref()
+                    .is_none_or(|g| g.is_empty() || glob::matches(g, rel))
+                && source
+                    .exclude
+                    .as_deref()
+                    .is_none_or(|g| g.is_empty() || !glob::matches(g, rel))
+        })
+        .cloned()
+        .collect()
+}
+
+fn helm_templates(dir: &str, tree: &Tree) -> Vec<String> {
+    tree.under(&join(dir, "templates"))
+        .iter()
+        .filter(|f| {
+            let name = f.rsplit('/').next().unwrap_or(f);
+            !name.starts_with('_') && name != "NOTES.txt"
+        })
+        .cloned()
+        .collect()
+}
+
+/// Kustomization directories on the current path, and those already expanded.
+#[derive(Default)]
+struct KustomizeWalk {
+    stack: Vec<String>,
+    done: std::collections::HashSet<String>,
+}
+
+/// Nested kustomizations deeper than this are not followed (no real repository comes near).
+const MAX_KUSTOMIZE_DEPTH: usize = 64;
+
+/// Follows the kustomization in `dir`: each `resources:` / `bases:` / `components:` entry
+/// that is a file of the tree is synced; one that is a directory with a kustomization is
+/// followed; anything else (URLs, missing paths, plain directories, which kustomize
+/// rejects) is skipped. A directory already on the stack is a cycle: recorded, not
+/// followed. A directory already expanded (a base shared by two overlays) is not expanded
+/// again, so crafted diamonds stay linear.
+fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolved) {
+    if walk.stack.iter().any(|d| d == dir) {
+        out.cycles.push(dir.to_string());
+        return;
+    }
+    if walk.stack.len() >= MAX_KUSTOMIZE_DEPTH || !walk.done.insert(dir.to_string()) {
+        return;
+    }
+    let Some(file) = tree.kustomization(dir) else {
+        return;
+    };
+    let Some(text) = (tree.read)(&file) else {
+        return;
+    };
+    walk.stack.push(dir.to_string());
+    for entry in resource_entries(&text) {
+        if entry.contains("://") || entry.starts_with("git@") {
+            continue;
+        }
+        let Some(target) = normalize(&join(dir, &entry)) else {
+            continue;
+        };
+        if tree.has_file(&target) {
+            out.files.push(target);
+        } else if tree.kustomization(&target).is_some() {
+            kustomize(&target, tree, walk, out);
+        }
+    }
+    walk.stack.pop();
+}
+
+/// The string items of `resources:`, `bases:` and `components:` of a kustomization.
+fn resource_entries(text: &str) -> Vec<String> {
+    let parsed = crate::yaml::parse(text, text);
+    let mut out = Vec::new();
+    for doc in &parsed.documents {
+        for key in ["resources", "bases", "components"] {
+            let items = doc.root.get(key).map(Node::items).unwrap_or_default();
+            out.extend(items.iter().filter_map(Node::as_str).map(str::to_string));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;
