@@ -19,7 +19,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         value,
     } in finalizer_items::items(obj, field)
     {
-        if ctx.any_action_in(&item.span) {
+        // A null item (`~`, empty, an anchor alone) is no finalizer string to repeat.
+        if item.is_null() || ctx.any_action_in(&item.span) {
             continue;
         }
         let Some(earlier) = first.get(&(list as *const Node, value)).copied() else {
@@ -57,5 +58,42 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     })
                 }),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{lint_text, FileOptions};
+
+    fn rules_of(text: &str) -> Vec<&'static str> {
+        lint_text("a.yaml", text, FileOptions::default())
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn null_items_are_no_repeated_string() {
+        let head = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n";
+        // Nulls, also anchored ones (an anchor alone before a comma is a null item).
+        for list in [
+            "[resources-finalizer.argocd.argoproj.io, ~, ~]",
+            "[resources-finalizer.argocd.argoproj.io, &a, &b ]",
+            "[resources-finalizer.argocd.argoproj.io, &a x, &b x]",
+        ] {
+            let text = format!("{head}  finalizers: {list}\nspec: {{}}\n");
+            let rules = rules_of(&text);
+            let dup = rules.contains(&"duplicate-finalizer");
+            // Only the anchored strings repeat a string; they are reported, not removed.
+            assert_eq!(dup, list.contains('x'), "{list}: {rules:?}");
+            let fixes = lint_text("a.yaml", &text, FileOptions::default())
+                .into_iter()
+                .filter(|d| d.rule == "duplicate-finalizer")
+                .filter(|d| d.fix.is_some())
+                .count();
+            assert_eq!(fixes, 0, "{list}: an anchored item is never removed");
+        }
+        let text = format!("{head}  finalizers: [a, b, a]\nspec: {{}}\n");
+        assert!(rules_of(&text).contains(&"duplicate-finalizer"));
     }
 }

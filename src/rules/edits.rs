@@ -680,6 +680,11 @@ pub fn remove_item(l: &Layout, list: &Node, item: &Node) -> Option<Vec<Edit>> {
     let NodeKind::Sequence { items, flow } = &list.kind else {
         return None;
     };
+    // An item without text of its own (an empty or anchored-only null) or with an anchor
+    // (an alias elsewhere may read it): no removal is certain to take exactly the item.
+    if item.span.is_empty() || item.anchor != 0 {
+        return None;
+    }
     // Items are in text order: a binary search, not a scan per removed item.
     let index = items
         .binary_search_by_key(&item.span.start, |i| i.span.start)

@@ -239,24 +239,36 @@ pub fn duplicate_finalizers(n: &Node) -> usize {
     count
 }
 
-/// `after` is the finalizer list `before` with later repeats removed, and maybe the
-/// cascade finalizer appended (what `duplicate-finalizer` and `missing-finalizer` fix).
+/// Whether the finalizer list `after` is `before` with some repeated items removed (what
+/// `duplicate-finalizer` removes: a later copy of a string item, not null, not anchored;
+/// any number of them, as a removal may be declined), and maybe the cascade finalizer added
+/// at the end when `before` lacks it. Everything else stays, in order.
 fn deduplicated(before: &Node, after: &Node) -> bool {
     let (NodeKind::Sequence { items: b, .. }, NodeKind::Sequence { items: a, .. }) =
         (&before.kind, &after.kind)
     else {
         return false;
     };
+    let cascade = format!("{CASCADE:?}");
+    let b_values: Vec<String> = b.iter().map(value).collect();
+    let mut a_values: Vec<String> = a.iter().map(value).collect();
+    if a_values.last() == Some(&cascade) && !b_values.contains(&cascade) {
+        a_values.pop();
+    }
+    let string = |n: &Node| matches!(n.kind, NodeKind::Scalar { .. }) && !n.is_null();
     let mut seen = std::collections::HashSet::new();
-    let unique: Vec<String> = b
-        .iter()
-        .map(value)
-        .filter(|v| seen.insert(v.clone()))
-        .collect();
-    let got: Vec<String> = a.iter().map(value).collect();
-    let mut with_cascade = unique.clone();
-    with_cascade.push(format!("{CASCADE:?}"));
-    got == unique || (!seen.contains(&format!("{CASCADE:?}")) && got == with_cascade)
+    let mut kept = 0;
+    for (n, v) in b.iter().zip(&b_values) {
+        if a_values.get(kept) == Some(v) {
+            kept += 1;
+            if string(n) {
+                seen.insert(v.as_str());
+            }
+        } else if !(string(n) && n.anchor == 0 && seen.contains(v.as_str())) {
+            return false;
+        }
+    }
+    kept == a_values.len()
 }
 
 /// A document's root as Kubernetes reads it (aliases and merge keys resolved), or as
