@@ -368,6 +368,7 @@ fn run_lint(args: LintArgs) -> i32 {
         settings: &settings,
         kustomize_patch: false,
         helm_values: None,
+        graph: lint::GraphMode::Resolved(None),
     };
     let helm_facts = crate::helm_stage::Collector::new(&paths);
     let visited = discover::visit(&paths, &options, &|path, buf| {
@@ -436,6 +437,7 @@ fn run_lint(args: LintArgs) -> i32 {
                 settings: &settings,
                 kustomize_patch: patch,
                 helm_values: helm,
+                graph: lint::GraphMode::Resolved(None),
             };
             let report = match (&report.source, patch || helm.is_some()) {
                 (Some(text), true) => FileReport {
@@ -529,6 +531,7 @@ fn run_lint(args: LintArgs) -> i32 {
             kustomize_patch: false,
             settings: &settings,
             helm_values: helm.as_ref(),
+            graph: lint::GraphMode::Resolved(None),
         };
         // `--fix` of stdin prints the fixed text on stdout (the diagnostics that remain go
         // to stderr), as formatters and ruff do; `--diff` shows the diff.

@@ -79,7 +79,31 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// Other places worth showing, possibly in other files (a parent Application).
+    pub related: Vec<Related>,
+    /// Set on a finding the walk made before the app graph was known: what the graph must
+    /// say for it to stand ([`crate::rules::graph::resolve`] keeps, rewrites or drops it).
+    pub pending: Option<Pending>,
 }
+
+/// A location related to a diagnostic, possibly in another file. Its line and column are
+/// taken when the relation is made (the other file's text is not kept for rendering).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The path as the report shows paths.
+    pub path: String,
+    pub span: Span,
+    /// 1-based line and column (in characters) of `span.start`.
+    pub line: usize,
+    pub column: usize,
+    /// The text of the line `span` starts on, without its line break.
+    pub excerpt: String,
+    pub message: String,
+}
+
+/// What the app graph must show for a finding of the walk to stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {}
 
 /// Everything found in one file.
 #[derive(Debug, Clone)]

@@ -283,6 +283,8 @@ fn check_app(
              `finalizers: []`"
         )),
         fix,
+        related: Vec::new(),
+        pending: None,
     });
 }
 

@@ -24,6 +24,18 @@ pub struct FileOptions<'a> {
     /// The file holds values of the `argocd-apps` chart: where in the file, and what the
     /// files merged with it supply ([`crate::helm_apps::Role`]).
     pub helm_values: Option<&'a crate::helm_apps::Role>,
+    /// What the app graph says of this file's objects.
+    pub graph: GraphMode<'a>,
+}
+
+/// How findings that depend on the app graph are settled.
+#[derive(Debug, Clone, Copy)]
+pub enum GraphMode<'a> {
+    /// Now, with these facts (`None`: no graph, or it knows nothing of the file).
+    Resolved(Option<&'a crate::graph::context::FileContext>),
+    /// Later, once the graph is built ([`crate::rules::graph::finish`]): the walk lints
+    /// files before the graph exists, and leaves such findings pending.
+    Deferred,
 }
 
 static DEFAULT_SETTINGS: Settings = Settings::DEFAULT;
@@ -34,6 +46,7 @@ impl Default for FileOptions<'static> {
             kustomize_patch: false,
             settings: &DEFAULT_SETTINGS,
             helm_values: None,
+            graph: GraphMode::Resolved(None),
         }
     }
 }
@@ -143,6 +156,8 @@ pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Nee
                 labels: Vec::new(),
                 help: Some("save the file as UTF-8 text".into()),
                 fix: None,
+                related: Vec::new(),
+                pending: None,
             };
             // The report keeps the valid prefix: line/column of the error come from it.
             return Outcome::Scanned(FileReport {
@@ -288,6 +303,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
             .as_ref()
             .is_some_and(|m| m.explains_error(err.offset));
         out.push(syntax_diagnostic(text, err, explained));
+    }
+    // Findings that depend on the app graph: settled now, or left pending for the walk.
+    if let GraphMode::Resolved(ctx) = options.graph {
+        rules::graph::resolve(ctx, &mut out);
     }
     let mut out = apply_suppressions(
         path,
@@ -603,6 +622,8 @@ fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
         labels: Vec::new(),
         help: Some(p.help),
         fix: None,
+        related: Vec::new(),
+        pending: None,
     }
 }
 
@@ -658,6 +679,8 @@ fn duplicate_keys(
                     }],
                     help: Some("keep one of the two keys".into()),
                     fix: None,
+                    related: Vec::new(),
+                    pending: None,
                 });
             }
         }
@@ -689,6 +712,8 @@ fn unresolved_diagnostic(document: usize, err: &yaml::Unresolved, as_written: bo
         labels: Vec::new(),
         help: Some("write the Argo CD object without this alias or merge key".into()),
         fix: None,
+        related: Vec::new(),
+        pending: None,
     }
 }
 
@@ -733,6 +758,8 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
         labels: Vec::new(),
         help: Some(help.into()),
         fix: None,
+        related: Vec::new(),
+        pending: None,
     }
 }
 

@@ -394,6 +394,8 @@ mod tests {
             labels: Vec::new(),
             help: None,
             fix: None,
+            related: Vec::new(),
+            pending: None,
         };
         let lines = LineIndex::new(text);
         // The embedded `metadata` (inside the block, right below): covered.

@@ -2556,9 +2556,8 @@ fn check_generated(g: &Generated) -> Result<(), TestCaseError> {
         ..Settings::default()
     };
     let options = FileOptions {
-        kustomize_patch: false,
         settings: &settings,
-        helm_values: None,
+        ..FileOptions::default()
     };
     let text = g.text.as_str();
     let diags = lint_text("app.yaml", text, options);

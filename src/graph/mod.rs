@@ -17,6 +17,7 @@
 
 pub mod appset;
 pub mod build;
+pub mod context;
 pub mod glob;
 pub mod model;
 pub mod repo;

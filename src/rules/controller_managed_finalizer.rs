@@ -43,6 +43,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     edits: edits::remove_item(&layout, list, item)?,
                 })
             }),
+            related: Vec::new(),
+            pending: None,
         });
     }
 }

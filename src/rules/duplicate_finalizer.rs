@@ -57,6 +57,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                         edits: edits::remove_item(&Layout::new(ctx), list, item)?,
                     })
                 }),
+            related: Vec::new(),
+            pending: None,
         });
     }
 }

@@ -213,6 +213,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         labels,
         help: Some(help),
         fix,
+        related: Vec::new(),
+        pending: None,
     });
 }
 

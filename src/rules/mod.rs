@@ -7,6 +7,7 @@ pub(crate) mod decision;
 mod duplicate_finalizer;
 pub mod edits;
 mod finalizer_items;
+pub mod graph;
 mod missing_finalizer;
 mod unknown_finalizer;
 
@@ -230,6 +231,8 @@ pub(crate) fn not_checked(
         labels: Vec::new(),
         help: Some("lint the rendered manifests to check it".into()),
         fix: None,
+        related: Vec::new(),
+        pending: None,
     });
 }
 
@@ -268,6 +271,8 @@ pub(crate) fn not_checked_condition(
                 .into(),
         ),
         fix: None,
+        related: Vec::new(),
+        pending: None,
     });
 }
 

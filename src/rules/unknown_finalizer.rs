@@ -74,6 +74,8 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                         edits: edits::replace_scalar(item, suggestion)?,
                     }),
                 }),
+            related: Vec::new(),
+            pending: None,
         });
     }
 }
