@@ -658,12 +658,13 @@ pub fn json_schema() -> serde_json::Value {
         &ValueType::Section(KEYS),
         "gitops-lint configuration (.gitops-lint.yaml)",
     );
-    let obj = schema.as_object_mut().expect("object");
-    obj.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    obj.insert("title".into(), "gitops-lint configuration".into());
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
+        obj.insert("title".into(), "gitops-lint configuration".into());
+    }
     schema
 }
 

@@ -31,6 +31,9 @@ pub struct ObjectRef {
     pub api_version: String,
     pub kind: String,
     pub name: Option<String>,
+    /// Where the object sits in its document (empty for the document's root object).
+    #[serde(skip)]
+    pub route: crate::objects::Route,
 }
 
 /// A secondary label: another span worth pointing at.

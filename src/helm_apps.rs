@@ -272,6 +272,7 @@ fn check_app(
             api_version: "argoproj.io/v1alpha1".into(),
             kind: "Application".into(),
             name: Some(app.name.clone()),
+            route: crate::objects::Route(vec![crate::objects::Segment::Key(app.route.clone())]),
         }),
         route: join(&app.route, "finalizers"),
         span: fin.map_or(app.at.clone(), |f| f.key.span.clone()),

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, FileReport};
 pub use crate::rules::LocationHint;
-use crate::rules::{self, Context, NOT_CHECKED, SYNTAX_ERROR, UNUSED_SUPPRESSION};
+use crate::rules::{self, Context, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
 use crate::{embedded, objects, suppress, template, yaml};
@@ -247,7 +247,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 // What the checks read (apiVersion, kind, metadata) is written out plainly:
                 // the object is checked as written, and offered no fix; else not checked.
                 let plain = yaml::reads_plainly(&doc.root);
-                out.push(unresolved_diagnostic(doc.index, &err, plain));
+                out.push(rules::not_checked::unresolved(doc.index, &err, plain));
                 if !plain {
                     facts.add(&doc, &doc.root.span, Vec::new(), &[]);
                     return;
@@ -302,7 +302,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         let explained = masked
             .as_ref()
             .is_some_and(|m| m.explains_error(err.offset));
-        out.push(syntax_diagnostic(text, err, explained));
+        out.push(rules::syntax_error::parse_error(text, err, explained));
     }
     // Findings that depend on the app graph: settled now, or left pending for the walk.
     if let GraphMode::Resolved(ctx) = options.graph {
@@ -352,7 +352,7 @@ fn check_objects(
 ) {
     for obj in objs {
         let first = sink.out.len();
-        duplicate_keys(obj, ctx.masked.map(|m| &m.blocks), sink.out);
+        rules::syntax_error::duplicate_keys(obj, ctx.masked.map(|m| &m.blocks), sink.out);
         rules::check_object(obj, ctx, sink.out);
         if sink.names_chart {
             crate::helm_inline::check_object(obj, ctx, sink.out);
@@ -580,7 +580,9 @@ fn apply_suppressions(
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
-        unused.push(unused_diagnostic(suppress::unused(rule, known, span, what)));
+        unused.push(rules::unused_suppression::diagnostic(suppress::unused(
+            rule, known, span, what,
+        )));
     };
     for (d, flags) in directives.iter().zip(&used) {
         for ((rule, span), was_used) in d.rules.iter().zip(flags) {
@@ -594,7 +596,11 @@ fn apply_suppressions(
             report(&a.rule, a.span.clone(), "suppression annotation");
         }
     }
-    unused.extend(malformed.into_iter().map(unused_diagnostic));
+    unused.extend(
+        malformed
+            .into_iter()
+            .map(rules::unused_suppression::diagnostic),
+    );
     if active(UNUSED_SUPPRESSION) {
         kept.extend(unused);
     }
@@ -606,161 +612,6 @@ fn apply_suppressions(
     let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
-}
-
-/// An `unused-suppression` diagnostic.
-fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
-    Diagnostic {
-        rule: UNUSED_SUPPRESSION,
-        severity: rules::builtin(UNUSED_SUPPRESSION).severity,
-        message: p.message,
-        document: None,
-        object: None,
-        route: String::new(),
-        span: p.span,
-        label: p.label,
-        labels: Vec::new(),
-        help: Some(p.help),
-        fix: None,
-        related: Vec::new(),
-        pending: None,
-    }
-}
-
-/// Kubernetes' YAML decoder rejects duplicate mapping keys; report them in Argo CD objects
-/// as syntax errors (the checks read the first occurrence).
-/// Keys in different branches of one template `if` / `else` block are never rendered
-/// together: they are not duplicates.
-fn duplicate_keys(
-    obj: &objects::ArgoObject,
-    blocks: Option<&template::Blocks>,
-    out: &mut Vec<Diagnostic>,
-) {
-    // Small mappings are scanned; larger ones get a map from key to its first entry, so
-    // that a mapping of a million keys costs a million look-ups, not n²/2 comparisons.
-    const SCAN_UP_TO: usize = 16;
-    let mut stack = vec![obj.node];
-    while let Some(node) = stack.pop() {
-        let entries = node.entries();
-        // A fresh map per large mapping: clearing one sized for a huge mapping would cost
-        // its capacity again for every small mapping after it.
-        let mut seen = std::collections::HashMap::<&str, usize>::new();
-        if entries.len() > SCAN_UP_TO {
-            seen.reserve(entries.len());
-        }
-        for (i, e) in entries.iter().enumerate() {
-            stack.push(&e.value);
-            let Some(key) = e.key.as_str() else { continue };
-            let first = if entries.len() <= SCAN_UP_TO {
-                entries[..i].iter().find(|f| f.key.as_str() == Some(key))
-            } else {
-                let at = *seen.entry(key).or_insert(i);
-                (at != i).then(|| &entries[at])
-            };
-            let exclusive = |first: &yaml::Entry| {
-                blocks.is_some_and(|b| b.exclusive(first.key.span.start, e.key.span.start))
-            };
-            if let Some(first) = first.filter(|f| !exclusive(f)) {
-                out.push(Diagnostic {
-                    rule: SYNTAX_ERROR,
-                    severity: rules::builtin(SYNTAX_ERROR).severity,
-                    message: format!(
-                        "duplicate key `{key}` in {}: Kubernetes rejects the object",
-                        obj.describe()
-                    ),
-                    document: Some(obj.document),
-                    object: Some(obj.object_ref()),
-                    route: String::new(),
-                    span: e.key.span.clone(),
-                    label: "duplicate key".into(),
-                    labels: vec![crate::diagnostic::Label {
-                        span: first.key.span.clone(),
-                        message: "first defined here".into(),
-                    }],
-                    help: Some("keep one of the two keys".into()),
-                    fix: None,
-                    related: Vec::new(),
-                    pending: None,
-                });
-            }
-        }
-        stack.extend(node.items());
-    }
-}
-
-/// A document whose aliases or merge keys cannot be resolved (an alias bomb, a merge key
-/// over a scalar): its objects cannot be read as Kubernetes would.
-fn unresolved_diagnostic(document: usize, err: &yaml::Unresolved, as_written: bool) -> Diagnostic {
-    let message = if as_written {
-        format!(
-            "aliases and merge keys not resolved: {}; the document is checked as written, \
-             without fixes",
-            err.reason
-        )
-    } else {
-        format!("document not checked: {}", err.reason)
-    };
-    Diagnostic {
-        rule: NOT_CHECKED,
-        severity: rules::builtin(NOT_CHECKED).severity,
-        message,
-        document: Some(document),
-        object: None,
-        route: String::new(),
-        span: err.span.start..err.span.start,
-        label: "cannot be resolved".into(),
-        labels: Vec::new(),
-        help: Some("write the Argo CD object without this alias or merge key".into()),
-        fix: None,
-        related: Vec::new(),
-        pending: None,
-    }
-}
-
-fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Diagnostic {
-    let start = err.offset.min(text.len());
-    let len = text[start..]
-        .chars()
-        .next()
-        .filter(|c| !matches!(c, '\n' | '\r'))
-        .map_or(0, char::len_utf8);
-    let span: Span = start..start + len;
-    let (rule, message, help) = if templated {
-        (
-            NOT_CHECKED,
-            format!(
-                "templated YAML does not parse even with its template actions masked ({}); document not checked",
-                err.message
-            ),
-            "lint the rendered manifests to check it",
-        )
-    } else {
-        (
-            SYNTAX_ERROR,
-            format!("invalid YAML: {}", err.message),
-            "fix the YAML so that it parses; the rest of this document was not checked",
-        )
-    };
-    Diagnostic {
-        rule,
-        severity: rules::builtin(rule).severity,
-        message,
-        document: Some(err.document),
-        object: None,
-        route: String::new(),
-        span,
-        label: if templated {
-            "parsing stopped here"
-        } else {
-            "syntax error here"
-        }
-        .into(),
-        labels: Vec::new(),
-        help: Some(help.into()),
-        fix: None,
-        related: Vec::new(),
-        pending: None,
-    }
 }
 
 /// Where a file sits in a Kubefirst-style layout, for messages.

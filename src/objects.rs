@@ -32,7 +32,7 @@ impl ArgoKind {
 }
 
 /// One step of a [`Route`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// The value under a mapping key.
     Key(String),
@@ -45,7 +45,7 @@ pub enum Segment {
 /// Where an object sits: from the document root through keys, sequence indices and the
 /// documents of manifest strings. Rendered as `extraObjects[0]`,
 /// `spec.templates[1].resource.manifest#0` (`#n`: document n of the string).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Route(pub Vec<Segment>);
 
 impl Route {
@@ -165,6 +165,7 @@ impl<'a> ArgoObject<'a> {
             api_version: self.api_version.clone(),
             kind: self.kind.as_str().to_string(),
             name: self.name.clone(),
+            route: self.route.clone(),
         }
     }
 

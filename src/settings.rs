@@ -112,9 +112,10 @@ impl Settings {
         LAST_FILE.with_borrow_mut(|last| {
             let same = matches!(last, Some((i, p, _)) if Arc::ptr_eq(i, ignores) && p == path);
             if !same {
-                *last = Some((ignores.clone(), path.to_string(), Vec::new()));
+                *last = None;
             }
-            let (_, _, answers) = last.as_mut().expect("set above");
+            let (_, _, answers) =
+                last.get_or_insert_with(|| (ignores.clone(), path.to_string(), Vec::new()));
             if let Some((_, ignored)) = answers.iter().find(|(r, _)| r == rule) {
                 return *ignored;
             }

@@ -61,18 +61,6 @@ fn syntax_errors(diags: &[Diagnostic]) -> usize {
         .count()
 }
 
-/// The route of the object a finding is in: empty for a document's root object, else
-/// what comes before its finalizer field (`items[2]`, `extraObjects[0]`,
-/// `spec.templates[0].resource.manifest#0`).
-fn object_route(route: &str) -> String {
-    let Some(at) = route.rfind("metadata.finalizers") else {
-        return String::new();
-    };
-    let head = &route[..at];
-    let head = head.strip_suffix("spec.template.").unwrap_or(head);
-    head.strip_suffix('.').unwrap_or(head).to_string()
-}
-
 /// Order in which fixes are taken within a pass, from the rule's data (`fix.priority`): a
 /// corrected typo can make the added finalizer unnecessary.
 fn priority(rule: &str) -> u8 {
@@ -129,16 +117,24 @@ fn choose(mut candidates: Vec<&Diagnostic>) -> Vec<&Diagnostic> {
     candidates.sort_by_cached_key(|d| (priority(d.rule), d.span.start));
     let mut chosen: Vec<&Diagnostic> = Vec::new();
     // The objects changed in this pass, and whether only by removals.
-    type Object = (Option<usize>, String, Option<String>);
+    type Object<'d> = (
+        Option<usize>,
+        Option<&'d crate::objects::Route>,
+        Option<&'d str>,
+    );
     let mut objects_touched: HashMap<Object, bool> = HashMap::new();
     // The edits chosen so far, by start (a look-up per edit, not a scan of them all).
     let mut taken = Taken::default();
     for d in candidates {
-        let edits = &d.fix.as_ref().expect("allowed").edits;
-        // The object's name too: argocd-apps entries of one values document are objects of
-        // their own.
-        let name = d.object.as_ref().and_then(|o| o.name.clone());
-        let object = (d.document, object_route(&d.route), name);
+        let edits = d.fix.as_ref().map_or(&[][..], |f| f.edits.as_slice());
+        // The object's route in its document, and its name (argocd-apps entries of one
+        // values document are objects of their own).
+        let object = d.object.as_ref();
+        let object = (
+            d.document,
+            object.map(|o| &o.route),
+            object.and_then(|o| o.name.as_deref()),
+        );
         let clash = edits.iter().any(|e| taken.overlaps(e));
         let removes = removal(d);
         let touched = objects_touched
@@ -184,7 +180,7 @@ pub fn fix_text(
         let chosen = choose(candidates);
         let edits: Vec<&Edit> = chosen
             .iter()
-            .flat_map(|d| &d.fix.as_ref().expect("allowed").edits)
+            .flat_map(|d| d.fix.iter().flat_map(|f| &f.edits))
             .collect();
         let next = apply_edits(&current, &edits);
         let next_data = crate::safety::check::data_facts(&next);

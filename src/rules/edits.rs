@@ -349,15 +349,16 @@ fn quoted_like(value: &str, like: Option<&Node>) -> String {
     }
 }
 
-/// The entry after which a new key goes, per the configured position.
-fn anchor(entries: &[Entry], position: FinalizerPosition) -> &Entry {
+/// The entry after which a new key goes, per the configured position (`None` only for an
+/// empty mapping).
+fn anchor(entries: &[Entry], position: FinalizerPosition) -> Option<&Entry> {
     let find = |k: &str| entries.iter().find(|e| e.key.as_str() == Some(k));
     let chosen = match position {
         FinalizerPosition::End => None,
         FinalizerPosition::AfterName => find("name"),
         FinalizerPosition::AfterNamespace => find("namespace").or_else(|| find("name")),
     };
-    chosen.unwrap_or_else(|| entries.last().expect("non-empty mapping"))
+    chosen.or_else(|| entries.last())
 }
 
 fn entry_end(e: &Entry) -> usize {
@@ -377,7 +378,7 @@ pub fn add_to_metadata(
             flow: false,
         } if !entries.is_empty() => {
             let key_col = l.key_col(entries[0].key.span.start)?;
-            let chosen = anchor(entries, position);
+            let chosen = anchor(entries, position)?;
             let mut after = l.end_of_entry(entry_end(chosen), l.col(chosen.key.span.start));
             // In a templated file, never land inside a template block: if template control
             // flow sits among the metadata keys, insert right after `metadata:` instead.
@@ -444,7 +445,7 @@ fn flow_add(
             content: format!("{key}: [{item}]"),
         }]);
     };
-    let chosen = anchor(entries, position);
+    let chosen = anchor(entries, position)?;
     let mut at = entry_end(chosen);
     if chosen.value.span.is_empty() {
         // Only a plain `key:` / `key` with nothing else up to the next `,` or `}`: tags and

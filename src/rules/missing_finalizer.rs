@@ -39,7 +39,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let not_checked = |span: Span, why: &str, out: &mut Vec<Diagnostic>| {
-        super::not_checked(obj, span, field, why, out)
+        super::not_checked::template_logic(obj, span, field, why, out)
     };
 
     let finding = match obj.node.entry_at(metadata_route) {
@@ -48,7 +48,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 return; // no template metadata: the controller injects the finalizer
             }
             if ctx.templated_between_children(obj.node, obj.node.span.clone()) {
-                return super::not_checked(
+                return super::not_checked::template_logic(
                     obj,
                     obj.kind_node.span.clone(),
                     metadata_route,
@@ -65,7 +65,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
                 return not_checked(md.key.span.clone(), "template logic", out);
             }
             if let Some((span, conds)) = decided_by_condition(obj, ctx, metadata_route, md) {
-                return super::not_checked_condition(obj, span, field, &conds, out);
+                return super::not_checked::condition(obj, span, field, &conds, out);
             }
             match md.value.entry("finalizers") {
                 None => {

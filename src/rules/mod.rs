@@ -9,7 +9,11 @@ pub mod edits;
 mod finalizer_items;
 pub mod graph;
 mod missing_finalizer;
+pub(crate) mod not_checked;
+pub mod registry;
+pub(crate) mod syntax_error;
 mod unknown_finalizer;
+pub(crate) mod unused_suppression;
 
 use crate::diagnostic::Diagnostic;
 use crate::objects::ArgoObject;
@@ -207,85 +211,6 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Report that an object's finalizers come from template logic and were not checked.
-pub(crate) fn not_checked(
-    obj: &ArgoObject,
-    span: Span,
-    field: &str,
-    reason: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    let meta = builtin(NOT_CHECKED);
-    out.push(Diagnostic {
-        rule: NOT_CHECKED,
-        severity: meta.severity,
-        message: format!(
-            "{}: `{field}` comes from {reason}; not checked",
-            obj.describe()
-        ),
-        document: Some(obj.document),
-        object: Some(obj.object_ref()),
-        route: obj.route_to(field),
-        span,
-        label: format!("from {reason}"),
-        labels: Vec::new(),
-        help: Some("lint the rendered manifests to check it".into()),
-        fix: None,
-        related: Vec::new(),
-        pending: None,
-    });
-}
-
-/// Report that whether an object cascades depends on template conditions (`{{- if }}`
-/// around its finalizers): decided at render time, not checked.
-pub(crate) fn not_checked_condition(
-    obj: &ArgoObject,
-    span: Span,
-    field: &str,
-    conds: &[String],
-    out: &mut Vec<Diagnostic>,
-) {
-    let meta = builtin(NOT_CHECKED);
-    let names: Vec<String> = conds.iter().map(|c| format!("`{c}`")).collect();
-    let names = if names.is_empty() {
-        "a template condition".to_string()
-    } else {
-        names.join(" and ")
-    };
-    out.push(Diagnostic {
-        rule: NOT_CHECKED,
-        severity: meta.severity,
-        message: format!(
-            "{}: cascade depends on {names}: `{field}` is rendered on a template condition; not checked",
-            obj.describe()
-        ),
-        document: Some(obj.document),
-        object: Some(obj.object_ref()),
-        route: obj.route_to(field),
-        span,
-        label: format!("depends on {names}"),
-        labels: Vec::new(),
-        help: Some(
-            "lint the rendered manifests for each value of the condition, or write the \
-             finalizer outside the condition"
-                .into(),
-        ),
-        fix: None,
-        related: Vec::new(),
-        pending: None,
-    });
-}
-
-type Check = fn(&ArgoObject, &Context, &mut Vec<Diagnostic>);
-
-/// The object checks, in order.
-const CHECKS: &[Check] = &[
-    missing_finalizer::check,
-    unknown_finalizer::check,
-    controller_managed_finalizer::check,
-    duplicate_finalizer::check,
-];
-
 /// The checks of finalizer strings (`unknown-finalizer`, `controller-managed-finalizer`)
 /// alone: for objects rendered from chart values ([`crate::helm_apps`]).
 pub(crate) fn check_finalizer_strings(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -295,8 +220,10 @@ pub(crate) fn check_finalizer_strings(obj: &ArgoObject, ctx: &Context, out: &mut
 
 /// Run every object rule on one Argo CD object.
 pub fn check_object(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for check in CHECKS {
-        check(obj, ctx, out);
+    for rule in registry::RULES {
+        if let registry::Runs::OnObject(check) = rule.runs {
+            check(obj, ctx, out);
+        }
     }
 }
 
@@ -307,6 +234,8 @@ mod tests {
     #[test]
     fn every_rule_file_parses_and_has_docs() {
         let ids: Vec<&str> = all().iter().map(|m| m.id.as_str()).collect();
+        let registered: Vec<&str> = registry::RULES.iter().map(|r| r.id).collect();
+        assert_eq!(ids, registered, "rules/*.yaml and the registry");
         assert_eq!(
             ids,
             [

@@ -96,7 +96,7 @@ pub fn validate_fixes(text: &str, facts: &Facts, diags: &mut [Diagnostic]) {
     let aliased = yaml::AliasedText::new(text, &facts.aliased);
     let mut pending = Vec::new();
     for i in with_fix {
-        let edits = &diags[i].fix.as_ref().expect("has fix").edits;
+        let edits = fix_edits(&diags[i]);
         if edits.iter().any(|e| aliased.contains(e.span.start)) {
             diags[i].fix = None;
         } else {
@@ -110,7 +110,7 @@ pub fn validate_fixes(text: &str, facts: &Facts, diags: &mut [Diagnostic]) {
 /// of their first edit, each after the edits taken before: no overlap, no insertion at the
 /// same point), and the others. Linear after the sort.
 fn disjoint(diags: &[Diagnostic], fixes: &[usize]) -> (Vec<usize>, Vec<usize>) {
-    let edits = |i: usize| &diags[i].fix.as_ref().expect("has fix").edits;
+    let edits = |i: usize| fix_edits(&diags[i]);
     let mut order: Vec<usize> = fixes.to_vec();
     order.sort_by_key(|&i| edits(i).iter().map(|e| e.span.start).min());
     let (mut batch, mut rest) = (Vec::new(), Vec::new());
@@ -133,11 +133,13 @@ fn disjoint(diags: &[Diagnostic], fixes: &[usize]) -> (Vec<usize>, Vec<usize>) {
     (batch, rest)
 }
 
+/// The edits of a diagnostic's fix (none without a fix).
+fn fix_edits(d: &Diagnostic) -> &[Edit] {
+    d.fix.as_ref().map_or(&[], |f| f.edits.as_slice())
+}
+
 fn edits_of<'a>(diags: &'a [Diagnostic], fixes: &[usize]) -> Vec<&'a Edit> {
-    fixes
-        .iter()
-        .flat_map(|&i| &diags[i].fix.as_ref().expect("has fix").edits)
-        .collect()
+    fixes.iter().flat_map(|&i| fix_edits(&diags[i])).collect()
 }
 
 /// Check `fixes` document by document, on each document's own text; drop those that fail.
