@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// The bytes a file must contain to hold an Argo CD object.
-pub const NEEDLE: &[u8] = b"argoproj.io";
+pub const NEEDLE: &[u8] = objects::family::ArgoCd::NEEDLE;
 
 /// Per-file options.
 #[derive(Debug, Clone, Copy)]

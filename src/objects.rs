@@ -10,11 +10,12 @@
 //! where fixes may edit.
 
 use crate::diagnostic::ObjectRef;
+pub mod family;
 mod walk;
 
 use crate::yaml::{Document, Entry, Node, NodeKind};
 pub use walk::may_be_manifest;
-use walk::{walk, Level};
+use walk::walk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgoKind {
@@ -240,38 +241,6 @@ pub fn find_in_document<'a>(
         obj.source = source.filter(|s| s.span == obj.node.span && s.is_mapping());
     }
     found
-}
-
-fn recognise<'a>(
-    document: usize,
-    node: &'a Node,
-    level: Level,
-    scalar_text: &dyn Fn(&Node) -> Option<String>,
-) -> Option<ArgoObject<'a>> {
-    let api_version = node.get("apiVersion")?.as_str()?;
-    if !is_argo_group(api_version) {
-        return None;
-    }
-    let kind_node = node.get("kind")?;
-    let kind = match kind_node.as_str()? {
-        "Application" => ArgoKind::Application,
-        "ApplicationSet" => ArgoKind::ApplicationSet,
-        _ => return None,
-    };
-    if is_patch_fragment(node) || (level == Level::Nested && node.get("metadata").is_none()) {
-        return None;
-    }
-    let name = node.at("metadata.name").and_then(scalar_text);
-    Some(ArgoObject {
-        document,
-        node,
-        kind,
-        kind_node,
-        api_version: api_version.to_string(),
-        name,
-        route: Route::default(),
-        source: None,
-    })
 }
 
 /// A Kustomize strategic-merge patch: it has a `$patch` directive anywhere, or no `spec`.

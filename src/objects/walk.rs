@@ -1,7 +1,8 @@
 //! The walk that finds Argo CD objects anywhere in a document (see
 //! [`super::find_in_document`]): iterative, each node visited once.
 
-use super::{recognise, EmbeddedString, Found, Route, Segment};
+use super::family::recognise;
+use super::{EmbeddedString, Found, Route, Segment};
 use crate::yaml::{Document, Node, NodeKind};
 
 /// A step of the walk (a [`Segment`] borrowed from the tree).
@@ -143,7 +144,9 @@ impl<'a> Walk<'a, '_> {
             return;
         }
         if f.node.is_mapping() && f.level != Level::ListItems {
-            if let Some(mut obj) = recognise(self.document, f.node, f.level, scalar_text) {
+            if let Some(mut obj) =
+                recognise(self.document, f.node, f.level == Level::Nested, scalar_text)
+            {
                 obj.route = self.route(f.at);
                 self.push_helm_values(f.node, f.at);
                 self.found.objects.push(obj);
