@@ -33,7 +33,7 @@ pub struct ObjectRef {
     pub name: Option<String>,
     /// Where the object sits in its document (empty for the document's root object).
     #[serde(skip)]
-    pub route: crate::objects::Route,
+    pub route: crate::route::Route,
 }
 
 /// A secondary label: another span worth pointing at.

@@ -20,6 +20,7 @@ pub mod lint;
 pub mod objects;
 pub mod read;
 pub mod report;
+pub mod route;
 pub mod rule_data;
 pub mod rules;
 pub mod safety;

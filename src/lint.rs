@@ -580,9 +580,7 @@ fn apply_suppressions(
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
-        unused.push(rules::unused_suppression::diagnostic(suppress::unused(
-            rule, known, span, what,
-        )));
+        unused.push(unused_diagnostic(suppress::unused(rule, known, span, what)));
     };
     for (d, flags) in directives.iter().zip(&used) {
         for ((rule, span), was_used) in d.rules.iter().zip(flags) {
@@ -596,11 +594,7 @@ fn apply_suppressions(
             report(&a.rule, a.span.clone(), "suppression annotation");
         }
     }
-    unused.extend(
-        malformed
-            .into_iter()
-            .map(rules::unused_suppression::diagnostic),
-    );
+    unused.extend(malformed.into_iter().map(unused_diagnostic));
     if active(UNUSED_SUPPRESSION) {
         kept.extend(unused);
     }
@@ -612,6 +606,11 @@ fn apply_suppressions(
     let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// The `unused-suppression` diagnostic of a suppression problem.
+fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
+    rules::unused_suppression::diagnostic(p.span, p.message, p.label, p.help)
 }
 
 /// Where a file sits in a Kubefirst-style layout, for messages.

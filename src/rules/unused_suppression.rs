@@ -3,21 +3,22 @@
 
 use super::{builtin, UNUSED_SUPPRESSION};
 use crate::diagnostic::Diagnostic;
-use crate::suppress;
+use crate::source::Span;
 
-/// An `unused-suppression` diagnostic.
-pub(crate) fn diagnostic(p: suppress::Problem) -> Diagnostic {
+/// An `unused-suppression` diagnostic: what is wrong (`message`), at `span` (`label`),
+/// and what to do (`help`).
+pub(crate) fn diagnostic(span: Span, message: String, label: String, help: String) -> Diagnostic {
     Diagnostic {
         rule: UNUSED_SUPPRESSION,
         severity: builtin(UNUSED_SUPPRESSION).severity,
-        message: p.message,
+        message,
         document: None,
         object: None,
         route: String::new(),
-        span: p.span,
-        label: p.label,
+        span,
+        label,
         labels: Vec::new(),
-        help: Some(p.help),
+        help: Some(help),
         fix: None,
         related: Vec::new(),
         pending: None,
