@@ -206,7 +206,8 @@ pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
             let resolved = resolve(src, tree);
             if resolved.missing {
                 let templated = src.path.as_deref().is_some_and(|p| p.contains("{{"));
-                if url != UrlMatch::Placeholder && src.path.is_some() && !templated {
+                let guessed = matches!(url, UrlMatch::Placeholder | UrlMatch::Unknown);
+                if !guessed && src.path.is_some() && !templated {
                     let reason = UnresolvedReason::PathMissing;
                     unresolved.push(Unresolved {
                         node: parent,

@@ -154,6 +154,13 @@ fn placeholder_falls_back_to_path_exists() {
         ("https://github.com/org/gitops", "'{{path}}'", None, 0),
         ("https://github.com/other/repo", "apps", None, 0),
     ];
+    // Without remotes, a Git URL whose path exists counts (said so); a missing path is not
+    // reported (it may be another repository's).
+    let g = graph_for("https://github.com/org/gitops", "apps", &[]);
+    let via: Vec<Match> = g.children(0).map(|e| e.via).collect();
+    assert_eq!(via, [Match::UnknownRepoPathExists]);
+    let g = graph_for("https://github.com/org/gitops", "elsewhere", &[]);
+    assert!(g.unresolved.is_empty() && g.edges.is_empty());
     for (url, path, via, unresolved) in cases {
         let g = graph_for(url, path, &remotes);
         let got: Vec<Match> = g.children(0).map(|e| e.via).collect();

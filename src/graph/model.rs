@@ -57,8 +57,11 @@ pub struct Node {
 pub enum Match {
     Remote,
     Configured,
-    /// Placeholder or unknown `repoURL`, counted because its `path` exists in the tree.
+    /// Placeholder `repoURL`, counted because its `path` exists in the tree.
     PlaceholderPathExists,
+    /// A Git `repoURL` while this repository's own URL is unknown (no remote, nothing
+    /// configured), counted because its `path` exists in the tree.
+    UnknownRepoPathExists,
 }
 
 impl Match {
@@ -67,6 +70,7 @@ impl Match {
             UrlMatch::Remote => Some(Match::Remote),
             UrlMatch::Configured => Some(Match::Configured),
             UrlMatch::Placeholder => Some(Match::PlaceholderPathExists),
+            UrlMatch::Unknown => Some(Match::UnknownRepoPathExists),
             UrlMatch::Other => None,
         }
     }

@@ -8,7 +8,8 @@
 //! instead). A URL that is a placeholder or not a URL at all (Kubefirst's
 //! `<GITOPS_REPO_URL>`, `${repo}`, `{{ .Values.repoURL }}`, empty) is
 //! [`UrlMatch::Placeholder`]: the caller then counts the source as this repository only
-//! when its `path` exists in the tree, and says so.
+//! when its `path` exists in the tree, and says so. So does a Git URL when nothing tells
+//! which repository this is (no remote, nothing configured): [`UrlMatch::Unknown`].
 
 use std::path::Path;
 
@@ -21,6 +22,10 @@ pub enum UrlMatch {
     Configured,
     /// A placeholder or unparsable URL: this repository if the path exists in the tree.
     Placeholder,
+    /// A Git URL, while nothing tells which repository this is (no `.git/config` remote,
+    /// no configured `repositories:`, as in a downloaded archive): this repository if the
+    /// path exists in the tree.
+    Unknown,
     /// Another repository (or a Helm/OCI registry).
     Other,
 }
@@ -106,6 +111,9 @@ pub fn is_this_repo(url: &str, remotes: &[String], configured: &[String]) -> Url
     }
     if key.is_none() {
         return UrlMatch::Placeholder;
+    }
+    if remotes.is_empty() && configured.is_empty() {
+        return UrlMatch::Unknown;
     }
     UrlMatch::Other
 }

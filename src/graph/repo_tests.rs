@@ -77,6 +77,12 @@ fn this_repo_classification() {
     for (url, want) in cases {
         assert_eq!(is_this_repo(url, &remotes, &configured), *want, "{url}");
     }
+    // Nothing known of this repository: a Git URL is unknown (not another repository).
+    assert_eq!(
+        is_this_repo("https://github.com/org/other", &[], &[]),
+        UrlMatch::Unknown
+    );
+    assert_eq!(is_this_repo("<X>", &[], &[]), UrlMatch::Placeholder);
     // A configured literal placeholder counts as configured.
     let literal = vec!["<GITOPS_REPO_URL>".to_string()];
     assert_eq!(
