@@ -23,6 +23,7 @@ pub mod report;
 pub mod rule_data;
 pub mod rules;
 pub mod safety;
+pub mod session;
 pub mod settings;
 pub mod source;
 pub mod suppress;

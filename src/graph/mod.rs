@@ -23,7 +23,7 @@ pub mod model;
 pub mod repo;
 pub mod resolve;
 
-pub use build::{build, nodes_of, Repo};
+pub use build::{build, node_of, nodes_of, Repo};
 pub use model::{
     AppKind, Cascade, Edge, Graph, Match, Node, NodeId, Step, Unresolved, UnresolvedReason, Visit,
 };
