@@ -113,7 +113,11 @@ fn kustomize_resources_are_followed_from_the_texts_the_walk_read() {
     );
     write(d, "kust/apps/one.yaml", &common::good("one"));
     write(d, "kust/apps/unlisted.yaml", &common::good("unlisted"));
-    write(d, "kust/nested/kustomization.yml", "resources: [two.yaml]\n");
+    write(
+        d,
+        "kust/nested/kustomization.yml",
+        "resources: [two.yaml]\n",
+    );
     write(d, "kust/nested/two.yaml", &common::good("two"));
     // A `Kustomization` (no extension: not a linted name) is read once, after the walk.
     write(d, "bare/Kustomization", "resources:\n  - three.yaml\n");
