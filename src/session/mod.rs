@@ -9,6 +9,7 @@
 mod analysis;
 mod fixes;
 mod paths;
+mod stage;
 mod stdin;
 mod walk;
 
@@ -19,11 +20,11 @@ pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileReport;
-use crate::discover;
 use crate::graph::context::Analysis;
-use crate::lint::{FileOptions, GraphMode, Outcome};
+use crate::lint::{FileOptions, GraphMode};
 use crate::report::Summary;
 use crate::settings::Settings;
+use crate::{discover, graph};
 use fixes::FileResult;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -164,80 +165,79 @@ fn configure(options: &Options, paths: &[PathBuf]) -> Result<Setup, SessionError
     })
 }
 
-/// Run the pipeline.
-pub fn run(options: &Options) -> Result<Run, SessionError> {
-    let started = Instant::now();
-    let cwd = options.cwd.as_deref();
+/// The paths to lint (none, with no stdin: the current directory).
+fn paths_of(options: &Options) -> Vec<PathBuf> {
     let mut paths = options.paths.clone();
     if paths.is_empty() && options.stdin.is_none() {
         paths.push(PathBuf::from("."));
     }
-    let setup = configure(options, &paths)?;
-    let mut run = Run::default();
-    let root = paths.first().map_or_else(
-        || cwd.map(Path::to_path_buf),
-        |first| {
-            let config_root = setup
-                .config
-                .path
-                .as_ref()
-                .map(|_| setup.config.root.as_path());
+    paths
+}
+
+/// The repository root, from the first path (else the working directory).
+fn root_of(options: &Options, paths: &[PathBuf], config: &Config) -> Option<PathBuf> {
+    let cwd = options.cwd.as_deref();
+    match paths.first() {
+        None => cwd.map(Path::to_path_buf),
+        Some(first) => {
+            let config_root = config.path.as_ref().map(|_| config.root.as_path());
             Some(repository_root(first, cwd, config_root))
-        },
-    );
+        }
+    }
+}
+
+/// Walk `paths`: read and lint every file once, gathering the repository facts.
+fn walk_all(
+    options: &Options,
+    setup: &Setup,
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    helm_facts: &crate::helm_stage::Collector,
+) -> Result<(walk::Walked, discover::Visited), SessionError> {
     let check_options = FileOptions {
         settings: &setup.settings,
         kustomize_patch: false,
         helm_values: None,
         graph: GraphMode::Deferred,
     };
-    let helm_facts = crate::helm_stage::Collector::new(&paths);
-    let walk = walk::Walk::new(
-        check_options,
-        options.max_file_size,
-        cwd,
-        root.as_deref(),
-        &helm_facts,
-    );
-    let visited = discover::visit(&paths, &setup.discover, &|path, buf| {
+    let cwd = options.cwd.as_deref();
+    let walk = walk::Walk::new(check_options, options.max_file_size, cwd, root, helm_facts);
+    let visited = discover::visit(paths, &setup.discover, &|path, buf| {
         walk.visit_file(path, buf)
     })
     .map_err(|err| SessionError::Message(format!("error: {err}")))?;
-    let mut walked = walk.finish();
+    Ok((walk.finish(), visited))
+}
+
+/// Run the pipeline.
+pub fn run(options: &Options) -> Result<Run, SessionError> {
+    let started = Instant::now();
+    let cwd = options.cwd.as_deref();
+    let paths = paths_of(options);
+    let setup = configure(options, &paths)?;
+    let root = root_of(options, &paths, &setup.config);
+    let helm_facts = crate::helm_stage::Collector::new(&paths);
+    let (mut walked, visited) = walk_all(options, &setup, &paths, root.as_deref(), &helm_facts)?;
+    let mut run = Run::default();
     for err in visited.errors.iter().chain(&walked.read_errors) {
         run.messages.push(format!("error: {err}"));
         run.failed = true;
     }
-    analysis::complete_kustomizations(
-        &mut walked.facts,
-        &visited.kustomizations,
-        root.as_deref(),
-        cwd,
-    );
-    let patches = analysis::patch_set(&walked.facts);
-    let remotes = root
-        .as_deref()
-        .map(crate::graph::remotes_of)
-        .unwrap_or_default();
-    run.analysis = analysis::analyse(
-        &mut walked.facts,
-        &patches,
-        &remotes,
-        &setup.config.repositories,
-    );
+    let facts = &mut walked.facts;
+    analysis::complete_kustomizations(facts, &visited.kustomizations, root.as_deref(), cwd);
+    let patches = analysis::patch_set(facts);
+    let remotes = root.as_deref().map(graph::remotes_of).unwrap_or_default();
+    run.analysis = analysis::analyse(facts, &patches, &remotes, &setup.config.repositories);
     run.root = root;
     // argocd-apps values files: read those the walk skipped, lint all with their role.
     let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &setup.discover);
     let display = |p: &Path| display_path(p, cwd);
-    let unparsed = crate::helm_stage::add_unread(
-        &helm_values,
-        &mut walked.found,
-        options.max_file_size,
-        &display,
-    );
-    add_node_files(&mut walked, cwd);
+    let found = &mut walked.found;
+    let unparsed =
+        crate::helm_stage::add_unread(&helm_values, found, options.max_file_size, &display);
+    stage::add_node_files(&mut walked, cwd);
     walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    let stage = Stage {
+    let stage = stage::Stage {
         options,
         settings: &setup.settings,
         patches: &patches,
@@ -245,7 +245,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         analysis: &run.analysis,
         root: run.root.as_deref(),
     };
-    let results: Vec<(FileResult, Option<String>)> = walked
+    let mut results: Vec<(FileResult, Option<String>)> = walked
         .found
         .into_par_iter()
         .map(|(path, report)| stage.process(&path, report))
@@ -256,9 +256,8 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         unsafe_fixes: options.unsafe_fixes,
         ..Summary::default()
     };
-    let mut results = results;
     if options.mode == Mode::Fix {
-        run.conflict_copies = write_all(&mut results, options.threads);
+        run.conflict_copies = stage::write_all(&mut results, options.threads);
     }
     for (result, rel) in results {
         if let Some(rel) = rel {
@@ -276,125 +275,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     Ok(run)
 }
 
-/// Give the files holding nodes that have no report an empty one (with their text): the
-/// findings only the graph gives may land there.
-fn add_node_files(walked: &mut walk::Walked, cwd: Option<&Path>) {
-    let have: std::collections::HashSet<&Path> =
-        walked.found.iter().map(|(p, _)| p.as_path()).collect();
-    let mut missing: Vec<(PathBuf, FileReport)> = walked
-        .facts
-        .node_files
-        .values()
-        .filter(|f| !have.contains(f.path.as_path()))
-        .map(|f| {
-            let report = FileReport {
-                path: display_path(&f.path, cwd),
-                path_bytes: None,
-                source: Some(f.text.clone()),
-                diagnostics: Vec::new(),
-            };
-            (f.path.clone(), report)
-        })
-        .collect();
-    walked.found.append(&mut missing);
-}
-
-/// Write the fixed files, on a pool of more threads than the walk's.
-fn write_all(results: &mut [(FileResult, Option<String>)], threads: usize) -> usize {
-    let results: Vec<&mut FileResult> = results.iter_mut().map(|(r, _)| r).collect();
-    // Writing waits on the disk more than it computes: more threads than cores hide
-    // the waits (measured on a 2-core machine, --fix of 1,117 files: median 1.98x the
-    // lint time with 2 writer threads, 1.81x with 8; see docs/performance.md).
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.saturating_mul(fixes::WRITE_THREADS_PER_THREAD))
-        .build()
-    {
-        Ok(pool) => pool.install(|| fixes::write_fixes(results)),
-        Err(_) => fixes::write_fixes(results),
-    }
-}
-
-/// What the stage after the walk needs for each file with findings.
-struct Stage<'a> {
-    options: &'a Options,
-    settings: &'a Settings,
-    patches: &'a std::collections::HashSet<PathBuf>,
-    helm_values: &'a crate::helm_stage::ValuesFiles,
-    analysis: &'a Analysis,
-    root: Option<&'a Path>,
-}
-
-impl Stage<'_> {
-    /// Kustomize patch files: their objects are fragments; lint them again as such (and
-    /// argocd-apps values files with their role). Then the findings that need the graph,
-    /// then fix what can be fixed. Gives the result and the file's repo-relative path.
-    fn process(&self, path: &Path, report: FileReport) -> (FileResult, Option<String>) {
-        let cwd = self.options.cwd.as_deref();
-        let path_bytes = exact_path_bytes(path, cwd, &report.path);
-        let report = FileReport {
-            path_bytes,
-            ..report
-        };
-        let rel = self.root.and_then(|root| repo_relative(path, root, cwd));
-        let patch =
-            !self.patches.is_empty() && self.patches.contains(&crate::kustomize::normalize(path));
-        let helm = self.helm_values.role(path);
-        let options = FileOptions {
-            settings: self.settings,
-            kustomize_patch: patch,
-            helm_values: helm,
-            graph: GraphMode::Deferred,
-        };
-        let mut report = match (&report.source, patch || helm.is_some()) {
-            (Some(text), true) => FileReport {
-                diagnostics: crate::lint::lint_text(&report.path, text, options),
-                ..report
-            },
-            _ => report,
-        };
-        match (&rel, &report.source) {
-            (Some(rel), Some(text)) => {
-                let text = text.clone();
-                crate::rules::graph::finish(self.analysis, rel, &text, &mut report.diagnostics);
-            }
-            _ => crate::rules::graph::resolve(None, &mut report.diagnostics),
-        }
-        let options = FileOptions {
-            graph: GraphMode::Resolved(rel.as_deref().and_then(|r| self.analysis.file(r))),
-            ..options
-        };
-        let result = match self.options.mode {
-            Mode::Check => FileResult::report(report),
-            mode => fixes::fix_report(Some(path), report, options, mode, self.options.unsafe_fixes),
-        };
-        (result, rel)
-    }
-}
-
 impl Run {
-    /// Take in what processing one file gave (`counted`: the file is already in the
-    /// summary's counts).
-    fn record(&mut self, result: FileResult, counted: bool) {
-        self.messages.extend(result.messages);
-        self.failed |= result.failed;
-        if result.applied > 0 {
-            self.fixed.0 += result.applied;
-            self.fixed.1 += 1;
-        }
-        if let Some(diff) = result.diff {
-            self.diffs.push((result.path.clone(), diff));
-        }
-        match result.outcome {
-            Outcome::Skipped => self.summary.files_skipped += usize::from(!counted),
-            Outcome::Scanned(report) => {
-                self.summary.files_scanned += usize::from(!counted);
-                if !report.diagnostics.is_empty() {
-                    self.reports.push(report);
-                }
-            }
-        }
-    }
-
     /// The repo-relative path of a report's file, when it is in the repository.
     pub fn repo_path(&self, report: &FileReport) -> Option<&str> {
         self.repo_paths.get(&report.path).map(String::as_str)
