@@ -21,7 +21,7 @@ pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileReport;
 use crate::graph::context::Analysis;
-use crate::lint::{FileOptions, GraphMode};
+use crate::lint::{FileOptions, GraphMode, Outcome};
 use crate::report::Summary;
 use crate::settings::Settings;
 use crate::{discover, graph};
@@ -260,7 +260,8 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         run.conflict_copies = stage::write_all(&mut results, options.threads);
     }
     for (result, rel) in results {
-        if let Some(rel) = rel {
+        let reported = matches!(&result.outcome, Outcome::Scanned(r) if !r.diagnostics.is_empty());
+        if let Some(rel) = rel.filter(|_| reported) {
             run.repo_paths.insert(result.path.clone(), rel);
         }
         run.record(result, true);
