@@ -100,3 +100,84 @@ fn a_kustomization_the_walk_read_is_not_read_again() {
         ]
     );
 }
+
+fn put(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if !path.ends_with(".git") {
+                files_under(&path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every file of the tree is read once: by the walk, or (a kustomization the walk does not
+/// lint) once after it; the patch set, the graph and the second lint of a patch file use
+/// the kept texts.
+#[test]
+fn every_file_is_read_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    put(
+        d,
+        ".git/config",
+        "[remote \"origin\"]\n\turl = https://github.com/org/gitops\n",
+    );
+    let both = format!(
+        "{}---\n{}",
+        app("kust", Some("k")),
+        app("bare", Some("bare"))
+    );
+    put(d, "root.yaml", &both);
+    put(
+        d,
+        "k/kustomization.yaml",
+        "resources: [a.yaml]\npatches:\n  - path: p.yaml\n",
+    );
+    put(d, "k/a.yaml", &app("a", None));
+    put(d, "k/p.yaml", &app("a", None));
+    put(d, "bare/Kustomization", "resources: [three.yaml]\n");
+    put(d, "bare/three.yaml", &app("three", None));
+    put(d, "plain.yaml", "kind: ConfigMap\n");
+    for mode in [super::Mode::Check, super::Mode::Diff] {
+        let options = super::Options {
+            paths: vec![d.to_path_buf()],
+            config: super::ConfigChoice::Isolated,
+            exclude: Vec::new(),
+            no_ignore: false,
+            force_exclude: false,
+            threads: 1,
+            max_file_size: 1 << 20,
+            mode,
+            unsafe_fixes: false,
+            stdin: None,
+            cwd: Some(d.to_path_buf()),
+        };
+        let before = |p: &Path| crate::read::opened::count(p);
+        let mut files = Vec::new();
+        files_under(d, &mut files);
+        let counts: Vec<usize> = files.iter().map(|p| before(p)).collect();
+        let run = super::run(&options).unwrap();
+        // The facts were gathered: the Kustomize sources have their children.
+        let graph = &run.analysis.graph;
+        let kust = graph.find(None, "kust").expect("kust");
+        let bare = graph.find(None, "bare").expect("bare");
+        assert_eq!(graph.children(kust).count(), 1);
+        assert_eq!(graph.children(bare).count(), 1);
+        // The patch (findings as an object) was linted again, as a fragment.
+        assert!(run.reports.iter().all(|r| !r.path.contains("p.yaml")));
+        for (file, count) in files.iter().zip(counts) {
+            let reads = crate::read::opened::count(file) - count;
+            assert_eq!(reads, 1, "{} read {reads} times", file.display());
+        }
+    }
+}
