@@ -1,9 +1,9 @@
 //! The lint pipeline as a library, for any front end (the command line, a `graph`
 //! command, an editor server): [`Options`] (a plain struct) in, a [`Run`] out.
 //!
-//! discover → per-file read, parse, objects and rules (parallel, [`walk`]) → repository
-//! analysis (the Kustomize patch set, the app graph: [`analysis`]) → the findings that need
-//! the graph → fix plan and writing ([`fixes`]) → results. Nothing is printed here: the
+//! discover → per-file read, parse, objects and rules (parallel, `walk`) → repository
+//! analysis (the Kustomize patch set, the app graph: `analysis`) → the findings that need
+//! the graph → fix plan and writing (`fixes`) → results. Nothing is printed here: the
 //! messages for stderr are in [`Run::messages`], in order.
 
 mod analysis;
