@@ -224,3 +224,50 @@ fn kustomize_patches_are_no_nodes() {
     // The patch is a fragment: no finding either.
     assert!(run.reports.is_empty(), "{:?}", run.reports);
 }
+
+#[test]
+fn stdin_is_linted_and_fixed_without_a_walk() {
+    let dir = common::repo_tempdir();
+    let d = dir.path();
+    let mut opts = options(d, ConfigChoice::Isolated);
+    opts.paths.clear();
+    opts.mode = Mode::Fix;
+    opts.stdin = Some(session::Stdin {
+        name: "apps/x.yaml".into(),
+        bytes: common::bad("x").into_bytes(),
+    });
+    let run = session::run(&opts).unwrap();
+    let fixed = String::from_utf8(run.stdin_output.clone().unwrap()).unwrap();
+    assert!(
+        fixed.contains("resources-finalizer.argocd.argoproj.io"),
+        "{fixed}"
+    );
+    assert_eq!(run.fixed, (1, 1));
+    assert!(run.reports.is_empty() && !run.failed && run.messages.is_empty());
+    assert_eq!(run.summary.files_scanned, 1);
+    assert!(run.analysis.graph.nodes.is_empty());
+}
+
+#[test]
+fn walk_problems_are_messages_and_a_failure() {
+    let dir = common::repo_tempdir();
+    let d = dir.path();
+    write(d, "big.yaml", &common::bad("big").repeat(40));
+    write(d, "small.yaml", &common::bad("small"));
+    let mut opts = options(d, ConfigChoice::Isolated);
+    opts.max_file_size = 200;
+    let run = session::run(&opts).unwrap();
+    assert!(run.failed);
+    assert_eq!(run.messages.len(), 1, "{:?}", run.messages);
+    assert!(
+        run.messages[0].starts_with("error: big.yaml: is ")
+            && run.messages[0].ends_with("(--max-file-size)"),
+        "{:?}",
+        run.messages
+    );
+    assert_eq!(run.reports.len(), 1);
+    // A configuration that does not load is an error of the run, not a message.
+    write(d, ".gitops-lint.yaml", "exclude: nope\n");
+    let err = session::run(&options(d, ConfigChoice::Discover)).unwrap_err();
+    assert!(matches!(err, session::SessionError::Config(_)), "{err:?}");
+}

@@ -175,15 +175,10 @@ fn paths_of(options: &Options) -> Vec<PathBuf> {
 }
 
 /// The repository root, from the first path (else the working directory).
-fn root_of(options: &Options, paths: &[PathBuf], config: &Config) -> Option<PathBuf> {
-    let cwd = options.cwd.as_deref();
-    match paths.first() {
-        None => cwd.map(Path::to_path_buf),
-        Some(first) => {
-            let config_root = config.path.as_ref().map(|_| config.root.as_path());
-            Some(repository_root(first, cwd, config_root))
-        }
-    }
+fn root_of(options: &Options, paths: &[PathBuf], config: &Config) -> PathBuf {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config_root = config.path.as_ref().map(|_| config.root.as_path());
+    repository_root(first, options.cwd.as_deref(), config_root)
 }
 
 /// Walk `paths`: read and lint every file once, gathering the repository facts.
@@ -215,7 +210,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     let cwd = options.cwd.as_deref();
     let paths = paths_of(options);
     let setup = configure(options, &paths)?;
-    let root = root_of(options, &paths, &setup.config);
+    let root = Some(root_of(options, &paths, &setup.config));
     let helm_facts = crate::helm_stage::Collector::new(&paths);
     let (mut walked, visited) = walk_all(options, &setup, &paths, root.as_deref(), &helm_facts)?;
     let mut run = Run::default();
