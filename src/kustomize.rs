@@ -21,16 +21,6 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The files named as patches by the kustomization file at `path` (resolved against its
-/// directory, normalised).
-pub fn patch_files(path: &Path) -> Vec<PathBuf> {
-    // Only a regular file, of bounded size (one that cannot be read names no patch).
-    match crate::read::read_text(path) {
-        Some(text) => patch_files_in(path, &text),
-        None => Vec::new(),
-    }
-}
-
 /// The files named as patches by `text`, the kustomization file at `path` (resolved
 /// against its directory, normalised).
 pub fn patch_files_in(path: &Path, text: &str) -> Vec<PathBuf> {
@@ -64,11 +54,6 @@ pub fn patch_files_in(path: &Path, text: &str) -> Vec<PathBuf> {
         out.extend(names.into_iter().map(|n| normalize(&dir.join(n.trim()))));
     }
     out
-}
-
-/// The set of patch files named by any of `kustomizations`.
-pub fn patch_set(kustomizations: &[PathBuf]) -> HashSet<PathBuf> {
-    kustomizations.iter().flat_map(|k| patch_files(k)).collect()
 }
 
 /// The set of patch files named by any of `kustomizations` (path and text, already read).

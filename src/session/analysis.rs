@@ -39,8 +39,8 @@ pub fn complete_kustomizations(
     }
 }
 
-/// The files named as patches by the kustomizations (normalised paths, as
-/// [`crate::kustomize::patch_set`] gives them).
+/// The files named as patches by the kustomizations (normalised paths), from their kept
+/// texts.
 pub fn patch_set(facts: &Facts) -> HashSet<PathBuf> {
     crate::kustomize::patch_set_of(
         facts
