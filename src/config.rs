@@ -69,6 +69,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleLevel>,
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     pub accepted_finalizers: Vec<String>,
+    /// URLs that name the linted repository (besides the remotes of `.git/config`), for
+    /// the app graph.
+    pub repositories: Vec<String>,
     pub fix: FixConfig,
 }
 
@@ -139,6 +142,11 @@ pub const KEYS: &[Key] = &[
             doc: "Extra finalizer strings that count as cascading deletion (for controllers of your own).",
         }]),
         doc: "Finalizer settings.",
+    },
+    Key {
+        name: "repositories",
+        ty: ValueType::Strings,
+        doc: "URLs (`repoURL` values) that name the linted repository, besides the remotes of its `.git/config`: the sources of Applications that use them are followed in the app graph.",
     },
     Key {
         name: "fix",
@@ -579,6 +587,7 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
                     config.per_path_ignores.push((glob, ids));
                 }
             }
+            "repositories" => config.repositories = strings(value, "repository URLs")?,
             "finalizers" => {
                 let keys = section("finalizers");
                 for e in mapping(value, "a mapping")? {
@@ -694,6 +703,31 @@ mod tests {
         );
         assert_eq!(c.accepted_finalizers, ["example.com/cascade"]);
         assert_eq!(c.fix.finalizer_position, FinalizerPosition::AfterName);
+    }
+
+    #[test]
+    fn repositories_are_a_list_of_urls() {
+        let c = parse(
+            "repositories:\n  - https://github.com/org/gitops\n  - git@gitlab.com:org/x.git\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.repositories,
+            ["https://github.com/org/gitops", "git@gitlab.com:org/x.git"]
+        );
+        let text = "repositories: https://github.com/org/gitops\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "https://github.com/org/gitops");
+        assert!(msg.contains("expected a list of repository URLs"), "{msg}");
+        let text = "repositories: [{url: x}]\n";
+        let (_, msg) = parse(text).unwrap_err();
+        assert!(msg.contains("repository URLs (a string)"), "{msg}");
+        let text = "repositorys: []\n";
+        let (span, msg) = parse(text).unwrap_err();
+        assert_eq!(&text[span.unwrap()], "repositorys");
+        assert!(msg.contains("`repositories`"), "{msg}");
+        let schema = json_schema();
+        assert!(schema.to_string().contains("\"repositories\""));
     }
 
     #[test]

@@ -21,15 +21,11 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The files named as patches by the kustomization file at `path` (resolved against its
-/// directory, normalised).
-pub fn patch_files(path: &Path) -> Vec<PathBuf> {
-    // Only a regular file, of bounded size (one that cannot be read names no patch).
-    let Some(text) = crate::read::read_text(path) else {
-        return Vec::new();
-    };
+/// The files named as patches by `text`, the kustomization file at `path` (resolved
+/// against its directory, normalised).
+pub fn patch_files_in(path: &Path, text: &str) -> Vec<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new(""));
-    let parsed = yaml::parse(&text, &text);
+    let parsed = yaml::parse(text, text);
     let mut out = Vec::new();
     for doc in &parsed.documents {
         let root = &doc.root;
@@ -60,9 +56,14 @@ pub fn patch_files(path: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The set of patch files named by any of `kustomizations`.
-pub fn patch_set(kustomizations: &[PathBuf]) -> HashSet<PathBuf> {
-    kustomizations.iter().flat_map(|k| patch_files(k)).collect()
+/// The set of patch files named by any of `kustomizations` (path and text, already read).
+pub fn patch_set_of<'a>(
+    kustomizations: impl IntoIterator<Item = (&'a Path, &'a str)>,
+) -> HashSet<PathBuf> {
+    kustomizations
+        .into_iter()
+        .flat_map(|(path, text)| patch_files_in(path, text))
+        .collect()
 }
 
 #[cfg(test)]

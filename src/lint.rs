@@ -132,6 +132,18 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: FileOptions) -> Outcome {
 
 /// [`lint_bytes`] for bytes whose [`Needles`] are known.
 pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Needles) -> Outcome {
+    lint_scanned_observed(path, bytes, options, needles, &mut |_| {})
+}
+
+/// [`lint_scanned`], showing `observe` each document as the objects are read from it
+/// (aliases and merge keys resolved), as [`lint_text_observed`] does.
+pub fn lint_scanned_observed(
+    path: &str,
+    bytes: &[u8],
+    options: FileOptions,
+    needles: Needles,
+    observe: &mut dyn FnMut(&yaml::Document),
+) -> Outcome {
     if !needles.argo && !may_hide_needle(bytes) && !utf16_may_hold_argo(bytes) {
         return Outcome::Skipped;
     }
@@ -168,7 +180,7 @@ pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Nee
             });
         }
     };
-    let diagnostics = lint_text(path, text, options);
+    let diagnostics = lint_text_observed(path, text, options, observe);
     let source = (!diagnostics.is_empty()).then(|| Arc::from(text));
     Outcome::Scanned(FileReport {
         path: path.to_string(),
@@ -180,6 +192,19 @@ pub fn lint_scanned(path: &str, bytes: &[u8], options: FileOptions, needles: Nee
 
 /// Lint a file's text.
 pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic> {
+    lint_text_observed(path, text, options, &mut |_| {})
+}
+
+/// [`lint_text`], showing `observe` each document whose objects are checked, as they are
+/// read (aliases and merge keys resolved): repository facts are taken from the same parse.
+/// A Kustomize patch's documents, and documents whose aliases cannot be resolved and whose
+/// objects are not checked, are not shown.
+pub fn lint_text_observed(
+    path: &str,
+    text: &str,
+    options: FileOptions,
+    observe: &mut dyn FnMut(&yaml::Document),
+) -> Vec<Diagnostic> {
     let masked = template::mask_with(text, template::syntax_of(path, text));
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
@@ -268,6 +293,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 doc_layout: Default::default(),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
+            observe(view);
             let mut sink = Sink {
                 out: &mut out,
                 annotations: &mut annotations,

@@ -100,6 +100,8 @@ pub fn read_file(
     follow: bool,
 ) -> Result<(), ReadError> {
     buf.clear();
+    #[cfg(test)]
+    opened::note(path);
     let file = open(path, follow)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
@@ -121,6 +123,37 @@ pub fn read_file(
     // The size is a hint: files in /proc say 0, and a file may grow while it is read.
     buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
     read_capped(&file, buf, limit)
+}
+
+/// Unit tests only: how many times [`read_file`] was asked for each path (lexically
+/// normalised), so that a test can show that a file is read once.
+#[cfg(test)]
+pub(crate) mod opened {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static COUNTS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
+
+    pub fn note(path: &Path) {
+        let mut counts = crate::sync::lock(&COUNTS);
+        let key = crate::kustomize::normalize(path);
+        *counts
+            .get_or_insert_with(HashMap::new)
+            .entry(key)
+            .or_default() += 1;
+    }
+
+    /// The reads of `path` so far.
+    pub fn count(path: &Path) -> usize {
+        let counts = crate::sync::lock(&COUNTS);
+        let key = crate::kustomize::normalize(path);
+        counts
+            .as_ref()
+            .and_then(|c| c.get(&key))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
 /// Read all of `reader` into `buf` (appending), failing once more than `limit` bytes come.

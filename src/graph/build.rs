@@ -34,7 +34,8 @@ pub fn nodes_of(file: &str, documents: &[Document]) -> Vec<Node> {
         .collect()
 }
 
-fn node_of(file: &str, doc: &Document) -> Option<Node> {
+/// The Application or ApplicationSet of one document of `file`, as [`nodes_of`] reads it.
+pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
     let root = &doc.root;
     if !root
         .get("apiVersion")?

@@ -1,7 +1,7 @@
 //! The repository-level graph of Argo CD Applications: which parent Application syncs the
 //! file that defines which child Application (app of apps, Kubefirst's `registry`).
 //!
-//! Pure library code, not wired into the CLI yet:
+//! Built by [`crate::session`] after the walk, from the facts it gathers:
 //! - [`repo`]: which `repoURL`s name the linted repository (URL keys, `.git/config`
 //!   remotes, configured repositories, placeholders).
 //! - [`resolve`]: what one source syncs, as files of the tree (directory, Kustomize, Helm).
@@ -23,7 +23,7 @@ pub mod model;
 pub mod repo;
 pub mod resolve;
 
-pub use build::{build, nodes_of, Repo};
+pub use build::{build, node_of, nodes_of, Repo};
 pub use model::{
     AppKind, Cascade, Edge, Graph, Match, Node, NodeId, Step, Unresolved, UnresolvedReason, Visit,
 };

@@ -1,0 +1,234 @@
+//! `lint`: the arguments become [`session::Options`]; the [`session::Run`] is rendered,
+//! its messages printed, and the exit code chosen.
+
+use super::{use_color, LintArgs, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use crate::diagnostic::Severity;
+use crate::report::{self, Format};
+use crate::session::{self, ConfigChoice, Mode, Options, Run, SessionError};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::time::Instant;
+
+/// The most threads per core `--threads` may ask for.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The number of threads to use for `--threads` (`None` or 0: one per core), capped at
+/// [`MAX_THREADS_PER_CORE`] per core with a warning.
+fn thread_count(requested: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    match requested {
+        None | Some(0) => cores,
+        Some(n) if n > max => {
+            eprintln!(
+                "warning: --threads {n} is more than {MAX_THREADS_PER_CORE} per core \
+                 ({cores} cores); using {max}"
+            );
+            max
+        }
+        Some(n) => n,
+    }
+}
+
+/// The pipeline's options for `lint` arguments (`-` taken out of the paths: stdin is read
+/// by the caller).
+fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin>) -> Options {
+    let mode = if args.diff {
+        Mode::Diff
+    } else if args.fix {
+        Mode::Fix
+    } else {
+        Mode::Check
+    };
+    let config = match &args.config {
+        _ if args.isolated => ConfigChoice::Isolated,
+        Some(p) => ConfigChoice::Path(p.clone()),
+        None => ConfigChoice::Discover,
+    };
+    Options {
+        paths: args
+            .paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .cloned()
+            .collect(),
+        config,
+        exclude: args.exclude.clone(),
+        no_ignore: args.no_ignore,
+        force_exclude: args.force_exclude,
+        threads,
+        max_file_size: args.max_file_size,
+        mode,
+        unsafe_fixes: args.unsafe_fixes,
+        stdin,
+        cwd: std::env::current_dir().ok(),
+    }
+}
+
+/// Read the file of standard input (`-` among the paths), or say why it cannot be.
+fn read_stdin(args: &LintArgs) -> Result<Option<session::Stdin>, String> {
+    if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    match crate::read::read_capped(std::io::stdin().lock(), &mut bytes, args.max_file_size) {
+        Ok(()) => Ok(Some(session::Stdin {
+            name: args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| "-".to_string()),
+            bytes,
+        })),
+        Err(crate::read::ReadError::Io(e)) => Err(format!("error: reading stdin: {e}")),
+        Err(e) => Err(format!("error: stdin: {}", session::read_error_message(&e))),
+    }
+}
+
+pub(super) fn run_lint(args: LintArgs) -> i32 {
+    let started = Instant::now();
+    let threads = thread_count(args.threads);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    let color = use_color(args.color, std::io::stdout().is_terminal());
+    let stdin = match read_stdin(&args) {
+        Ok(stdin) => stdin,
+        Err(message) => {
+            eprintln!("{}", report::escape::message(&message));
+            return EXIT_FAILURE;
+        }
+    };
+    let options = session_options(&args, threads, stdin);
+    let mut run = match session::run(&options) {
+        Ok(run) => run,
+        Err(SessionError::Config(err)) => {
+            let color = use_color(args.color, std::io::stderr().is_terminal());
+            eprint!("{}", report::render_error(&*err, color));
+            return EXIT_FAILURE;
+        }
+        Err(SessionError::Message(message)) => {
+            eprintln!("{}", report::escape::message(&message));
+            return EXIT_FAILURE;
+        }
+    };
+    for message in &run.messages {
+        eprintln!("{}", report::escape::message(message));
+    }
+    run.summary.elapsed = started.elapsed();
+    if let Err(e) = render_run(&args, &run, options.mode, color) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!(
+                "{}",
+                report::escape::message(&format!("error: writing output: {e}"))
+            );
+        }
+        return EXIT_FAILURE;
+    }
+    if !args.quiet && (args.format != Format::Json || options.mode == Mode::Diff) {
+        print_outcome(&run, options.mode, args.unsafe_fixes);
+    }
+    exit_code(&run, options.mode, args.exit_zero)
+}
+
+/// Render the findings (or the diffs, or stdin's fixed text then the findings on stderr).
+fn render_run(args: &LintArgs, run: &Run, mode: Mode, color: bool) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let style = |color| report::Style {
+        color,
+        quiet: args.quiet,
+    };
+    if mode == Mode::Diff {
+        let terminal = std::io::stdout().is_terminal();
+        report::render_diffs(
+            run.diffs.iter().map(|(_, d)| d.as_str()),
+            terminal,
+            &mut out,
+        )
+        .and_then(|_| out.flush())
+    } else if let Some(fixed) = &run.stdin_output {
+        let mut err = std::io::stderr().lock();
+        out.write_all(fixed)
+            .and_then(|_| out.flush())
+            .and_then(|_| {
+                report::render(
+                    args.format,
+                    &run.reports,
+                    &run.summary,
+                    style(false),
+                    &mut err,
+                )
+            })
+    } else {
+        report::render(
+            args.format,
+            &run.reports,
+            &run.summary,
+            style(color),
+            &mut out,
+        )
+        .and_then(|_| out.flush())
+    }
+}
+
+/// The summary line and hints on stderr.
+fn print_outcome(run: &Run, mode: Mode, unsafe_fixes: bool) {
+    let summary = &run.summary;
+    let fixed = run.fixed;
+    let remaining = summary.diagnostics();
+    // What the fixes left need (`--fix` or `--unsafe-fixes`), on a line of its own.
+    let hint = summary.fix_hint();
+    match mode {
+        Mode::Check => eprintln!("{}", summary.line()),
+        Mode::Fix => eprintln!(
+            "Fixed {} in {}; {remaining} remaining.{}",
+            plural(fixed.0, "problem"),
+            plural(fixed.1, "file"),
+            match run.conflict_copies {
+                0 => String::new(),
+                n => format!(
+                    " {} written to while being replaced: see the conflict {} beside them.",
+                    plural(n, "file"),
+                    if n == 1 { "copy" } else { "copies" }
+                ),
+            }
+        ),
+        Mode::Diff => eprintln!(
+            "Would fix {} in {}.",
+            plural(fixed.0, "problem"),
+            plural(fixed.1, "file")
+        ),
+    }
+    if let Some(hint) = hint.filter(|_| mode != Mode::Diff) {
+        eprintln!("{hint}");
+    }
+    if mode == Mode::Diff && !unsafe_fixes && summary.fixable_unsafe > 0 {
+        eprintln!(
+            "{} more fixable with `--fix --unsafe-fixes` (`--diff --unsafe-fixes` shows them).",
+            summary.fixable_unsafe
+        );
+    }
+}
+
+fn exit_code(run: &Run, mode: Mode, exit_zero: bool) -> i32 {
+    let has_errors = run
+        .reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity == Severity::Error);
+    if run.failed {
+        EXIT_FAILURE
+    } else if mode == Mode::Diff {
+        if run.diffs.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        }
+    } else if has_errors && !exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

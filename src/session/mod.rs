@@ -1,0 +1,287 @@
+//! The lint pipeline as a library, for any front end (the command line, a `graph`
+//! command, an editor server): [`Options`] (a plain struct) in, a [`Run`] out.
+//!
+//! discover → per-file read, parse, objects and rules (parallel, `walk`) → repository
+//! analysis (the Kustomize patch set, the app graph: `analysis`) → the findings that need
+//! the graph → fix plan and writing (`fixes`) → results. Nothing is printed here: the
+//! messages for stderr are in [`Run::messages`], in order.
+
+mod analysis;
+mod fixes;
+mod paths;
+mod stage;
+mod stdin;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
+
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::FileReport;
+use crate::graph::context::Analysis;
+use crate::lint::{FileOptions, GraphMode, Outcome};
+use crate::report::Summary;
+use crate::settings::Settings;
+use crate::{discover, graph};
+use fixes::FileResult;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Which configuration file to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// None (`--isolated`).
+    Isolated,
+    /// This one (`--config`).
+    Path(PathBuf),
+    /// The nearest `.gitops-lint.yaml` above the first path.
+    Discover,
+}
+
+/// What to do with the fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report only.
+    Check,
+    /// Apply them and write the files (`--fix`).
+    Fix,
+    /// Show them as a unified diff; write nothing (`--diff`).
+    Diff,
+}
+
+/// One file read from standard input.
+#[derive(Debug, Clone)]
+pub struct Stdin {
+    /// The path to report (`--stdin-filename`, else `-`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What to lint, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files and directories (empty with no stdin: the current directory).
+    pub paths: Vec<PathBuf>,
+    pub config: ConfigChoice,
+    /// Gitignore-style globs to leave out (`--exclude`).
+    pub exclude: Vec<String>,
+    pub no_ignore: bool,
+    pub force_exclude: bool,
+    /// Threads of the walk (the rayon global pool is the caller's to set up).
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub mode: Mode,
+    pub unsafe_fixes: bool,
+    pub stdin: Option<Stdin>,
+    /// The working directory: paths are shown relative to it.
+    pub cwd: Option<PathBuf>,
+}
+
+/// Why a run could not be made (nothing was linted).
+#[derive(Debug)]
+pub enum SessionError {
+    /// The configuration file is wrong (rendered with its source).
+    Config(Box<ConfigError>),
+    /// A one-line message (`error: …`).
+    Message(String),
+}
+
+/// Everything a run gave.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// The files with findings, sorted by path.
+    pub reports: Vec<FileReport>,
+    /// The repo-relative path of each report's file, by its shown path.
+    pub repo_paths: HashMap<String, String>,
+    pub summary: Summary,
+    /// Unified diffs (`Mode::Diff`), by shown path, sorted.
+    pub diffs: Vec<(String, String)>,
+    /// The messages for stderr, in order (not escaped yet).
+    pub messages: Vec<String>,
+    /// The tool failed somewhere (exit 2).
+    pub failed: bool,
+    /// Problems and files fixed (or that would be, with `Mode::Diff`).
+    pub fixed: (usize, usize),
+    /// Files written to while being replaced (a conflict copy was made beside them).
+    pub conflict_copies: usize,
+    /// The fixed text of stdin (`Mode::Fix`), the original when nothing changed.
+    pub stdin_output: Option<Vec<u8>>,
+    /// The repository root (see [`repository_root`]).
+    pub root: Option<PathBuf>,
+    /// The app graph of the repository, and its facts per file.
+    pub analysis: Analysis,
+}
+
+/// The configuration and what is derived from it.
+struct Setup {
+    config: Config,
+    settings: Settings,
+    discover: discover::Options,
+}
+
+fn configure(options: &Options, paths: &[PathBuf]) -> Result<Setup, SessionError> {
+    let found = match &options.config {
+        ConfigChoice::Isolated => Ok(None),
+        ConfigChoice::Path(p) => Ok(Some(p.clone())),
+        ConfigChoice::Discover => {
+            config::find(paths.first().map_or(Path::new("."), PathBuf::as_path))
+        }
+    };
+    let config_path = found.as_ref().ok().cloned().flatten();
+    let explicit = matches!(options.config, ConfigChoice::Path(_));
+    let config = found
+        .and_then(|path| match path {
+            None => Ok(Config::default()),
+            Some(p) if explicit => config::load(&p),
+            Some(p) => config::load_found(&p),
+        })
+        .map_err(SessionError::Config)?;
+    discover::check_glob_limits(&options.exclude, config.glob_count())
+        .map_err(|err| SessionError::Message(format!("error: {err}")))?;
+    let discover = discover::Options {
+        exclude: options.exclude.clone(),
+        no_ignore: options.no_ignore,
+        threads: options.threads,
+        force_exclude: options.force_exclude,
+        config_root: config
+            .path
+            .as_ref()
+            .map(|_| config::ConfigRoot::new(&config.root, paths)),
+        config_exclude: config.exclude.clone(),
+        include: config.include.clone(),
+    };
+    let settings = Settings::from_config(&config, paths).map_err(|e| {
+        let path = config_path.as_deref().unwrap_or(Path::new("")).display();
+        SessionError::Message(format!("error: {path}: {e}"))
+    })?;
+    Ok(Setup {
+        config,
+        settings,
+        discover,
+    })
+}
+
+/// The paths to lint (none, with no stdin: the current directory).
+fn paths_of(options: &Options) -> Vec<PathBuf> {
+    let mut paths = options.paths.clone();
+    if paths.is_empty() && options.stdin.is_none() {
+        paths.push(PathBuf::from("."));
+    }
+    paths
+}
+
+/// The repository root, from the first path (else the working directory).
+fn root_of(options: &Options, paths: &[PathBuf], config: &Config) -> PathBuf {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config_root = config.path.as_ref().map(|_| config.root.as_path());
+    repository_root(first, options.cwd.as_deref(), config_root)
+}
+
+/// Walk `paths`: read and lint every file once, gathering the repository facts.
+fn walk_all(
+    options: &Options,
+    setup: &Setup,
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    helm_facts: &crate::helm_stage::Collector,
+) -> Result<(walk::Walked, discover::Visited), SessionError> {
+    let check_options = FileOptions {
+        settings: &setup.settings,
+        kustomize_patch: false,
+        helm_values: None,
+        graph: GraphMode::Deferred,
+    };
+    let cwd = options.cwd.as_deref();
+    let walk = walk::Walk::new(check_options, options.max_file_size, cwd, root, helm_facts);
+    let visited = discover::visit(paths, &setup.discover, &|path, buf| {
+        walk.visit_file(path, buf)
+    })
+    .map_err(|err| SessionError::Message(format!("error: {err}")))?;
+    Ok((walk.finish(), visited))
+}
+
+/// Run the pipeline.
+pub fn run(options: &Options) -> Result<Run, SessionError> {
+    let started = Instant::now();
+    let cwd = options.cwd.as_deref();
+    let paths = paths_of(options);
+    let setup = configure(options, &paths)?;
+    let root = Some(root_of(options, &paths, &setup.config));
+    let helm_facts = crate::helm_stage::Collector::new(&paths);
+    let (mut walked, visited) = walk_all(options, &setup, &paths, root.as_deref(), &helm_facts)?;
+    let mut run = Run::default();
+    for err in visited.errors.iter().chain(&walked.read_errors) {
+        run.messages.push(format!("error: {err}"));
+        run.failed = true;
+    }
+    let facts = &mut walked.facts;
+    analysis::complete_kustomizations(facts, &visited.kustomizations, root.as_deref(), cwd);
+    let patches = analysis::patch_set(facts);
+    let remotes = root.as_deref().map(graph::remotes_of).unwrap_or_default();
+    run.analysis = analysis::analyse(facts, &patches, &remotes, &setup.config.repositories);
+    run.root = root;
+    // argocd-apps values files: read those the walk skipped, lint all with their role.
+    let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &setup.discover);
+    let display = |p: &Path| display_path(p, cwd);
+    let found = &mut walked.found;
+    let unparsed =
+        crate::helm_stage::add_unread(&helm_values, found, options.max_file_size, &display);
+    stage::add_node_files(&mut walked, cwd);
+    walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    let stage = stage::Stage {
+        options,
+        settings: &setup.settings,
+        patches: &patches,
+        helm_values: &helm_values,
+        analysis: &run.analysis,
+        root: run.root.as_deref(),
+    };
+    let mut results: Vec<(FileResult, Option<String>)> = walked
+        .found
+        .into_par_iter()
+        .map(|(path, report)| stage.process(&path, report))
+        .collect();
+    run.summary = Summary {
+        files_scanned: walked.scanned + unparsed,
+        files_skipped: walked.skipped.saturating_sub(unparsed),
+        unsafe_fixes: options.unsafe_fixes,
+        ..Summary::default()
+    };
+    if options.mode == Mode::Fix {
+        run.conflict_copies = stage::write_all(&mut results, options.threads);
+    }
+    for (result, rel) in results {
+        let reported = matches!(&result.outcome, Outcome::Scanned(r) if !r.diagnostics.is_empty());
+        if let Some(rel) = rel.filter(|_| reported) {
+            run.repo_paths.insert(result.path.clone(), rel);
+        }
+        run.record(result, true);
+    }
+    if let Some(input) = &options.stdin {
+        stdin::lint_stdin(&mut run, input, options, &setup.settings);
+    }
+    run.reports.sort_by(|a, b| a.path.cmp(&b.path));
+    run.diffs.sort();
+    run.summary.count(&run.reports);
+    run.summary.elapsed = started.elapsed();
+    Ok(run)
+}
+
+impl Run {
+    /// The repo-relative path of a report's file, when it is in the repository.
+    pub fn repo_path(&self, report: &FileReport) -> Option<&str> {
+        self.repo_paths.get(&report.path).map(String::as_str)
+    }
+}
+
+/// A file that could not be read, for a message after its path.
+pub fn read_error_message(e: &crate::read::ReadError) -> String {
+    match e {
+        crate::read::ReadError::TooLarge { .. } => format!("{e} (--max-file-size)"),
+        e => e.to_string(),
+    }
+}

@@ -1,0 +1,202 @@
+//! The parallel walk: every file is read once, linted as it is found, and its repository
+//! facts (Applications, Kustomize files, its place in the tree) are taken from the same
+//! bytes and the same parse. Only files with findings keep their text, and the files the
+//! app graph needs (those holding an Application, the kustomizations).
+
+use super::paths::{display_path, repo_relative};
+use crate::diagnostic::FileReport;
+use crate::graph::{self, Node};
+use crate::lint::{self, FileOptions, Outcome};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A kustomization file, as the walk read it (or read once after it, see
+/// [`super::analysis`]).
+#[derive(Debug)]
+pub struct Kustomization {
+    /// The path as walked.
+    pub path: PathBuf,
+    /// Repo-relative, when inside the repository.
+    pub rel: Option<String>,
+    /// Its text (`None`: not UTF-8).
+    pub text: Option<Arc<str>>,
+}
+
+/// A file holding Applications or ApplicationSets.
+#[derive(Debug)]
+pub struct NodeFile {
+    /// The path as walked.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    /// Its nodes, in document order (`file` is repo-relative).
+    pub nodes: Vec<Node>,
+}
+
+/// The repository facts the walk gathered.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The repo-relative paths of the files visited (unsorted).
+    pub files: Vec<String>,
+    /// The kustomization files read.
+    pub kustomizations: Vec<Kustomization>,
+    /// The files holding nodes, by repo-relative path.
+    pub node_files: HashMap<String, NodeFile>,
+}
+
+/// What the walk gave.
+pub struct Walked {
+    /// The files with findings.
+    pub found: Vec<(PathBuf, FileReport)>,
+    /// Files that could not be read, sorted (messages after their path).
+    pub read_errors: Vec<String>,
+    pub scanned: usize,
+    pub skipped: usize,
+    pub facts: Facts,
+}
+
+/// The walk's shared state.
+pub struct Walk<'a> {
+    pub options: FileOptions<'a>,
+    pub max_file_size: u64,
+    pub cwd: Option<&'a Path>,
+    /// The repository root: files below it take part in the app graph.
+    pub root: Option<&'a Path>,
+    pub helm_facts: &'a crate::helm_stage::Collector,
+    scanned: AtomicUsize,
+    skipped: AtomicUsize,
+    found: Mutex<Vec<(PathBuf, FileReport)>>,
+    read_errors: Mutex<Vec<String>>,
+    facts: Mutex<Facts>,
+}
+
+impl<'a> Walk<'a> {
+    pub fn new(
+        options: FileOptions<'a>,
+        max_file_size: u64,
+        cwd: Option<&'a Path>,
+        root: Option<&'a Path>,
+        helm_facts: &'a crate::helm_stage::Collector,
+    ) -> Self {
+        Walk {
+            options,
+            max_file_size,
+            cwd,
+            root,
+            helm_facts,
+            scanned: AtomicUsize::new(0),
+            skipped: AtomicUsize::new(0),
+            found: Mutex::new(Vec::new()),
+            read_errors: Mutex::new(Vec::new()),
+            facts: Mutex::new(Facts::default()),
+        }
+    }
+
+    /// Read, lint and take the facts of one file (`buf` is the thread's scratch buffer).
+    pub fn visit_file(&self, path: &Path, buf: &mut Vec<u8>) {
+        if let Err(e) = crate::read::read_file(path, buf, self.max_file_size, true) {
+            let display = display_path(path, self.cwd);
+            crate::sync::lock(&self.read_errors)
+                .push(format!("{display}: {}", super::read_error_message(&e)));
+            return;
+        }
+        let display = display_path(path, self.cwd);
+        let rel = self
+            .root
+            .and_then(|root| repo_relative(path, root, self.cwd));
+        let needles = lint::Needles::scan(buf);
+        let mut nodes = Vec::new();
+        let outcome = match &rel {
+            Some(rel) => {
+                let observe = &mut |doc: &crate::yaml::Document| {
+                    nodes.extend(graph::node_of(rel, doc));
+                };
+                lint::lint_scanned_observed(&display, buf, self.options, needles, observe)
+            }
+            None => lint::lint_scanned(&display, buf, self.options, needles),
+        };
+        let linted = matches!(outcome, Outcome::Scanned(_));
+        self.helm_facts.observe(path, buf, linted, needles.chart);
+        self.keep_facts(path, rel, buf, &outcome, nodes);
+        match outcome {
+            Outcome::Skipped => {
+                self.skipped.fetch_add(1, Ordering::Relaxed);
+            }
+            Outcome::Scanned(report) => {
+                self.scanned.fetch_add(1, Ordering::Relaxed);
+                if !report.diagnostics.is_empty() {
+                    crate::sync::lock(&self.found).push((path.to_path_buf(), report));
+                }
+            }
+        }
+        // Do not keep a large file's buffer around for the rest of the walk.
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new();
+        }
+    }
+
+    /// Keep what the app graph needs of a file: its repo-relative path, its text when it
+    /// is a kustomization or holds nodes (shared with its report when it has one).
+    fn keep_facts(
+        &self,
+        path: &Path,
+        rel: Option<String>,
+        bytes: &[u8],
+        outcome: &Outcome,
+        nodes: Vec<Node>,
+    ) {
+        let kustomization = is_kustomization(path);
+        if rel.is_none() && !kustomization {
+            return;
+        }
+        let text = || -> Option<Arc<str>> {
+            match outcome {
+                Outcome::Scanned(FileReport {
+                    source: Some(text), ..
+                }) if text.len() == bytes.len() => Some(text.clone()),
+                _ => std::str::from_utf8(bytes).ok().map(Arc::from),
+            }
+        };
+        let text = (kustomization || !nodes.is_empty()).then(text).flatten();
+        let mut facts = crate::sync::lock(&self.facts);
+        if kustomization {
+            facts.kustomizations.push(Kustomization {
+                path: path.to_path_buf(),
+                rel: rel.clone(),
+                text: text.clone(),
+            });
+        }
+        let Some(rel) = rel else {
+            return;
+        };
+        if let (Some(text), false) = (text, nodes.is_empty()) {
+            let file = NodeFile {
+                path: path.to_path_buf(),
+                text,
+                nodes,
+            };
+            facts.node_files.insert(rel.clone(), file);
+        }
+        facts.files.push(rel);
+    }
+
+    pub fn finish(self) -> Walked {
+        let mut read_errors = crate::sync::into_inner(self.read_errors);
+        read_errors.sort();
+        Walked {
+            found: crate::sync::into_inner(self.found),
+            read_errors,
+            scanned: self.scanned.into_inner(),
+            skipped: self.skipped.into_inner(),
+            facts: crate::sync::into_inner(self.facts),
+        }
+    }
+}
+
+/// A Kustomize kustomization file, by its name.
+pub fn is_kustomization(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::discover::KUSTOMIZATION_NAMES.contains(&n))
+}
