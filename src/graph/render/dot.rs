@@ -1,0 +1,121 @@
+//! The graph as a Graphviz `digraph` (`gitops-lint graph --format dot | dot -Tsvg`).
+//!
+//! Every ID and label is a double-quoted string (never an HTML-like `<…>` label): `\`
+//! and `"` are backslash-escaped, controls are escaped ([`escape::text`]) so user text
+//! never breaks a line, and the label's own line breaks are `\n`. Node ids are
+//! `n<NodeId>`; an unresolved source is `u<index>`. Fill colours follow the cascade
+//! (green: cascades, red: orphans, yellow: unknown); an edge is solid and labelled
+//! `prunes` when the parent prunes the child, dashed and labelled `does not prune`
+//! otherwise.
+
+use std::fmt::Write as _;
+use std::io;
+
+use super::{
+    cascade_class, cascade_words, kind_name, placeholder, prunes, qualified, Totals, View,
+};
+use crate::graph::model::{Cascade, UnresolvedReason};
+use crate::report::escape;
+
+/// Writes the digraph.
+pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
+    let graph = view.graph;
+    let mut s = String::from("digraph \"gitops-lint\" {\n");
+    let _ = writeln!(s, "  // {}", Totals::of(graph).line());
+    s.push_str("  rankdir=LR;\n");
+    s.push_str("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
+    s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    for (id, node) in graph.nodes.iter().enumerate() {
+        let mut lines = vec![
+            format!("{} {}", kind_name(node.kind), qualified(graph, id)),
+            node.file.clone(),
+            cascade_words(node.kind, node.cascade).to_string(),
+        ];
+        for f in view.findings_of(id) {
+            lines.push(format!("{}: {}", f.severity.as_str(), f.rule));
+        }
+        let (fill, border) = colours(node.cascade);
+        let _ = writeln!(
+            s,
+            "  \"n{id}\" [label={}, fillcolor=\"{fill}\", color=\"{border}\", class=\"{}\"];",
+            label(&lines),
+            cascade_class(node.cascade)
+        );
+    }
+    for (i, u) in graph.unresolved.iter().enumerate() {
+        let path = graph.nodes[u.node]
+            .sources
+            .get(u.source)
+            .and_then(|s| s.path.clone())
+            .unwrap_or_default();
+        let what = match &u.reason {
+            UnresolvedReason::PathMissing => format!("path missing: {path}"),
+            UnresolvedReason::KustomizeCycle(dir) => format!("kustomize cycle: {dir}"),
+        };
+        let text = label(&[format!("unresolved source {}", u.source), what]);
+        let _ = writeln!(
+            s,
+            "  \"u{i}\" [label={text}, style=\"dashed\", fillcolor=\"#f3f4f6\", class=\"unresolved\"];"
+        );
+        let _ = writeln!(s, "  \"n{}\" -> \"u{i}\" [style=dotted];", u.node);
+    }
+    for e in &graph.edges {
+        let (style, mut words) = if prunes(graph, e) {
+            ("solid", String::from("prunes"))
+        } else if graph.nodes[e.child].keeps_on_prune {
+            ("dashed", String::from("does not prune: Prune=false"))
+        } else {
+            ("dashed", String::from("does not prune"))
+        };
+        if placeholder(e) {
+            words.push_str("\\nplaceholder repoURL");
+        }
+        let _ = writeln!(
+            s,
+            "  \"n{}\" -> \"n{}\" [label=\"{words}\", style={style}];",
+            e.parent, e.child
+        );
+    }
+    s.push_str("}\n");
+    out.write_all(s.as_bytes())
+}
+
+fn colours(cascade: Cascade) -> (&'static str, &'static str) {
+    match cascade {
+        Cascade::Yes => ("#dcfce7", "#15803d"),
+        Cascade::No => ("#fee2e2", "#b91c1c"),
+        Cascade::Unknown => ("#fef9c3", "#a16207"),
+    }
+}
+
+/// `lines` as one double-quoted DOT string, joined by `\n` line breaks.
+pub fn label(lines: &[String]) -> String {
+    let parts: Vec<String> = lines.iter().map(|l| quote_part(l)).collect();
+    format!("\"{}\"", parts.join("\\n"))
+}
+
+/// The inside of a DOT string: controls escaped, then `\` and `"` backslash-escaped.
+fn quote_part(s: &str) -> String {
+    let visible = escape::text(s);
+    let mut out = String::with_capacity(visible.len() + 4);
+    for c in visible.chars() {
+        if matches!(c, '\\' | '"') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_quoted_and_escaped() {
+        let got = label(&["a\"b\\c\nd<e>".to_string(), "second".to_string()]);
+        assert_eq!(got, r#""a\"b\\c\\nd<e>\nsecond""#);
+        // A trailing backslash cannot escape the closing quote.
+        assert_eq!(label(&["x\\".to_string()]), r#""x\\""#);
+    }
+}

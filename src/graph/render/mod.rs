@@ -1,0 +1,296 @@
+//! The output of `gitops-lint graph`: the [`Graph`] of Applications as a text tree
+//! ([`text`]), versioned JSON ([`json`]), a Mermaid flowchart ([`mermaid`]) or a Graphviz
+//! digraph ([`dot`]). The format is described in `docs/graph.md`.
+//!
+//! Every format shows, for each node, its kind, namespace/name, file, whether deleting it
+//! cascades or orphans ([`Cascade`]) and the findings on it; for each edge, whether the
+//! parent prunes the child when the child's file leaves Git ([`prunes`]) and how the
+//! parent's source was taken as this repository ([`Match`]); and the unresolved sources.
+//! Text built from file names or content goes through [`crate::report::escape`].
+
+pub mod dot;
+pub mod json;
+pub mod mermaid;
+pub mod text;
+
+use std::io;
+
+use super::model::{AppKind, Cascade, Edge, Graph, Match, NodeId, Step, UnresolvedReason};
+use crate::diagnostic::Severity;
+
+/// The formats of `gitops-lint graph --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// A tree from each root, coloured on a terminal.
+    Text,
+    /// One versioned JSON document (docs/graph.md).
+    Json,
+    /// A Mermaid `flowchart` (renders in GitHub Markdown).
+    Mermaid,
+    /// A Graphviz `digraph` (`dot -Tsvg`).
+    Dot,
+}
+
+/// A finding on one node, as the graph shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeFinding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// What is rendered: the graph, the findings on each node (indexed by [`NodeId`]; a
+/// shorter list means no findings on the rest) and whether text may be coloured.
+#[derive(Debug, Clone)]
+pub struct View<'g> {
+    pub graph: &'g Graph,
+    pub findings: Vec<Vec<NodeFinding>>,
+    pub color: bool,
+}
+
+impl<'g> View<'g> {
+    /// A view of `graph` without findings or colour.
+    pub fn new(graph: &'g Graph) -> View<'g> {
+        View {
+            graph,
+            findings: Vec::new(),
+            color: false,
+        }
+    }
+
+    /// Adds a finding on `node`.
+    pub fn add_finding(&mut self, node: NodeId, finding: NodeFinding) {
+        if self.findings.len() <= node {
+            self.findings.resize_with(node + 1, Vec::new);
+        }
+        self.findings[node].push(finding);
+    }
+
+    /// The findings on `node`.
+    pub fn findings_of(&self, node: NodeId) -> &[NodeFinding] {
+        self.findings
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+/// Writes `view` in `format` to `out`.
+pub fn render(view: &View, format: GraphFormat, out: &mut dyn io::Write) -> io::Result<()> {
+    match format {
+        GraphFormat::Text => text::render(view, out),
+        GraphFormat::Json => json::render(view, out),
+        GraphFormat::Mermaid => mermaid::render(view, out),
+        GraphFormat::Dot => dot::render(view, out),
+    }
+}
+
+/// Whether `edge`'s parent deletes its child when the child's file leaves Git: the parent
+/// prunes and the child has no `Prune=false` annotation.
+pub fn prunes(graph: &Graph, edge: &Edge) -> bool {
+    let (parent, child) = (&graph.nodes[edge.parent], &graph.nodes[edge.child]);
+    parent.prune && !child.keeps_on_prune
+}
+
+/// What an edge does when the child's file leaves Git, in words.
+pub fn prune_words(graph: &Graph, edge: &Edge) -> &'static str {
+    if prunes(graph, edge) {
+        "pruned when its file leaves Git"
+    } else if graph.nodes[edge.child].keeps_on_prune {
+        "not pruned: Prune=false on it"
+    } else {
+        "not pruned: the parent does not prune"
+    }
+}
+
+/// The note for a source taken as this repository because of a placeholder, if so.
+pub const PLACEHOLDER_NOTE: &str =
+    "repoURL is a placeholder; taken as this repository because its path exists";
+
+pub fn placeholder(edge: &Edge) -> bool {
+    edge.via == Match::PlaceholderPathExists
+}
+
+pub fn kind_name(kind: AppKind) -> &'static str {
+    match kind {
+        AppKind::Application => "Application",
+        AppKind::ApplicationSet => "ApplicationSet",
+    }
+}
+
+/// What deleting a node does, in words.
+pub fn cascade_words(kind: AppKind, cascade: Cascade) -> &'static str {
+    match (kind, cascade) {
+        (AppKind::Application, Cascade::Yes) => "cascades (deletes its resources)",
+        (AppKind::Application, Cascade::No) => "orphans (leaves its resources running)",
+        (AppKind::ApplicationSet, Cascade::Yes) => {
+            "cascades (its Applications delete their resources)"
+        }
+        (AppKind::ApplicationSet, Cascade::No) => {
+            "orphans (its Applications leave their resources running)"
+        }
+        (_, Cascade::Unknown) => "cascade unknown (templated finalizers)",
+    }
+}
+
+/// One word for a node's cascade: `cascade`, `orphan` or `unknown` (class names).
+pub fn cascade_class(cascade: Cascade) -> &'static str {
+    match cascade {
+        Cascade::Yes => "cascade",
+        Cascade::No => "orphan",
+        Cascade::Unknown => "unknown",
+    }
+}
+
+/// `namespace/name`, or `name` when no namespace is written (raw: escape before output).
+pub fn qualified(graph: &Graph, node: NodeId) -> String {
+    let n = &graph.nodes[node];
+    match &n.namespace {
+        Some(ns) => format!("{ns}/{}", n.name),
+        None => n.name.clone(),
+    }
+}
+
+/// One unresolved source in words (raw: escape before output).
+pub fn unresolved_words(
+    graph: &Graph,
+    node: NodeId,
+    source: usize,
+    reason: &UnresolvedReason,
+) -> String {
+    let path = graph.nodes[node]
+        .sources
+        .get(source)
+        .and_then(|s| s.path.as_deref())
+        .unwrap_or("");
+    match reason {
+        UnresolvedReason::PathMissing => {
+            format!("unresolved: source {source} path `{path}` is not in the tree")
+        }
+        UnresolvedReason::KustomizeCycle(dir) => {
+            format!("unresolved: source {source} kustomization cycle at `{dir}`")
+        }
+    }
+}
+
+/// How a line of the tree shows its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// First time shown: its details and children follow.
+    Expanded,
+    /// Expanded earlier (a diamond, or under an earlier root): "(shown above)".
+    ShownAbove,
+    /// An ancestor on the current path: a cycle, not followed.
+    Cycle,
+}
+
+/// One line of the tree.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'g> {
+    pub depth: usize,
+    pub node: NodeId,
+    pub edge: Option<&'g Edge>,
+    pub mark: Mark,
+}
+
+/// The tree lines from each root, then from a node of each cycle not reachable from a
+/// root (so every node appears). A node is expanded once over the whole output.
+pub fn rows(graph: &Graph) -> Vec<Vec<Row<'_>>> {
+    let mut expanded = vec![false; graph.nodes.len()];
+    let mut trees = Vec::new();
+    let cycle_starts: Vec<NodeId> = graph
+        .cycles()
+        .iter()
+        .filter_map(|c| c.first().copied())
+        .collect();
+    let starts = graph
+        .roots()
+        .into_iter()
+        .chain(cycle_starts)
+        .chain(0..graph.nodes.len());
+    for start in starts {
+        if start < expanded.len() && !expanded[start] {
+            trees.push(tree_from(graph, start, &mut expanded));
+        }
+    }
+    trees
+}
+
+fn tree_from<'g>(graph: &'g Graph, root: NodeId, expanded: &mut [bool]) -> Vec<Row<'g>> {
+    let mut rows = Vec::new();
+    // Depth below which visits are skipped: the subtree of a node shown above.
+    let mut skip_below: Option<usize> = None;
+    graph.walk(root, &mut |v| {
+        if let Some(d) = skip_below {
+            if v.depth > d {
+                return;
+            }
+            skip_below = None;
+        }
+        let mark = match v.step {
+            Step::Cycle => Mark::Cycle,
+            Step::Seen => Mark::ShownAbove,
+            Step::Enter if expanded[v.node] => {
+                skip_below = Some(v.depth);
+                Mark::ShownAbove
+            }
+            Step::Enter => {
+                expanded[v.node] = true;
+                Mark::Expanded
+            }
+        };
+        rows.push(Row {
+            depth: v.depth,
+            node: v.node,
+            edge: v.edge,
+            mark,
+        });
+    });
+    rows
+}
+
+/// The totals of the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub applications: usize,
+    pub application_sets: usize,
+    pub roots: usize,
+    pub cycles: usize,
+    pub unresolved: usize,
+}
+
+impl Totals {
+    pub fn of(graph: &Graph) -> Totals {
+        let sets = graph
+            .nodes
+            .iter()
+            .filter(|n| n.kind == AppKind::ApplicationSet)
+            .count();
+        Totals {
+            applications: graph.nodes.len() - sets,
+            application_sets: sets,
+            roots: graph.roots().len(),
+            cycles: graph.cycles().len(),
+            unresolved: graph.unresolved.len(),
+        }
+    }
+
+    /// `3 Applications, 1 ApplicationSet, 1 root, 0 cycles, 1 unresolved source`.
+    pub fn line(&self) -> String {
+        let n = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        [
+            n(self.applications, "Application", "Applications"),
+            n(self.application_sets, "ApplicationSet", "ApplicationSets"),
+            n(self.roots, "root", "roots"),
+            n(self.cycles, "cycle", "cycles"),
+            n(self.unresolved, "unresolved source", "unresolved sources"),
+        ]
+        .join(", ")
+    }
+}
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;

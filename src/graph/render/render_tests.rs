@@ -1,0 +1,93 @@
+use super::*;
+use crate::graph::model::{Edge, Graph, Match, Node};
+
+fn node(name: &str) -> Node {
+    Node {
+        kind: AppKind::Application,
+        namespace: None,
+        name: name.to_string(),
+        file: format!("{name}.yaml"),
+        document: 0,
+        span: Default::default(),
+        cascade: Cascade::Yes,
+        keeps_on_prune: false,
+        prune: true,
+        sources: Vec::new(),
+    }
+}
+
+fn graph(names: &[&str], edges: &[(usize, usize)]) -> Graph {
+    let edges = edges
+        .iter()
+        .map(|&(parent, child)| Edge {
+            parent,
+            child,
+            source: 0,
+            via: Match::Remote,
+        })
+        .collect();
+    Graph::new(names.iter().map(|n| node(n)).collect(), edges, Vec::new())
+}
+
+fn shape(g: &Graph) -> Vec<Vec<(usize, NodeId, Mark)>> {
+    rows(g)
+        .iter()
+        .map(|t| t.iter().map(|r| (r.depth, r.node, r.mark)).collect())
+        .collect()
+}
+
+#[test]
+fn a_node_is_expanded_once_over_all_trees() {
+    // Two roots (0, 1) share child 2, whose child is 3.
+    let g = graph(&["a", "b", "shared", "leaf"], &[(0, 2), (1, 2), (2, 3)]);
+    assert_eq!(
+        shape(&g),
+        [
+            vec![
+                (0, 0, Mark::Expanded),
+                (1, 2, Mark::Expanded),
+                (2, 3, Mark::Expanded)
+            ],
+            vec![(0, 1, Mark::Expanded), (1, 2, Mark::ShownAbove)],
+        ]
+    );
+}
+
+#[test]
+fn a_cycle_without_root_still_appears() {
+    // 0 is a root with a leaf; 1 ↔ 2 sync each other, 2 → 3.
+    let g = graph(&["root", "x", "y", "z"], &[(1, 2), (2, 1), (2, 3)]);
+    assert_eq!(
+        shape(&g),
+        [
+            vec![(0, 0, Mark::Expanded)],
+            vec![
+                (0, 1, Mark::Expanded),
+                (1, 2, Mark::Expanded),
+                (2, 1, Mark::Cycle),
+                (2, 3, Mark::Expanded)
+            ],
+        ]
+    );
+    assert_eq!(
+        Totals::of(&g).line(),
+        "4 Applications, 0 ApplicationSets, 1 root, 1 cycle, 0 unresolved sources"
+    );
+}
+
+#[test]
+fn findings_are_indexed_by_node() {
+    let g = graph(&["a", "b"], &[]);
+    let mut view = View::new(&g);
+    assert!(view.findings_of(1).is_empty());
+    view.add_finding(
+        1,
+        NodeFinding {
+            rule: "r".into(),
+            severity: Severity::Warning,
+            message: "m".into(),
+        },
+    );
+    assert_eq!(view.findings_of(1).len(), 1);
+    assert!(view.findings_of(0).is_empty() && view.findings_of(7).is_empty());
+}
