@@ -96,19 +96,42 @@ pub fn prunes(graph: &Graph, edge: &Edge) -> bool {
 pub fn prune_words(graph: &Graph, edge: &Edge) -> &'static str {
     if prunes(graph, edge) {
         "pruned when its file leaves Git"
-    } else if graph.nodes[edge.child].keeps_on_prune {
-        "not pruned: Prune=false on it"
-    } else {
+    } else if !graph.nodes[edge.parent].prune {
         "not pruned: the parent does not prune"
+    } else {
+        "not pruned: Prune=false on it"
     }
 }
 
-/// The note for a source taken as this repository because of a placeholder, if so.
+/// The note for a source taken as this repository because of a placeholder.
 pub const PLACEHOLDER_NOTE: &str =
     "repoURL is a placeholder; taken as this repository because its path exists";
 
 pub fn placeholder(edge: &Edge) -> bool {
     edge.via == Match::PlaceholderPathExists
+}
+
+/// The indexes of `node`'s sources taken as this repository through a placeholder
+/// `repoURL` (sorted, once each).
+pub fn placeholder_sources(graph: &Graph, node: NodeId) -> Vec<usize> {
+    let mut list: Vec<usize> = graph
+        .children(node)
+        .filter(|e| placeholder(e))
+        .map(|e| e.source)
+        .collect();
+    list.dedup();
+    list
+}
+
+/// [`PLACEHOLDER_NOTE`] for one source, with its `repoURL` and `path` (raw: escape
+/// before output).
+pub fn placeholder_words(graph: &Graph, node: NodeId, source: usize) -> String {
+    let src = graph.nodes[node].sources.get(source);
+    let url = src.map_or("", |s| s.repo_url.as_str());
+    let path = src.and_then(|s| s.path.as_deref()).unwrap_or("");
+    format!(
+        "note: source {source} repoURL `{url}` is a placeholder; taken as this repository because its path `{path}` exists"
+    )
 }
 
 pub fn kind_name(kind: AppKind) -> &'static str {

@@ -4,7 +4,7 @@
 //! argocd/registry  Application  registry/clusters/mgmt/registry.yaml  cascades (deletes its resources)
 //! ├── argocd/registry ↻ cycle: syncs its own file, not followed; pruned when its file leaves Git
 //! └── argocd/vault  Application  registry/clusters/mgmt/vault.yaml  orphans (leaves its resources running); pruned when its file leaves Git
-//!     │ note: repoURL is a placeholder; taken as this repository because its path exists
+//!     │ note: source 0 repoURL `<GITOPS_REPO_URL>` is a placeholder; taken as this repository because its path `registry/clusters/mgmt` exists
 //!     │ warning[missing-finalizer] …
 //!     └── …
 //! ```
@@ -17,8 +17,8 @@
 use std::io;
 
 use super::{
-    cascade_words, kind_name, placeholder, prune_words, qualified, rows, unresolved_words, Mark,
-    Row, Totals, View, PLACEHOLDER_NOTE,
+    cascade_words, kind_name, placeholder_sources, placeholder_words, prune_words, qualified, rows,
+    unresolved_words, Mark, Row, Totals, View,
 };
 use crate::diagnostic::Severity;
 use crate::graph::model::Cascade;
@@ -123,13 +123,10 @@ fn header(view: &View, row: &Row) -> String {
     s
 }
 
-/// The lines under a node: the placeholder note of the edge to it, and for an expanded
-/// node its findings and unresolved sources.
+/// The lines under an expanded node: its findings, its sources taken as this repository
+/// through a placeholder, and its unresolved sources.
 fn details(view: &View, row: &Row) -> Vec<String> {
     let mut lines = Vec::new();
-    if row.edge.is_some_and(placeholder) {
-        lines.push(paint(&format!("note: {PLACEHOLDER_NOTE}"), DIM, view.color));
-    }
     if row.mark != Mark::Expanded {
         return lines;
     }
@@ -147,6 +144,10 @@ fn details(view: &View, row: &Row) -> Vec<String> {
         ));
     }
     let graph = view.graph;
+    for source in placeholder_sources(graph, row.node) {
+        let words = placeholder_words(graph, row.node, source);
+        lines.push(paint(&escape::text(&words), DIM, view.color));
+    }
     for u in graph.unresolved.iter().filter(|u| u.node == row.node) {
         let words = unresolved_words(graph, u.node, u.source, &u.reason);
         lines.push(paint(&escape::text(&words), YELLOW, view.color));
