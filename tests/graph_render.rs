@@ -251,3 +251,222 @@ fn strip_sgr(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn json_parses_and_carries_the_facts() {
+    let g = graph();
+    let out = output(&view(&g, false), GraphFormat::Json);
+    assert_inert(&out, false);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    let nodes = doc["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), g.nodes.len());
+    let node = |name: &str| {
+        let i = id(&g, name);
+        assert_eq!(nodes[i]["id"], i);
+        &nodes[i]
+    };
+    let root = node("root");
+    assert_eq!(
+        (&root["kind"], &root["namespace"], &root["file"]),
+        (
+            &serde_json::json!("Application"),
+            &serde_json::json!("argocd"),
+            &serde_json::json!("apps/root.yaml")
+        )
+    );
+    assert_eq!(
+        (&root["cascade"], &root["prune"]),
+        (&"yes".into(), &true.into())
+    );
+    assert_eq!(node("team-a")["cascade"], "no");
+    assert_eq!(node("svc1")["keeps_on_prune"], true);
+    assert_eq!(node("team-b")["prune"], false);
+    assert_eq!(
+        node("platform")["sources"][0]["repoURL"],
+        "<GITOPS_REPO_URL>"
+    );
+    // Hostile strings come back exact.
+    let evil = node(EVIL_NAME);
+    assert_eq!(evil["name"], EVIL_NAME);
+    assert_eq!(evil["namespace"], serde_json::Value::Null);
+    assert_eq!(evil["file"], EVIL_FILE);
+    assert_eq!(
+        evil["findings"][0]["message"],
+        "msg \x1b[2J\n::error::m ##[x"
+    );
+    let svc1 = &node("svc1")["findings"][0];
+    assert_eq!(
+        (&svc1["rule"], &svc1["severity"]),
+        (&"missing-finalizer".into(), &"error".into())
+    );
+    assert_eq!(node("p")["findings"], serde_json::json!([]));
+
+    let edge = |parent: &str, child: &str| {
+        let (p, c) = (id(&g, parent), id(&g, child));
+        let found = doc["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["parent"] == p && e["child"] == c);
+        match found {
+            Some(e) => e.clone(),
+            None => panic!("no edge {parent} -> {child}"),
+        }
+    };
+    assert_eq!(edge("root", "team-a")["prunes"], true);
+    assert_eq!(edge("root", "team-a")["via"], "remote");
+    assert_eq!(edge("team-a", "svc1")["prunes"], false, "Prune=false");
+    assert_eq!(
+        edge("team-b", "shared")["prunes"],
+        false,
+        "parent prune off"
+    );
+    assert_eq!(edge("team-b", "shared")["source"], 1);
+    assert_eq!(edge("platform", "p")["via"], "placeholder-path-exists");
+    assert_eq!(doc["edges"].as_array().map(Vec::len), Some(g.edges.len()));
+    assert_eq!(doc["roots"], serde_json::json!([id(&g, "root")]));
+    let mut cycle = vec![id(&g, "x"), id(&g, "y")];
+    cycle.sort();
+    assert_eq!(doc["cycles"], serde_json::json!([cycle]));
+    assert_eq!(
+        doc["unresolved"],
+        serde_json::json!([{"node": id(&g, "broken"), "source": 0, "reason": "path-missing", "path": "apps/nowhere"}])
+    );
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"applications": 12, "application_sets": 0, "roots": 1, "cycles": 1, "unresolved": 1})
+    );
+}
+
+#[test]
+fn mermaid_flowchart_snapshot() {
+    let g = graph();
+    let out = output(&view(&g, false), GraphFormat::Mermaid);
+    assert_inert(&out, false);
+    assert!(out.starts_with("flowchart LR\n"));
+    for line in out.lines().skip(1) {
+        let line = line.trim_start();
+        if line.starts_with("%%") {
+            assert!(line.starts_with("%% gitops-lint graph: "));
+            continue;
+        }
+        // Inside labels only the entities and our own `<br/>` remain.
+        for label in line.split('"').skip(1).step_by(2) {
+            let bare = label.replace("<br/>", "");
+            for bad in ['<', '>', '`', '%', '|', '"'] {
+                assert!(!bare.contains(bad), "{bad:?} in label {label:?}");
+            }
+        }
+        assert_eq!(
+            line.matches('"').count() % 2,
+            0,
+            "unbalanced quotes: {line}"
+        );
+    }
+    // Every node, stable ids, classes by cascade, edge labels.
+    for i in 0..g.nodes.len() {
+        assert!(out.contains(&format!("\n  n{i}[\"")), "node n{i}");
+    }
+    let (root, team_a, svc1) = (id(&g, "root"), id(&g, "team-a"), id(&g, "svc1"));
+    assert!(out.contains(&format!("  n{root} -->|\"prunes\"| n{team_a}\n")));
+    assert!(out.contains(&format!(
+        "  n{team_a} -.->|\"does not prune: Prune=false\"| n{svc1}\n"
+    )));
+    assert!(out.contains(&format!("class n{root},")) || out.contains(&format!(",n{root},")));
+    assert!(out.contains(" cascade\n") && out.contains(" orphan\n"));
+    insta::assert_snapshot!("mermaid", out);
+}
+
+#[test]
+fn mermaid_cuts_long_names() {
+    let long = format!("n{}", "a".repeat(300));
+    let text =
+        format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {long}\n");
+    let files = vec!["a.yaml".to_string()];
+    let read = |_: &str| None;
+    let nodes = nodes_of("a.yaml", &gitops_lint::yaml::parse(&text, &text).documents);
+    let g = build(
+        nodes,
+        &Tree {
+            files: &files,
+            read: &read,
+        },
+        &Repo::default(),
+    );
+    let out = output(&View::new(&g), GraphFormat::Mermaid);
+    assert!(!out.contains(&long));
+    assert!(out.contains(&format!("Application {}…", &long[..80])));
+}
+
+#[test]
+fn dot_is_accepted_by_graphviz() {
+    let g = graph();
+    let out = output(&view(&g, false), GraphFormat::Dot);
+    assert_inert(&out, false);
+    assert!(out.starts_with("digraph \"gitops-lint\" {\n") && out.ends_with("}\n"));
+    let (team_a, svc1) = (id(&g, "team-a"), id(&g, "svc1"));
+    assert!(out.contains(&format!(
+        "  \"n{team_a}\" -> \"n{svc1}\" [label=\"does not prune: Prune=false\", style=dashed];\n"
+    )));
+    assert!(!out.contains("label=<"), "no HTML-like labels");
+    let Some(svg) = dot_svg(&out) else { return };
+    assert!(
+        svg.contains("<svg") && svg.contains("argocd/team&#45;a"),
+        "{svg}"
+    );
+}
+
+#[test]
+fn dot_takes_long_hostile_names_and_many_findings() {
+    let long = format!("\"{}\\\\\"", "q\\\"&".repeat(5000));
+    let text = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {}\n",
+        serde_json::to_string(&long).unwrap()
+    );
+    let file = format!("{}.yaml", "d\\".repeat(3000));
+    let files = vec![file.clone()];
+    let read = |_: &str| None;
+    let nodes = nodes_of(&file, &gitops_lint::yaml::parse(&text, &text).documents);
+    let g = build(
+        nodes,
+        &Tree {
+            files: &files,
+            read: &read,
+        },
+        &Repo::default(),
+    );
+    assert_eq!(g.nodes.len(), 1);
+    let mut v = View::new(&g);
+    for i in 0..500 {
+        v.add_finding(0, finding(&format!("rule-{i}"), Severity::Warning, "m"));
+    }
+    let out = output(&v, GraphFormat::Dot);
+    assert!(out.contains("+494 more"), "findings cut");
+    if let Some(svg) = dot_svg(&out) {
+        assert!(svg.contains("<svg"));
+    }
+}
+
+/// The SVG of `dot -Tsvg` on `input` (asserting success and no warning), or `None` when
+/// Graphviz is not installed.
+fn dot_svg(input: &str) -> Option<String> {
+    let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        println!("skipped: Graphviz `dot` is not installed");
+        return None;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("write to dot");
+    }
+    let done = child.wait_with_output().expect("dot runs");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "dot -Tsvg failed: {stderr}\n{input}");
+    assert!(stderr.trim().is_empty(), "dot warned: {stderr}");
+    Some(String::from_utf8_lossy(&done.stdout).into_owned())
+}

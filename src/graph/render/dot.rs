@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, kind_name, placeholder, prunes, qualified, Totals, View,
+    cascade_class, cascade_words, finding_lines, kind_name, placeholder, prunes, qualified, Totals,
+    View,
 };
 use crate::graph::model::{Cascade, UnresolvedReason};
 use crate::report::escape;
@@ -31,9 +32,7 @@ pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
             node.file.clone(),
             cascade_words(node.kind, node.cascade).to_string(),
         ];
-        for f in view.findings_of(id) {
-            lines.push(format!("{}: {}", f.severity.as_str(), f.rule));
-        }
+        lines.extend(finding_lines(view, id));
         let (fill, border) = colours(node.cascade);
         let _ = writeln!(
             s,
@@ -88,21 +87,36 @@ fn colours(cascade: Cascade) -> (&'static str, &'static str) {
     }
 }
 
+/// The longest line of a label, in characters: a longer name or path is cut with `…`
+/// (a readable box; labels stay far from the sizes a Graphviz scanner may refuse).
+pub const MAX_LINE: usize = 256;
+
 /// `lines` as one double-quoted DOT string, joined by `\n` line breaks.
 pub fn label(lines: &[String]) -> String {
     let parts: Vec<String> = lines.iter().map(|l| quote_part(l)).collect();
     format!("\"{}\"", parts.join("\\n"))
 }
 
-/// The inside of a DOT string: controls escaped, then `\` and `"` backslash-escaped.
+/// The inside of a DOT string: controls escaped, then `\` and `"` backslash-escaped,
+/// `&` written `&amp;` (Graphviz reads entities in labels) and the `[` of `##[` written
+/// `&#91;` (a GitHub runner command marker, should the text reach a CI log).
 fn quote_part(s: &str) -> String {
     let visible = escape::text(s);
     let mut out = String::with_capacity(visible.len() + 4);
-    for c in visible.chars() {
-        if matches!(c, '\\' | '"') {
-            out.push('\\');
+    for (i, c) in visible.chars().enumerate() {
+        if i == MAX_LINE {
+            out.push('…');
+            break;
         }
-        out.push(c);
+        match c {
+            '\\' | '"' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '[' if out.ends_with("##") => out.push_str("&#91;"),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -117,5 +131,8 @@ mod tests {
         assert_eq!(got, r#""a\"b\\c\\nd<e>\nsecond""#);
         // A trailing backslash cannot escape the closing quote.
         assert_eq!(label(&["x\\".to_string()]), r#""x\\""#);
+        assert_eq!(label(&["a&b ##[c".to_string()]), r#""a&amp;b ##&#91;c""#);
+        let long = label(&["\"".repeat(MAX_LINE * 10)]);
+        assert_eq!(long.chars().count(), 2 * MAX_LINE + 3, "cut, then quoted");
     }
 }

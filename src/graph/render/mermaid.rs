@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, kind_name, placeholder, prunes, qualified, Totals, View,
+    cascade_class, cascade_words, finding_lines, kind_name, placeholder, prunes, qualified, Totals,
+    View,
 };
 use crate::graph::model::{Edge, Graph, UnresolvedReason};
 use crate::report::escape;
@@ -80,9 +81,7 @@ fn node_label(view: &View, id: usize) -> String {
         label(&node.file),
         cascade_words(node.kind, node.cascade).to_string(),
     ];
-    for f in view.findings_of(id) {
-        parts.push(format!("{}: {}", f.severity.as_str(), label(&f.rule)));
-    }
+    parts.extend(finding_lines(view, id).iter().map(|l| label(l)));
     parts.join("<br/>")
 }
 

@@ -165,6 +165,37 @@ pub fn cascade_class(cascade: Cascade) -> &'static str {
     }
 }
 
+/// At most this many finding lines in a Mermaid or dot label.
+pub const MAX_FINDING_LINES: usize = 6;
+
+/// The findings on `node` for a label: `severity: rule` once per pair (`×n` when
+/// repeated), in order of first appearance, cut to [`MAX_FINDING_LINES`] with a
+/// `+n more` line (raw: escape before output).
+pub fn finding_lines(view: &View, node: NodeId) -> Vec<String> {
+    let mut pairs: Vec<(Severity, &str, usize)> = Vec::new();
+    for f in view.findings_of(node) {
+        match pairs
+            .iter_mut()
+            .find(|p| p.0 == f.severity && p.1 == f.rule)
+        {
+            Some(p) => p.2 += 1,
+            None => pairs.push((f.severity, &f.rule, 1)),
+        }
+    }
+    let mut lines: Vec<String> = pairs
+        .iter()
+        .take(MAX_FINDING_LINES)
+        .map(|(sev, rule, n)| match n {
+            1 => format!("{}: {rule}", sev.as_str()),
+            n => format!("{}: {rule} ×{n}", sev.as_str()),
+        })
+        .collect();
+    if pairs.len() > MAX_FINDING_LINES {
+        lines.push(format!("+{} more", pairs.len() - MAX_FINDING_LINES));
+    }
+    lines
+}
+
 /// `namespace/name`, or `name` when no namespace is written (raw: escape before output).
 pub fn qualified(graph: &Graph, node: NodeId) -> String {
     let n = &graph.nodes[node];

@@ -91,3 +91,24 @@ fn findings_are_indexed_by_node() {
     assert_eq!(view.findings_of(1).len(), 1);
     assert!(view.findings_of(0).is_empty() && view.findings_of(7).is_empty());
 }
+
+#[test]
+fn finding_lines_group_and_cut() {
+    let g = graph(&["a"], &[]);
+    let mut view = View::new(&g);
+    let f = |rule: &str, severity| NodeFinding {
+        rule: rule.to_string(),
+        severity,
+        message: String::new(),
+    };
+    view.add_finding(0, f("r0", Severity::Error));
+    view.add_finding(0, f("r0", Severity::Error));
+    view.add_finding(0, f("r0", Severity::Warning));
+    assert_eq!(finding_lines(&view, 0), ["error: r0 ×2", "warning: r0"]);
+    for i in 1..=MAX_FINDING_LINES {
+        view.add_finding(0, f(&format!("r{i}"), Severity::Info));
+    }
+    let lines = finding_lines(&view, 0);
+    assert_eq!(lines.len(), MAX_FINDING_LINES + 1);
+    assert_eq!(lines.last().map(String::as_str), Some("+2 more"));
+}
