@@ -345,6 +345,8 @@ fn mermaid_flowchart_snapshot() {
     let out = output(&view(&g, false), GraphFormat::Mermaid);
     assert_inert(&out, false);
     assert!(out.starts_with("flowchart LR\n"));
+    // The Action puts it inside a ```mermaid fence of the job summary: no backtick.
+    assert!(!out.contains('`'), "a backtick could close the fence");
     for line in out.lines().skip(1) {
         let line = line.trim_start();
         if line.starts_with("%%") {
