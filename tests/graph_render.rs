@@ -86,7 +86,10 @@ fn tree() -> BTreeMap<String, String> {
 }
 
 fn graph() -> Graph {
-    let tree = tree();
+    graph_over(&tree())
+}
+
+fn graph_over(tree: &BTreeMap<String, String>) -> Graph {
     let files: Vec<String> = tree
         .keys()
         .filter(|p| !p.starts_with(".git/"))
@@ -471,4 +474,80 @@ fn dot_svg(input: &str) -> Option<String> {
     assert!(done.status.success(), "dot -Tsvg failed: {stderr}\n{input}");
     assert!(stderr.trim().is_empty(), "dot warned: {stderr}");
     Some(String::from_utf8_lossy(&done.stdout).into_owned())
+}
+
+/// The Kubefirst-like example of docs/graph.md.
+fn docs_graph() -> Graph {
+    let mgmt = "registry/clusters/mgmt";
+    let mut t = BTreeMap::new();
+    let mut put = |path: String, text: String| t.insert(path, text);
+    put(
+        ".git/config".into(),
+        "[remote \"origin\"]\n\turl = git@github.com:acme/gitops.git\n".into(),
+    );
+    let registry = app("registry", &[("<GITOPS_REPO_URL>", mgmt)], FINALIZER, PRUNE);
+    put(format!("{mgmt}/registry.yaml"), registry);
+    let components = |name: &str, meta: &str| {
+        let path = format!("{mgmt}/components/{name}");
+        app(
+            &format!("{name}-components"),
+            &[(REMOTE, &path)],
+            meta,
+            PRUNE,
+        )
+    };
+    put(format!("{mgmt}/argo.yaml"), components("argo", FINALIZER));
+    put(format!("{mgmt}/vault.yaml"), components("vault", ""));
+    put(format!("{mgmt}/reloader.yml"), components("reloader", ""));
+    let chart = [("https://charts.example.com", ".")];
+    put(
+        format!("{mgmt}/components/argo/argo.yaml"),
+        app("argo", &chart, FINALIZER, ""),
+    );
+    put(
+        format!("{mgmt}/components/vault/application.yaml"),
+        app("vault", &chart, "", ""),
+    );
+    graph_over(&t)
+}
+
+fn docs_view(g: &Graph) -> View<'_> {
+    let mut v = View::new(g);
+    v.add_finding(
+        id(g, "vault"),
+        finding(
+            "missing-finalizer",
+            Severity::Error,
+            "deleting it leaves its resources running",
+        ),
+    );
+    v
+}
+
+/// The blocks of docs/graph.md after `<!-- example: FORMAT -->` are what the renderer
+/// prints for the example repository.
+#[test]
+fn docs_examples_are_current() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/graph.md"))
+        .expect("docs/graph.md");
+    let g = docs_graph();
+    let v = docs_view(&g);
+    let mut stale = Vec::new();
+    for (name, format) in [
+        ("text", GraphFormat::Text),
+        ("json", GraphFormat::Json),
+        ("mermaid", GraphFormat::Mermaid),
+        ("dot", GraphFormat::Dot),
+    ] {
+        let want = output(&v, format);
+        let marker = format!("<!-- example: {name} -->\n```");
+        let block = docs.split_once(&marker).and_then(|(_, rest)| {
+            let body = rest.split_once('\n')?.1;
+            body.split_once("```\n").map(|(b, _)| b)
+        });
+        if block != Some(want.as_str()) {
+            stale.push(format!("example {name} should be:\n{want}"));
+        }
+    }
+    assert!(stale.is_empty(), "docs/graph.md:\n{}", stale.join("\n"));
 }

@@ -54,7 +54,7 @@ pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
         let text = label(&[format!("unresolved source {}", u.source), what]);
         let _ = writeln!(
             s,
-            "  \"u{i}\" [label={text}, style=\"dashed\", fillcolor=\"#f3f4f6\", class=\"unresolved\"];"
+            "  \"u{i}\" [label={text}, style=\"dashed,filled\", fillcolor=\"#f3f4f6\", class=\"unresolved\"];"
         );
         let _ = writeln!(s, "  \"n{}\" -> \"u{i}\" [style=dotted];", u.node);
     }
