@@ -551,3 +551,55 @@ fn docs_examples_are_current() {
     }
     assert!(stale.is_empty(), "docs/graph.md:\n{}", stale.join("\n"));
 }
+
+/// A kustomization cycle under an Application, and an ApplicationSet whose generated
+/// Applications' cascade cannot be told (`templatePatch`): every format says so.
+#[test]
+fn kustomize_cycle_and_unknown_cascade_in_every_format() {
+    let mut t = BTreeMap::new();
+    let mut put = |path: &str, text: &str| t.insert(path.to_string(), text.to_string());
+    put(
+        ".git/config",
+        "[remote \"origin\"]\n\turl = git@github.com:acme/gitops.git\n",
+    );
+    put("k/app.yaml", &app("kz", &[(REMOTE, "k/a")], "", PRUNE));
+    put("k/a/kustomization.yaml", "resources:\n- ../b\n- set.yaml\n");
+    put("k/b/kustomization.yaml", "resources:\n- ../a\n");
+    put(
+        "k/a/set.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: gen\nspec:\n  templatePatch: x\n  template:\n    metadata:\n      name: g\n    spec:\n      project: default\n",
+    );
+    let g = graph_over(&t);
+    let (kz, set) = (id(&g, "kz"), id(&g, "gen"));
+    assert_eq!(g.unresolved.len(), 1, "{:?}", g.unresolved);
+    let v = View::new(&g);
+
+    let text = output(&v, GraphFormat::Text);
+    assert!(
+        text.contains("│ unresolved: source 0 kustomization cycle at `k/a`"),
+        "{text}"
+    );
+    assert!(text.contains("gen  ApplicationSet  k/a/set.yaml  cascade unknown (templated finalizers); pruned when its file leaves Git"), "{text}");
+    assert!(
+        text.ends_with("1 Application, 1 ApplicationSet, 1 root, 0 cycles, 1 unresolved source\n")
+    );
+
+    let doc: serde_json::Value =
+        serde_json::from_str(&output(&v, GraphFormat::Json)).expect("JSON");
+    assert_eq!(
+        doc["unresolved"],
+        serde_json::json!([{"node": kz, "source": 0, "reason": "kustomize-cycle", "path": "k/a", "directory": "k/a"}])
+    );
+    assert_eq!(doc["nodes"][set]["kind"], "ApplicationSet");
+    assert_eq!(doc["nodes"][set]["cascade"], "unknown");
+
+    let mermaid = output(&v, GraphFormat::Mermaid);
+    assert!(
+        mermaid.contains(&format!("  class n{set} unknown\n")),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("kustomize cycle: k/a"));
+    let dot = output(&v, GraphFormat::Dot);
+    assert!(dot.contains("kustomize cycle: k/a") && dot.contains("class=\"unknown\""));
+    dot_svg(&dot);
+}
