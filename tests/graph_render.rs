@@ -603,3 +603,40 @@ fn kustomize_cycle_and_unknown_cascade_in_every_format() {
     assert!(dot.contains("kustomize cycle: k/a") && dot.contains("class=\"unknown\""));
     dot_svg(&dot);
 }
+
+/// A ring of 2000 Applications (each syncs the next, the last the first): no root, one
+/// cycle; the tree is printed from one of them, every line of bounded length.
+#[test]
+fn deep_ring_prints_bounded_lines() {
+    let n = 2000;
+    let mut t = BTreeMap::new();
+    t.insert(
+        ".git/config".to_string(),
+        "[remote \"origin\"]\n\turl = git@github.com:acme/gitops.git\n".to_string(),
+    );
+    for i in 0..n {
+        let next = format!("c/{:04}", (i + 1) % n);
+        t.insert(
+            format!("c/{i:04}/app.yaml"),
+            app(&format!("a{i}"), &[(REMOTE, &next)], "", PRUNE),
+        );
+    }
+    let g = graph_over(&t);
+    assert_eq!((g.nodes.len(), g.edges.len(), g.roots().len()), (n, n, 0));
+    let out = output(&View::new(&g), GraphFormat::Text);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        n + 2,
+        "each node once, the cycle edge, the summary"
+    );
+    assert!(lines[0].starts_with("argocd/a0  "));
+    assert!(lines[n].contains("argocd/a0 ↻ cycle"), "{}", lines[n]);
+    assert!(lines[n].contains(&format!("⋯{n} └── ")), "{}", lines[n]);
+    let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 300, "longest line {longest} characters");
+    assert_eq!(
+        lines[n + 1],
+        format!("{n} Applications, 0 ApplicationSets, 0 roots, 1 cycle, 0 unresolved sources")
+    );
+}

@@ -30,37 +30,61 @@ const YELLOW: &str = "33";
 const DIM: &str = "2";
 const BOLD: &str = "1";
 
+/// The deepest level drawn with tree lines; below it a line starts with `⋯<depth> ` (a
+/// chain of thousands of Applications prints lines of bounded length).
+pub const MAX_INDENT: usize = 32;
+
 /// Writes the trees, then the summary line.
 pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
     let graph = view.graph;
+    let mut unresolved: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
+    for (i, u) in graph.unresolved.iter().enumerate() {
+        if let Some(list) = unresolved.get_mut(u.node) {
+            list.push(i);
+        }
+    }
     for tree in rows(graph) {
         let last = last_siblings(&tree);
         // For each depth ≥ 1 on the current path: whether a later sibling follows.
         let mut open: Vec<bool> = Vec::new();
         for (i, row) in tree.iter().enumerate() {
             open.truncate(row.depth.saturating_sub(1));
-            let mut prefix: String = open
-                .iter()
-                .map(|&o| if o { "│   " } else { "    " })
-                .collect();
             let branch = match (row.depth, last[i]) {
                 (0, _) => "",
                 (_, true) => "└── ",
                 (_, false) => "├── ",
             };
-            line(out, &format!("{prefix}{branch}{}", header(view, row)))?;
+            let head = format!("{}{branch}{}", indent(&open), header(view, row));
+            line(out, &head)?;
             if row.depth > 0 {
                 open.push(!last[i]);
-                prefix.push_str(if last[i] { "    " } else { "│   " });
             }
             let has_children = tree.get(i + 1).is_some_and(|next| next.depth > row.depth);
-            let detail = format!("{prefix}{}", if has_children { "│ " } else { "  " });
-            for d in details(view, row) {
+            let detail = format!(
+                "{}{}",
+                indent(&open),
+                if has_children { "│ " } else { "  " }
+            );
+            for d in details(view, row, &unresolved) {
                 line(out, &format!("{detail}{d}"))?;
             }
         }
     }
     line(out, &paint(&Totals::of(graph).line(), BOLD, view.color))
+}
+
+/// The tree lines of the ancestors (`open`: whether each has a later sibling), at most
+/// [`MAX_INDENT`] of them.
+fn indent(open: &[bool]) -> String {
+    let mut s: String = open
+        .iter()
+        .take(MAX_INDENT)
+        .map(|&o| if o { "│   " } else { "    " })
+        .collect();
+    if open.len() > MAX_INDENT {
+        s.push_str(&format!("⋯{} ", open.len() + 1));
+    }
+    s
 }
 
 fn line(out: &mut dyn io::Write, s: &str) -> io::Result<()> {
@@ -125,7 +149,7 @@ fn header(view: &View, row: &Row) -> String {
 
 /// The lines under an expanded node: its findings, its sources taken as this repository
 /// through a placeholder, and its unresolved sources.
-fn details(view: &View, row: &Row) -> Vec<String> {
+fn details(view: &View, row: &Row, unresolved: &[Vec<usize>]) -> Vec<String> {
     let mut lines = Vec::new();
     if row.mark != Mark::Expanded {
         return lines;
@@ -148,7 +172,11 @@ fn details(view: &View, row: &Row) -> Vec<String> {
         let words = placeholder_words(graph, row.node, source);
         lines.push(paint(&escape::text(&words), DIM, view.color));
     }
-    for u in graph.unresolved.iter().filter(|u| u.node == row.node) {
+    let mine = unresolved
+        .get(row.node)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for u in mine.iter().map(|&i| &graph.unresolved[i]) {
         let words = unresolved_words(graph, u.node, u.source, &u.reason);
         lines.push(paint(&escape::text(&words), YELLOW, view.color));
     }
