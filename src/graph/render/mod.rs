@@ -13,10 +13,11 @@ pub mod json;
 pub mod mermaid;
 pub mod text;
 
+use std::collections::HashMap;
 use std::io;
 
 use super::model::{AppKind, Cascade, Edge, Graph, Match, NodeId, Step, UnresolvedReason};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// The formats of `gitops-lint graph --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,6 +74,34 @@ impl<'g> View<'g> {
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
+}
+
+/// The findings on each node (indexed by [`NodeId`], for [`View::findings`]) out of the
+/// diagnostics of each file (`file` repo-relative, as [`crate::graph::Node::file`]): a
+/// diagnostic belongs to the node defined by its document. A diagnostic of no document
+/// (a whole-file one) or of a document that is not a node is on no node.
+pub fn findings_of_files<'d>(
+    graph: &Graph,
+    files: impl IntoIterator<Item = (&'d str, &'d [Diagnostic])>,
+) -> Vec<Vec<NodeFinding>> {
+    let mut by_doc: HashMap<(&str, usize), NodeId> = HashMap::new();
+    for (id, n) in graph.nodes.iter().enumerate() {
+        by_doc.entry((n.file.as_str(), n.document)).or_insert(id);
+    }
+    let mut findings = vec![Vec::new(); graph.nodes.len()];
+    for (file, diagnostics) in files {
+        for d in diagnostics {
+            let Some(&id) = d.document.and_then(|doc| by_doc.get(&(file, doc))) else {
+                continue;
+            };
+            findings[id].push(NodeFinding {
+                rule: d.rule.to_string(),
+                severity: d.severity,
+                message: d.message.clone(),
+            });
+        }
+    }
+    findings
 }
 
 /// Writes `view` in `format` to `out`.

@@ -112,3 +112,44 @@ fn finding_lines_group_and_cut() {
     assert_eq!(lines.len(), MAX_FINDING_LINES + 1);
     assert_eq!(lines.last().map(String::as_str), Some("+2 more"));
 }
+
+fn diagnostic(rule: &'static str, document: Option<usize>) -> Diagnostic {
+    Diagnostic {
+        rule,
+        severity: Severity::Error,
+        message: format!("{rule} message"),
+        document,
+        object: None,
+        route: String::new(),
+        span: Default::default(),
+        label: String::new(),
+        labels: Vec::new(),
+        help: None,
+        fix: None,
+        related: Vec::new(),
+        pending: None,
+    }
+}
+
+#[test]
+fn findings_come_from_the_document_of_each_node() {
+    let mut nodes: Vec<Node> = ["a", "b"].iter().map(|n| node(n)).collect();
+    // `b` is the second document of a.yaml.
+    nodes[1].file = "a.yaml".into();
+    nodes[1].document = 1;
+    let g = Graph::new(nodes, Vec::new(), Vec::new());
+    let a = [
+        diagnostic("on-b", Some(1)),
+        diagnostic("whole-file", None),
+        diagnostic("on-a", Some(0)),
+        diagnostic("not-a-node", Some(2)),
+    ];
+    let other = [diagnostic("elsewhere", Some(0))];
+    let got = findings_of_files(&g, [("a.yaml", &a[..]), ("other.yaml", &other[..])]);
+    let rules: Vec<Vec<&str>> = got
+        .iter()
+        .map(|f| f.iter().map(|f| f.rule.as_str()).collect())
+        .collect();
+    assert_eq!(rules, [vec!["on-a"], vec!["on-b"]]);
+    assert_eq!(got[0][0].message, "on-a message");
+}
