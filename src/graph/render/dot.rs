@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, finding_lines, kind_name, placeholder, prunes, qualified, Totals,
-    View,
+    cascade_class, cascade_words, edge_label, finding_lines, kind_name, placeholder, prunes,
+    qualified, Totals, View,
 };
 use crate::graph::model::{Cascade, UnresolvedReason};
 use crate::report::escape;
@@ -59,13 +59,8 @@ pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
         let _ = writeln!(s, "  \"n{}\" -> \"u{i}\" [style=dotted];", u.node);
     }
     for e in &graph.edges {
-        let (style, mut words) = if prunes(graph, e) {
-            ("solid", String::from("prunes"))
-        } else if graph.nodes[e.child].keeps_on_prune {
-            ("dashed", String::from("does not prune: Prune=false"))
-        } else {
-            ("dashed", String::from("does not prune"))
-        };
+        let style = if prunes(graph, e) { "solid" } else { "dashed" };
+        let mut words = edge_label(graph, e).to_string();
         if placeholder(e) {
             words.push_str("\\nplaceholder repoURL");
         }

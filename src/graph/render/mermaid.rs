@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, finding_lines, kind_name, placeholder, prunes, qualified, Totals,
-    View,
+    cascade_class, cascade_words, edge_label, finding_lines, kind_name, placeholder, prunes,
+    qualified, Totals, View,
 };
 use crate::graph::model::{Edge, Graph, UnresolvedReason};
 use crate::report::escape;
@@ -86,13 +86,8 @@ fn node_label(view: &View, id: usize) -> String {
 }
 
 fn edge_line(graph: &Graph, e: &Edge) -> String {
-    let (arrow, mut words) = if prunes(graph, e) {
-        ("-->", String::from("prunes"))
-    } else if graph.nodes[e.child].keeps_on_prune {
-        ("-.->", String::from("does not prune: Prune=false"))
-    } else {
-        ("-.->", String::from("does not prune"))
-    };
+    let arrow = if prunes(graph, e) { "-->" } else { "-.->" };
+    let mut words = edge_label(graph, e).to_string();
     if placeholder(e) {
         words.push_str(", placeholder repoURL");
     }

@@ -135,9 +135,17 @@ pub fn prune_words(graph: &Graph, edge: &Edge) -> &'static str {
     }
 }
 
-/// The note for a source taken as this repository because of a placeholder.
-pub const PLACEHOLDER_NOTE: &str =
-    "repoURL is a placeholder; taken as this repository because its path exists";
+/// An edge's label in the Mermaid and dot formats: `prunes`, `does not prune` (the
+/// parent does not prune) or `does not prune: Prune=false` (the child keeps itself).
+pub fn edge_label(graph: &Graph, edge: &Edge) -> &'static str {
+    if prunes(graph, edge) {
+        "prunes"
+    } else if !graph.nodes[edge.parent].prune {
+        "does not prune"
+    } else {
+        "does not prune: Prune=false"
+    }
+}
 
 pub fn placeholder(edge: &Edge) -> bool {
     edge.via == Match::PlaceholderPathExists
@@ -155,7 +163,7 @@ pub fn placeholder_sources(graph: &Graph, node: NodeId) -> Vec<usize> {
     list
 }
 
-/// [`PLACEHOLDER_NOTE`] for one source, with its `repoURL` and `path` (raw: escape
+/// The note for one source taken as this repository because of a placeholder, with its `repoURL` and `path` (raw: escape
 /// before output).
 pub fn placeholder_words(graph: &Graph, node: NodeId, source: usize) -> String {
     let src = graph.nodes[node].sources.get(source);
