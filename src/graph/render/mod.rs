@@ -159,6 +159,7 @@ pub fn placeholder_sources(graph: &Graph, node: NodeId) -> Vec<usize> {
         .filter(|e| placeholder(e))
         .map(|e| e.source)
         .collect();
+    list.sort_unstable();
     list.dedup();
     list
 }

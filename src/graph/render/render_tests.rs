@@ -153,3 +153,29 @@ fn findings_come_from_the_document_of_each_node() {
     assert_eq!(rules, [vec!["on-a"], vec!["on-b"]]);
     assert_eq!(got[0][0].message, "on-a message");
 }
+
+#[test]
+fn placeholder_sources_once_each_in_order() {
+    // Edges sort by child: sources 1, 0, 1 (placeholders) and 2 (a remote).
+    let mut edges = Vec::new();
+    for (child, source, via) in [
+        (1, 1, Match::PlaceholderPathExists),
+        (2, 0, Match::PlaceholderPathExists),
+        (3, 1, Match::PlaceholderPathExists),
+        (3, 2, Match::Remote),
+    ] {
+        edges.push(Edge {
+            parent: 0,
+            child,
+            source,
+            via,
+        });
+    }
+    let g = Graph::new(
+        ["p", "a", "b", "c"].iter().map(|n| node(n)).collect(),
+        edges,
+        Vec::new(),
+    );
+    assert_eq!(placeholder_sources(&g, 0), [0, 1]);
+    assert!(placeholder_sources(&g, 1).is_empty());
+}
