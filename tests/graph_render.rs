@@ -13,7 +13,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use gitops_lint::diagnostic::Severity;
-use gitops_lint::graph::render::{render, GraphFormat, NodeFinding, View};
+use gitops_lint::graph::render::{lines_of, render, GraphFormat, NodeFinding, View};
 use gitops_lint::graph::{build, nodes_of, remote_urls, Graph, Repo, Tree};
 
 const REMOTE: &str = "https://github.com/acme/gitops.git";
@@ -52,6 +52,10 @@ fn tree() -> BTreeMap<String, String> {
     );
     let team_b = app("team-b", &[(REMOTE, "apps/team-b")], FINALIZER, "")
         + "  - repoURL: https://github.com/acme/gitops\n    path: apps/team-a\n    directory:\n      include: shared.yaml\n";
+    // team-b is the second document of its file, on line 8.
+    let team_b = format!(
+        "# team b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\n{team_b}"
+    );
     put("apps/children/team-b.yaml", team_b);
     put(
         "apps/children/platform.yaml",
@@ -136,6 +140,8 @@ fn finding(rule: &str, severity: Severity, message: &str) -> NodeFinding {
 fn view(g: &Graph, color: bool) -> View<'_> {
     let mut v = View::new(g);
     v.color = color;
+    let t = tree();
+    v.lines = lines_of(g, |f| t.get(f).map(String::as_str));
     v.add_finding(
         id(g, "svc1"),
         finding("missing-finalizer", Severity::Error, "deleting it orphans"),
@@ -196,12 +202,16 @@ fn text_tree_shows_every_fact() {
     let out = output(&view(&g, false), GraphFormat::Text);
     assert_inert(&out, false);
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("argocd/root  Application  apps/root.yaml  cascades"));
+    assert!(lines[0].starts_with("argocd/root  Application  apps/root.yaml:1  cascades"));
     let line_of = |needle: &str| match lines.iter().find(|l| l.contains(needle)) {
         Some(l) => *l,
         None => panic!("no line with {needle:?} in\n{out}"),
     };
     assert!(line_of("argocd/team-a  ").contains("orphans"));
+    assert!(
+        line_of("argocd/team-b  Application  apps/children/team-b.yaml:8  cascades")
+            .starts_with("└── ")
+    );
     assert!(line_of("argocd/team-a  ").ends_with("; pruned when its file leaves Git"));
     assert!(line_of("argocd/svc1  ").ends_with("; not pruned: Prune=false on it"));
     assert!(line_of("argocd/svc2  ").ends_with("; not pruned: the parent does not prune"));
@@ -285,6 +295,11 @@ fn json_parses_and_carries_the_facts() {
     assert_eq!(node("team-a")["cascade"], "no");
     assert_eq!(node("svc1")["keeps_on_prune"], true);
     assert_eq!(node("team-b")["prune"], false);
+    assert_eq!(
+        (&node("team-b")["document"], &node("team-b")["line"]),
+        (&1.into(), &8.into())
+    );
+    assert_eq!(node("root")["line"], 1);
     assert_eq!(
         node("platform")["sources"][0]["repoURL"],
         "<GITOPS_REPO_URL>"
@@ -477,7 +492,7 @@ fn dot_svg(input: &str) -> Option<String> {
 }
 
 /// The Kubefirst-like example of docs/graph.md.
-fn docs_graph() -> Graph {
+fn docs_tree() -> BTreeMap<String, String> {
     let mgmt = "registry/clusters/mgmt";
     let mut t = BTreeMap::new();
     let mut put = |path: String, text: String| t.insert(path, text);
@@ -508,11 +523,12 @@ fn docs_graph() -> Graph {
         format!("{mgmt}/components/vault/application.yaml"),
         app("vault", &chart, "", ""),
     );
-    graph_over(&t)
+    t
 }
 
-fn docs_view(g: &Graph) -> View<'_> {
+fn docs_view<'g>(g: &'g Graph, tree: &BTreeMap<String, String>) -> View<'g> {
     let mut v = View::new(g);
+    v.lines = lines_of(g, |f| tree.get(f).map(String::as_str));
     v.add_finding(
         id(g, "vault"),
         finding(
@@ -530,8 +546,9 @@ fn docs_view(g: &Graph) -> View<'_> {
 fn docs_examples_are_current() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/graph.md"))
         .expect("docs/graph.md");
-    let g = docs_graph();
-    let v = docs_view(&g);
+    let tree = docs_tree();
+    let g = graph_over(&tree);
+    let v = docs_view(&g, &tree);
     let mut stale = Vec::new();
     for (name, format) in [
         ("text", GraphFormat::Text),

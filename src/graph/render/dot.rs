@@ -29,7 +29,7 @@ pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
     for (id, node) in graph.nodes.iter().enumerate() {
         let mut lines = vec![
             format!("{} {}", kind_name(node.kind), qualified(graph, id)),
-            node.file.clone(),
+            view.location(id),
             cascade_words(node.kind, node.cascade).to_string(),
         ];
         lines.extend(finding_lines(view, id));

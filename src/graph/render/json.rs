@@ -32,6 +32,8 @@ struct JsonNode<'a> {
     namespace: Option<&'a str>,
     name: &'a str,
     file: &'a str,
+    /// 1-based line of the document's start, when known.
+    line: Option<usize>,
     document: usize,
     cascade: &'static str,
     prune: bool,
@@ -95,6 +97,7 @@ fn document<'a>(view: &'a View) -> Document<'a> {
             namespace: n.namespace.as_deref(),
             name: &n.name,
             file: &n.file,
+            line: view.line_of(id),
             document: n.document,
             cascade: match n.cascade {
                 Cascade::Yes => "yes",

@@ -78,7 +78,7 @@ fn node_label(view: &View, id: usize) -> String {
     let node = &graph.nodes[id];
     let mut parts = vec![
         format!("{} {}", kind_name(node.kind), label(&qualified(graph, id))),
-        label(&node.file),
+        label(&view.location(id)),
         cascade_words(node.kind, node.cascade).to_string(),
     ];
     parts.extend(finding_lines(view, id).iter().map(|l| label(l)));

@@ -21,6 +21,7 @@ use std::io;
 
 use super::model::{AppKind, Cascade, Edge, Graph, Match, NodeId, UnresolvedReason};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::LineIndex;
 
 /// The formats of `gitops-lint graph --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,21 +45,39 @@ pub struct NodeFinding {
 }
 
 /// What is rendered: the graph, the findings on each node (indexed by [`NodeId`]; a
-/// shorter list means no findings on the rest) and whether text may be coloured.
+/// shorter list means no findings on the rest), the 1-based line where each node's
+/// document starts (indexed by [`NodeId`]; 0 or missing: not shown, see [`lines_of`]) and
+/// whether text may be coloured.
 #[derive(Debug, Clone)]
 pub struct View<'g> {
     pub graph: &'g Graph,
     pub findings: Vec<Vec<NodeFinding>>,
+    pub lines: Vec<usize>,
     pub color: bool,
 }
 
 impl<'g> View<'g> {
-    /// A view of `graph` without findings or colour.
+    /// A view of `graph` without findings, lines or colour.
     pub fn new(graph: &'g Graph) -> View<'g> {
         View {
             graph,
             findings: Vec::new(),
+            lines: Vec::new(),
             color: false,
+        }
+    }
+
+    /// The 1-based line of `node`'s document, if known.
+    pub fn line_of(&self, node: NodeId) -> Option<usize> {
+        self.lines.get(node).copied().filter(|&l| l > 0)
+    }
+
+    /// `file` or `file:line` (raw: escape before output).
+    pub fn location(&self, node: NodeId) -> String {
+        let file = &self.graph.nodes[node].file;
+        match self.line_of(node) {
+            Some(line) => format!("{file}:{line}"),
+            None => file.clone(),
         }
     }
 
@@ -105,6 +124,28 @@ pub fn findings_of_files<'d>(
         }
     }
     findings
+}
+
+/// The 1-based line where each node's document starts (for [`View::lines`]), from the
+/// text of its file (`text_of(file)`; 0 when unknown). One line index per file.
+pub fn lines_of<'t>(graph: &Graph, text_of: impl Fn(&str) -> Option<&'t str>) -> Vec<usize> {
+    let mut lines = vec![0; graph.nodes.len()];
+    let mut order: Vec<NodeId> = (0..graph.nodes.len()).collect();
+    order.sort_by(|&a, &b| graph.nodes[a].file.cmp(&graph.nodes[b].file));
+    let mut current: Option<(&str, Option<(&str, LineIndex)>)> = None;
+    for id in order {
+        let node = &graph.nodes[id];
+        if current.as_ref().is_none_or(|(f, _)| *f != node.file) {
+            let text = text_of(&node.file).map(|t| (t, LineIndex::new(t)));
+            current = Some((&node.file, text));
+        }
+        if let Some((_, Some((text, index)))) = &current {
+            if node.span.start <= text.len() {
+                lines[id] = index.line_of(node.span.start);
+            }
+        }
+    }
+    lines
 }
 
 /// Writes `view` in `format` to `out`.

@@ -179,3 +179,23 @@ fn placeholder_sources_once_each_in_order() {
     assert_eq!(placeholder_sources(&g, 0), [0, 1]);
     assert!(placeholder_sources(&g, 1).is_empty());
 }
+
+#[test]
+fn lines_come_from_each_file_once() {
+    let text = "# x\n---\napiVersion: v1\n---\napiVersion: argoproj.io/v1alpha1\n";
+    let mut nodes: Vec<Node> = ["a", "b", "c"].iter().map(|n| node(n)).collect();
+    // a: second document of m.yaml (line 3); c: fourth (line 5); b: a file with no text.
+    nodes[0].file = "m.yaml".into();
+    nodes[0].span = text.find("apiVersion: v1").unwrap_or(0)..text.len();
+    nodes[2].file = "m.yaml".into();
+    nodes[2].span = text.rfind("apiVersion").unwrap_or(0)..text.len();
+    let g = Graph::new(nodes, Vec::new(), Vec::new());
+    let lines = lines_of(&g, |f| (f == "m.yaml").then_some(text));
+    assert_eq!(lines, [3, 0, 5]);
+    let mut view = View::new(&g);
+    view.lines = lines;
+    assert_eq!(
+        (view.location(0), view.location(1), view.line_of(1)),
+        ("m.yaml:3".to_string(), "b.yaml".to_string(), None)
+    );
+}

@@ -128,7 +128,7 @@ fn header(view: &View, row: &Row) -> String {
             format!(
                 "{name}  {}  {}  {cascade}",
                 kind_name(node.kind),
-                escape::text(&node.file)
+                escape::text(&view.location(row.node))
             )
         }
         Mark::ShownAbove => format!("{name} {}", paint("(shown above)", DIM, view.color)),
