@@ -131,4 +131,32 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert_eq!(label("plain-name"), "plain-name");
     }
+
+    /// What Mermaid shows: each `#<code>;` entity decoded.
+    fn decode(s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('#') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let end = after.find(';').unwrap_or(0);
+            let code = after[..end].parse::<u32>().ok().and_then(char::from_u32);
+            out.push(code.unwrap_or('?'));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn labels_decode_to_the_escaped_text() {
+        for s in [
+            "a\"b#c;d&amp;<e>`%%|",
+            "#quot; #35; ##[x",
+            "\u{202e}x\u{1b}]0;t\u{7}",
+            "ünï ✓",
+        ] {
+            assert_eq!(decode(&label(s)), escape::text(s), "{s:?}");
+        }
+    }
 }
