@@ -141,8 +141,12 @@ fn configured_repositories_count_as_this_repository() {
         &parent("root", "https://git.example.com/team/deploy.git", "apps"),
     );
     write(d, "apps/child.yaml", &common::good("child"));
+    // Nothing tells this repository's URL: the source is taken as this repository, as a guess.
     let isolated = session::run(&options(d, ConfigChoice::Isolated)).unwrap();
-    assert_eq!(children(&isolated.analysis.graph, "root"), []);
+    assert_eq!(
+        children(&isolated.analysis.graph, "root"),
+        [("child".to_string(), Match::UnknownRepoPathExists)]
+    );
     write(
         d,
         ".gitops-lint.yaml",

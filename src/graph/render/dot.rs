@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, edge_label, finding_lines, kind_name, placeholder, prunes,
-    qualified, Totals, View,
+    cascade_class, cascade_words, edge_label, finding_lines, guess_words, kind_name, placeholder,
+    prunes, qualified, Totals, View,
 };
 use crate::graph::model::{Cascade, UnresolvedReason};
 use crate::report::escape;
@@ -62,7 +62,8 @@ pub fn render(view: &View, out: &mut dyn io::Write) -> io::Result<()> {
         let style = if prunes(graph, e) { "solid" } else { "dashed" };
         let mut words = edge_label(graph, e).to_string();
         if placeholder(e) {
-            words.push_str("\\nplaceholder repoURL");
+            words.push_str("\\n");
+            words.push_str(guess_words(e));
         }
         let _ = writeln!(
             s,

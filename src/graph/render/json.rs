@@ -173,5 +173,6 @@ fn via(m: Match) -> &'static str {
         Match::Remote => "remote",
         Match::Configured => "configured",
         Match::PlaceholderPathExists => "placeholder-path-exists",
+        Match::UnknownRepoPathExists => "unknown-repo-path-exists",
     }
 }

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::{
-    cascade_class, cascade_words, edge_label, finding_lines, kind_name, placeholder, prunes,
-    qualified, Totals, View,
+    cascade_class, cascade_words, edge_label, finding_lines, guess_words, kind_name, placeholder,
+    prunes, qualified, Totals, View,
 };
 use crate::graph::model::{Edge, Graph, UnresolvedReason};
 use crate::report::escape;
@@ -89,7 +89,8 @@ fn edge_line(graph: &Graph, e: &Edge) -> String {
     let arrow = if prunes(graph, e) { "-->" } else { "-.->" };
     let mut words = edge_label(graph, e).to_string();
     if placeholder(e) {
-        words.push_str(", placeholder repoURL");
+        words.push_str(", ");
+        words.push_str(guess_words(e));
     }
     format!("n{} {arrow}|\"{words}\"| n{}", e.parent, e.child)
 }

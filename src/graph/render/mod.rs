@@ -188,8 +188,21 @@ pub fn edge_label(graph: &Graph, edge: &Edge) -> &'static str {
     }
 }
 
+/// Whether the edge's source was taken as this repository by a guess: a placeholder
+/// `repoURL`, or any Git URL while this repository's own URL is unknown.
 pub fn placeholder(edge: &Edge) -> bool {
-    edge.via == Match::PlaceholderPathExists
+    matches!(
+        edge.via,
+        Match::PlaceholderPathExists | Match::UnknownRepoPathExists
+    )
+}
+
+/// The short words for a guessed edge (Mermaid and dot labels).
+pub fn guess_words(edge: &Edge) -> &'static str {
+    match edge.via {
+        Match::UnknownRepoPathExists => "repository not known",
+        _ => "placeholder repoURL",
+    }
 }
 
 /// The indexes of `node`'s sources taken as this repository through a placeholder
@@ -211,9 +224,18 @@ pub fn placeholder_words(graph: &Graph, node: NodeId, source: usize) -> String {
     let src = graph.nodes[node].sources.get(source);
     let url = src.map_or("", |s| s.repo_url.as_str());
     let path = src.and_then(|s| s.path.as_deref()).unwrap_or("");
-    format!(
-        "note: source {source} repoURL `{url}` is a placeholder; taken as this repository because its path `{path}` exists"
-    )
+    let unknown = graph
+        .children(node)
+        .any(|e| e.source == source && e.via == Match::UnknownRepoPathExists);
+    if unknown {
+        format!(
+            "note: source {source} repoURL `{url}` may be another repository (no git remote, no `repositories:` configured); taken as this repository because its path `{path}` exists"
+        )
+    } else {
+        format!(
+            "note: source {source} repoURL `{url}` is a placeholder; taken as this repository because its path `{path}` exists"
+        )
+    }
 }
 
 pub fn kind_name(kind: AppKind) -> &'static str {
