@@ -1,5 +1,6 @@
-//! Command line: `lint`, `rules`, `explain`.
+//! Command line: `lint`, `graph`, `rules`, `explain`.
 
+mod graph;
 mod lint;
 
 use crate::report::{self, Format};
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (default: the current directory).
     Lint(LintArgs),
+    /// Show the app-of-apps graph: which parent Application syncs (and prunes) which
+    /// child, and what deleting each one deletes (text, json, mermaid, dot).
+    Graph(graph::GraphArgs),
     /// List the built-in rules.
     Rules {
         /// Output format.
@@ -139,6 +143,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Lint(args) => lint::run_lint(args),
+        Command::Graph(args) => graph::run_graph(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
         Command::Completions { shell } => {

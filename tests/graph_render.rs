@@ -1,4 +1,4 @@
-//! `gitops-lint graph`'s output (src/graph/render/) over a repository built in memory:
+//! `gitops-lint graph`'s output (src/report/graph/) over a repository built in memory:
 //!
 //! - `root` (apps/root.yaml) syncs `apps/children/`: `team-a`, `team-b`, `platform`,
 //!   `broken` and a hostile Application in a hostile file name;
@@ -13,8 +13,8 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use gitops_lint::diagnostic::Severity;
-use gitops_lint::graph::render::{lines_of, render, GraphFormat, NodeFinding, View};
 use gitops_lint::graph::{build, nodes_of, remote_urls, Graph, Repo, Tree};
+use gitops_lint::report::graph::{lines_of, render, GraphFormat, NodeFinding, View};
 
 const REMOTE: &str = "https://github.com/acme/gitops.git";
 const EVIL_NAME: &str =

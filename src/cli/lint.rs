@@ -13,7 +13,7 @@ const MAX_THREADS_PER_CORE: usize = 4;
 
 /// The number of threads to use for `--threads` (`None` or 0: one per core), capped at
 /// [`MAX_THREADS_PER_CORE`] per core with a warning.
-fn thread_count(requested: Option<usize>) -> usize {
+pub(super) fn thread_count(requested: Option<usize>) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let max = cores.saturating_mul(MAX_THREADS_PER_CORE);
     match requested {

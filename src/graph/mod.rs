@@ -9,7 +9,8 @@
 //! - [`model`]: nodes, edges, lookups and a cycle-safe walk.
 //! - [`appset`]: the directories an ApplicationSet git directory generator selects.
 //! - [`build`](mod@build): Applications out of parsed documents, and the graph over a tree.
-//! - [`render`]: the graph as text, JSON, Mermaid or Graphviz dot (`gitops-lint graph`).
+//!
+//! Its output (`gitops-lint graph`: text, JSON, Mermaid, dot) is [`crate::report::graph`].
 //!
 //! The working tree stands for every `targetRevision` (nothing is checked out).
 //! ApplicationSet generators are not expanded into nodes yet ([`appset`] selects the
@@ -21,7 +22,6 @@ pub mod build;
 pub mod context;
 pub mod glob;
 pub mod model;
-pub mod render;
 pub mod repo;
 pub mod resolve;
 

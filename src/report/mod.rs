@@ -5,6 +5,7 @@ mod concise;
 pub mod escape;
 mod full;
 mod github;
+pub mod graph;
 mod json;
 mod json_lines;
 mod sarif;

@@ -174,11 +174,20 @@ fn paths_of(options: &Options) -> Vec<PathBuf> {
     paths
 }
 
-/// The repository root, from the first path (else the working directory).
+/// The repository root, from the first path (else the working directory). A
+/// configuration that names the repository (`repositories:`) stands for its root, even
+/// inside another Git checkout (a repository kept as a directory of another, as the
+/// bundled example is).
 fn root_of(options: &Options, paths: &[PathBuf], config: &Config) -> PathBuf {
     let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
     let config_root = config.path.as_ref().map(|_| config.root.as_path());
-    repository_root(first, options.cwd.as_deref(), config_root)
+    match (config_root, options.cwd.as_deref()) {
+        (Some(root), cwd) if !config.repositories.is_empty() => match cwd {
+            Some(cwd) => crate::kustomize::normalize(&cwd.join(root)),
+            None => crate::kustomize::normalize(root),
+        },
+        (_, cwd) => repository_root(first, cwd, config_root),
+    }
 }
 
 /// Walk `paths`: read and lint every file once, gathering the repository facts.

@@ -19,8 +19,8 @@ pub use tree::{rows, Mark, Row};
 use std::collections::HashMap;
 use std::io;
 
-use super::model::{AppKind, Cascade, Edge, Graph, Match, NodeId, UnresolvedReason};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::model::{AppKind, Cascade, Edge, Graph, Match, NodeId, UnresolvedReason};
 use crate::source::LineIndex;
 
 /// The formats of `gitops-lint graph --format`.

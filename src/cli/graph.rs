@@ -1,0 +1,123 @@
+//! `graph`: the app-of-apps graph of the linted repository (which parent prunes which
+//! child Application, what deleting each one deletes), from the same pipeline as `lint`.
+
+use super::{use_color, ColorChoice, EXIT_FAILURE, EXIT_OK};
+use crate::report::graph::{findings_of_files, lines_of, render, GraphFormat, View};
+use crate::report::{self};
+use crate::session::{self, ConfigChoice, Mode, Options, SessionError};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Files or directories of the repository (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format (docs/graph.md).
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    /// Exclude paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// When to use colour (text format).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Number of threads (default, and with 0: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Files larger than this are not read (an error, exit 2).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::read::parse_size)]
+    pub max_file_size: u64,
+    /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+fn options(args: &GraphArgs, threads: usize) -> Options {
+    let config = match &args.config {
+        _ if args.isolated => ConfigChoice::Isolated,
+        Some(p) => ConfigChoice::Path(p.clone()),
+        None => ConfigChoice::Discover,
+    };
+    Options {
+        paths: args.paths.clone(),
+        config,
+        exclude: args.exclude.clone(),
+        no_ignore: args.no_ignore,
+        force_exclude: false,
+        threads,
+        max_file_size: args.max_file_size,
+        mode: Mode::Check,
+        unsafe_fixes: false,
+        stdin: None,
+        cwd: std::env::current_dir().ok(),
+    }
+}
+
+/// Runs the pipeline and prints the graph; exit 0, or 2 when something failed (a file
+/// that could not be read, a bad configuration). Findings do not change the exit code:
+/// `lint` is the check.
+pub(super) fn run_graph(args: GraphArgs) -> i32 {
+    let threads = super::lint::thread_count(args.threads);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("error: `graph` reads a repository, not stdin (`-`)");
+        return EXIT_FAILURE;
+    }
+    let run = match session::run(&options(&args, threads)) {
+        Ok(run) => run,
+        Err(SessionError::Config(err)) => {
+            let color = use_color(args.color, std::io::stderr().is_terminal());
+            eprint!("{}", report::render_error(&*err, color));
+            return EXIT_FAILURE;
+        }
+        Err(SessionError::Message(message)) => {
+            eprintln!("{}", report::escape::message(&message));
+            return EXIT_FAILURE;
+        }
+    };
+    for message in &run.messages {
+        eprintln!("{}", report::escape::message(message));
+    }
+    let graph = &run.analysis.graph;
+    let files: Vec<(&str, &[crate::diagnostic::Diagnostic])> = run
+        .reports
+        .iter()
+        .filter_map(|r| Some((run.repo_path(r)?, r.diagnostics.as_slice())))
+        .collect();
+    let sources: std::collections::HashMap<&str, &str> = run
+        .reports
+        .iter()
+        .filter_map(|r| Some((run.repo_path(r)?, r.source.as_deref()?)))
+        .collect();
+    let view = View {
+        graph,
+        findings: findings_of_files(graph, files),
+        lines: lines_of(graph, |file| sources.get(file).copied()),
+        color: args.format == GraphFormat::Text
+            && use_color(args.color, std::io::stdout().is_terminal()),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = render(&view, args.format, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!(
+                "{}",
+                report::escape::message(&format!("error: writing output: {e}"))
+            );
+        }
+        return EXIT_FAILURE;
+    }
+    if run.failed {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
