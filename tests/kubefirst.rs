@@ -213,3 +213,27 @@ fn the_fixture_is_detokenized_and_has_its_remote() {
     assert!(!tree.keys().any(|p| p.starts_with("templates/mgmt/")));
     assert!(tree.contains_key("LICENSE") && tree.contains_key("NOTICE"));
 }
+
+/// The bundled example's plain app of apps (`fixtures/kubefirst-example/app-of-apps/`):
+/// `apps` prunes its two children, one with the cascade finalizer and one without; its
+/// `<GITOPS_REPO_URL>` links because the path exists in the example.
+#[test]
+fn bundled_example_app_of_apps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kubefirst-example");
+    let tree = read_tree(&root);
+    let g = graph_of(&root, &tree);
+    let apps = id(&g, "apps");
+    assert!(g.roots().contains(&apps));
+    assert_eq!(children(&g, apps), apps_in(&g, &tree, "app-of-apps/apps"));
+    assert_eq!(
+        children(&g, apps),
+        BTreeSet::from(["guestbook".to_string(), "podinfo".to_string()])
+    );
+    assert!(g
+        .children(apps)
+        .all(|e| e.via == Match::PlaceholderPathExists));
+    assert!(g.nodes[apps].prune);
+    let cascade = |name: &str| g.nodes[id(&g, name)].cascade;
+    assert_eq!(cascade("guestbook"), graph::Cascade::Yes);
+    assert_eq!(cascade("podinfo"), graph::Cascade::No);
+}
