@@ -74,6 +74,11 @@ fn node_of(file: &str, doc: &Document) -> Option<Node> {
             .is_some_and(has_prune_false),
         prune: spec.is_some_and(prunes),
         sources: spec.map(sources).unwrap_or_default(),
+        appset: match kind {
+            AppKind::ApplicationSet => super::appset::spec_of(root).map(Box::new),
+            AppKind::Application => None,
+        },
+        generated: None,
     })
 }
 
@@ -191,13 +196,21 @@ fn source(node: &Yaml) -> Source {
 /// ([`Match::PlaceholderPathExists`]). A source of this repository whose path is missing
 /// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated); a
 /// placeholder source whose path is missing is taken as another repository, silently.
-pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
+pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
+    let mut edges = super::appset_expand::expand(&mut nodes, tree, repo);
+    let generators: std::collections::HashSet<usize> = edges.iter().map(|e| e.parent).collect();
     let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
     for (id, n) in nodes.iter().enumerate() {
-        by_file.entry(n.file.as_str()).or_default().push(id);
+        if n.generated.is_none() {
+            by_file.entry(n.file.as_str()).or_default().push(id);
+        }
     }
-    let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
+    let mut unresolved = Vec::new();
     for (parent, node) in nodes.iter().enumerate() {
+        // an ApplicationSet that generated nodes syncs nothing itself: they do
+        if generators.contains(&parent) {
+            continue;
+        }
         for (index, src) in node.sources.iter().enumerate() {
             let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
             let Some(via) = Match::from_url(url) else {
