@@ -34,6 +34,7 @@ pub fn expand(nodes: &mut Vec<Node>, tree: &Tree, repo: &Repo) -> Vec<Edge> {
         };
         let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut skipped = Vec::new();
+        let mut count = 0;
         for (index, generator) in spec.generators.iter().enumerate() {
             let Some(sets) = param_sets(generator, tree, repo, spec.go_template) else {
                 skipped.push(not_expanded(
@@ -44,15 +45,18 @@ pub fn expand(nodes: &mut Vec<Node>, tree: &Tree, repo: &Repo) -> Vec<Edge> {
                 continue;
             };
             for params in sets {
-                if names.len() >= MAX_GENERATED {
+                if count >= MAX_GENERATED {
                     skipped.push(not_expanded(index, generator, NotExpandedReason::TooMany));
                     break;
                 }
                 let node = generated(&nodes[set], &spec, &params, set, index);
-                // Argo CD refuses duplicate names; the first one stands for them.
-                if !names.insert(node.name.clone()) {
+                // Argo CD refuses duplicate names: the first one stands for them. Names
+                // left unrendered may differ once rendered: all are kept.
+                let rendered = node.generated.is_some_and(|g| g.name_rendered);
+                if rendered && !names.insert(node.name.clone()) {
                     continue;
                 }
+                count += 1;
                 edges.push(Edge {
                     parent: set,
                     child: nodes.len(),
