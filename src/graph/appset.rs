@@ -211,9 +211,18 @@ pub fn git_directory_generators(root: &Yaml) -> Vec<GitDirectories> {
         .collect()
 }
 
-/// The directories of `tree` (sorted) that `patterns` select.
+/// The directories of `tree` (sorted) that `patterns` select. Only the files under each
+/// include pattern's literal leading directories are looked at, down to its depth.
 pub fn generated_directories(patterns: &[DirectoryPattern], tree: &Tree) -> Vec<String> {
-    directories(tree)
+    let mut candidates: Vec<String> = Vec::new();
+    for p in patterns.iter().filter(|p| !p.exclude) {
+        let prefix = literal_prefix(&p.path, true);
+        let depth = p.path.split('/').count();
+        candidates.extend(directories(tree.under(&prefix), depth));
+    }
+    candidates.sort();
+    candidates.dedup();
+    candidates
         .into_iter()
         .filter(|dir| {
             let hit = |exclude: bool| {
@@ -226,16 +235,38 @@ pub fn generated_directories(patterns: &[DirectoryPattern], tree: &Tree) -> Vec<
         .collect()
 }
 
-/// Every directory holding a file of the tree, at any depth, except the root and `.git`.
-fn directories(tree: &Tree) -> Vec<String> {
+/// The leading segments of `pattern` without a wildcard (`apps/team-*/x` → `apps`), the
+/// last one included only when `with_last` (a directory pattern names a directory; a file
+/// pattern's last segment is a file name). "" when the first segment is a wildcard.
+pub fn literal_prefix(pattern: &str, with_last: bool) -> String {
+    let segments: Vec<&str> = pattern.trim_start_matches("./").split('/').collect();
+    let usable = if with_last {
+        segments.len()
+    } else {
+        segments.len().saturating_sub(1)
+    };
+    let literal = |s: &&str| !s.is_empty() && !s.contains(['*', '?', '[', '\\']);
+    let kept: Vec<&str> = segments[..usable]
+        .iter()
+        .copied()
+        .take_while(|s| literal(&s))
+        .collect();
+    kept.join("/")
+}
+
+/// Every directory holding one of `files`, at any depth up to `depth` segments, except the
+/// root and `.git`.
+fn directories(files: &[String], depth: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for file in tree.files {
+    for file in files {
         let mut end = 0;
+        let mut level = 0;
         while let Some(pos) = file[end..].find('/') {
             end += pos;
             let dir = &file[..end];
             end += 1;
-            if dir == ".git" || dir.starts_with(".git/") {
+            level += 1;
+            if level > depth || dir == ".git" || dir.starts_with(".git/") {
                 break;
             }
             out.push(dir.to_string());

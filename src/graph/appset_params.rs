@@ -8,15 +8,22 @@
 //! gives one set per item) plus `path` (the file's directory), `path.basename`,
 //! `path.filename`, `path.basenameNormalized`, `path.filenameNormalized` and the segments.
 
-use super::appset::{go_path_match, DirectoryPattern, Params};
+use super::appset::{go_path_match, literal_prefix, DirectoryPattern, Params};
 use super::resolve::Tree;
 
 /// The files of `tree` (sorted) matched by `patterns`: `**` spans any number of
 /// directories (Argo CD matches file patterns with doublestar globs), every other segment
 /// is Go's `path.Match`; an `exclude: true` pattern removes what it matches.
 pub fn generated_files(patterns: &[DirectoryPattern], tree: &Tree) -> Vec<String> {
-    tree.files
+    let mut candidates: Vec<&String> = patterns
         .iter()
+        .filter(|p| !p.exclude)
+        .flat_map(|p| tree.under(&literal_prefix(&p.path, false)))
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
         .filter(|f| !(f.starts_with(".git/")))
         .filter(|f| {
             let hit = |exclude: bool| {

@@ -86,3 +86,50 @@ fn reads_git_directory_generators() {
         }]
     );
 }
+
+#[test]
+fn literal_prefix_table() {
+    let cases: &[(&str, bool, &str)] = &[
+        ("apps/*", true, "apps"),
+        ("apps/team-*/x", true, "apps"),
+        ("apps/skip", true, "apps/skip"),
+        ("apps/skip", false, "apps"),
+        ("*", true, ""),
+        ("./config/**/c.json", false, "config"),
+        ("config/c.json", false, "config"),
+        ("c.json", false, ""),
+        ("a/[b]/c", true, "a"),
+    ];
+    for (pattern, with_last, want) in cases {
+        assert_eq!(literal_prefix(pattern, *with_last), *want, "{pattern}");
+    }
+}
+
+#[test]
+fn generated_directories_looks_only_under_the_literal_prefix() {
+    let files: Vec<String> = ["apps/a/x.yaml", "apps/b/c/y.yaml", "other/a/z.yaml"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let read = |_: &str| None;
+    let tree = Tree {
+        files: &files,
+        read: &read,
+    };
+    let pattern = |path: &str| DirectoryPattern {
+        path: path.into(),
+        exclude: false,
+    };
+    assert_eq!(
+        generated_directories(&[pattern("*/a")], &tree),
+        ["apps/a", "other/a"]
+    );
+    assert_eq!(
+        generated_directories(&[pattern("apps/b/c")], &tree),
+        ["apps/b/c"]
+    );
+    assert_eq!(
+        generated_directories(&[pattern("apps/*/*")], &tree),
+        ["apps/b/c"]
+    );
+}
