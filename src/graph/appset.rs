@@ -249,7 +249,7 @@ pub fn literal_prefix(pattern: &str, with_last: bool) -> String {
     let kept: Vec<&str> = segments[..usable]
         .iter()
         .copied()
-        .take_while(|s| literal(&s))
+        .take_while(literal)
         .collect();
     kept.join("/")
 }
