@@ -31,6 +31,9 @@ pub struct AppSetSpec {
     pub generators: Vec<Generator>,
     /// Generators whose Applications are not known: not expanded into nodes.
     pub not_expanded: Vec<NotExpanded>,
+    /// `spec.syncPolicy.applicationsSync` is `create-only` or `create-update`: a generated
+    /// Application whose directory, file or element goes away is kept, not deleted.
+    pub keeps_removed: bool,
 }
 
 /// One entry of `spec.generators`.
@@ -102,7 +105,11 @@ pub fn spec_of(root: &Yaml) -> Option<AppSetSpec> {
             _ => None,
         })
         .collect();
+    let policy = spec
+        .at("syncPolicy.applicationsSync")
+        .and_then(Yaml::as_str);
     Some(AppSetSpec {
+        keeps_removed: matches!(policy, Some("create-only" | "create-update")),
         go_template: spec.get("goTemplate").is_some_and(Yaml::is_true),
         name: text("name")?,
         namespace: text("namespace"),

@@ -133,3 +133,29 @@ fn generated_directories_looks_only_under_the_literal_prefix() {
         ["apps/b/c"]
     );
 }
+
+#[test]
+fn spec_reads_template_and_policy() {
+    let text = |policy: &str| {
+        format!("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: s\nspec:\n  goTemplate: true\n  syncPolicy:\n    applicationsSync: {policy}\n  generators:\n  - list:\n      elements:\n      - a: x\n        values:\n          b: y\n  - pullRequest: {{}}\n  template:\n    metadata:\n      name: '{{{{ .a }}}}'\n      namespace: apps\n    spec: {{}}\n")
+    };
+    let t = text("create-only");
+    let doc = &crate::yaml::parse(&t, &t).documents[0];
+    let spec = spec_of(&doc.root).unwrap();
+    assert!(spec.go_template && spec.keeps_removed);
+    assert_eq!(
+        (spec.name.as_str(), spec.namespace.as_deref()),
+        ("{{ .a }}", Some("apps"))
+    );
+    let Generator::List(sets) = &spec.generators[0] else {
+        panic!("{:?}", spec.generators)
+    };
+    assert_eq!(sets[0]["a"], "x");
+    assert_eq!(sets[0]["values.b"], "y");
+    assert_eq!(spec.generators[1], Generator::Other("pullRequest".into()));
+    assert_eq!(spec.not_expanded.len(), 1);
+    assert_eq!(spec.not_expanded[0].reason, NotExpandedReason::Unsupported);
+    let t = text("sync");
+    let doc = &crate::yaml::parse(&t, &t).documents[0];
+    assert!(!spec_of(&doc.root).unwrap().keeps_removed);
+}
