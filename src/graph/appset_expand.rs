@@ -29,9 +29,11 @@ pub const MAX_GENERATED: usize = 10_000;
 pub fn expand(nodes: &mut Vec<Node>, tree: &Tree, repo: &Repo) -> Vec<Edge> {
     let mut edges = Vec::new();
     for set in 0..nodes.len() {
-        let Some(spec) = nodes[set].appset.clone() else {
+        let Some(spec) = nodes[set].appset.take() else {
             continue;
         };
+        // the ApplicationSet without its spec: what generated nodes are cloned from
+        let base = nodes[set].clone();
         let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut skipped = Vec::new();
         let mut count = 0;
@@ -49,7 +51,7 @@ pub fn expand(nodes: &mut Vec<Node>, tree: &Tree, repo: &Repo) -> Vec<Edge> {
                     skipped.push(not_expanded(index, generator, NotExpandedReason::TooMany));
                     break;
                 }
-                let node = generated(&nodes[set], &spec, &params, set, index);
+                let node = generated(&base, &spec, &params, set, index);
                 // Argo CD refuses duplicate names: the first one stands for them. Names
                 // left unrendered may differ once rendered: all are kept.
                 let rendered = node.generated.is_some_and(|g| g.name_rendered);
@@ -66,11 +68,11 @@ pub fn expand(nodes: &mut Vec<Node>, tree: &Tree, repo: &Repo) -> Vec<Edge> {
                 nodes.push(node);
             }
         }
-        if let Some(s) = nodes[set].appset.as_mut() {
-            s.not_expanded.extend(skipped);
-            s.not_expanded.sort_by_key(|n| n.generator);
-            s.not_expanded.dedup();
-        }
+        let mut spec = spec;
+        spec.not_expanded.extend(skipped);
+        spec.not_expanded.sort_by_key(|n| n.generator);
+        spec.not_expanded.dedup();
+        nodes[set].appset = Some(spec);
     }
     edges
 }
@@ -113,11 +115,18 @@ fn param_sets(g: &Generator, tree: &Tree, repo: &Repo, go: bool) -> Option<Vec<P
             if url == UrlMatch::Placeholder && files.is_empty() {
                 return None;
             }
-            let sets = files.iter().filter_map(|file| {
-                let text = (tree.read)(file)?;
-                file_params(file, &text, go)
-            });
-            Some(sets.flatten().collect())
+            // files are read only until there are more sets than can be generated
+            let mut sets = Vec::new();
+            for file in &files {
+                if sets.len() > MAX_GENERATED {
+                    break;
+                }
+                let Some(text) = (tree.read)(file) else {
+                    continue;
+                };
+                sets.extend(file_params(file, &text, go).unwrap_or_default());
+            }
+            Some(sets)
         }
         Generator::List(elements) => Some(elements.clone()),
         Generator::Other(_) => Some(Vec::new()),

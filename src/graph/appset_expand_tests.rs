@@ -200,3 +200,17 @@ fn duplicate_names_are_generated_once() {
     assert_eq!(generated_names(&nodes), [("x".to_string(), true)]);
     assert_eq!(edges.len(), 1);
 }
+
+#[test]
+fn generation_is_capped_and_marked() {
+    let elements: String = (0..MAX_GENERATED + 5)
+        .map(|i| format!("      - a: n{i}\n"))
+        .collect();
+    let list = format!("  - list:\n      elements:\n{elements}");
+    let text = set(&list, "{{a}}", "p", false);
+    let (nodes, edges) = run(&[("set.yaml", text.as_str())], &remotes());
+    assert_eq!(edges.len(), MAX_GENERATED);
+    let spec = nodes[0].appset.as_ref().unwrap();
+    assert_eq!(spec.not_expanded.len(), 1);
+    assert_eq!(spec.not_expanded[0].reason, NotExpandedReason::TooMany);
+}
