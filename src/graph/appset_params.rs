@@ -4,16 +4,20 @@
 //! A git directory generator gives, per directory: `path`, `path.basename`,
 //! `path.basenameNormalized` and `path[N]` (each segment); with `goTemplate: true` the same
 //! under `path.path`, `path.basename`, `path.basenameNormalized` and `path.segments.N`.
-//! A git file generator gives the file's keys flattened (`a.b.c`; a file holding a list
+//! A git file generator (files matched with Argo CD's default, greedy globbing) gives the
+//! file's keys flattened (`a.b.c`; a file holding a list
 //! gives one set per item) plus `path` (the file's directory), `path.basename`,
 //! `path.filename`, `path.basenameNormalized`, `path.filenameNormalized` and the segments.
 
-use super::appset::{go_path_match, literal_prefix, DirectoryPattern, Params};
+use super::appset::{literal_prefix, DirectoryPattern, Params};
 use super::resolve::Tree;
 
-/// The files of `tree` (sorted) matched by `patterns`: `**` spans any number of
-/// directories (Argo CD matches file patterns with doublestar globs), every other segment
-/// is Go's `path.Match`; an `exclude: true` pattern removes what it matches.
+/// The files of `tree` (sorted) matched by `patterns`, with Argo CD's default git file
+/// globbing: the pattern is matched against the whole path with its `*` crossing `/`
+/// (gobwas without separators, [`super::glob::matches`]), so `apps/*/config.json` also
+/// matches `apps/a/b/config.json` and `**` is the same as `*` (the controller's opt-in
+/// "new globbing" would not). An `exclude: true` pattern removes what it matches. Only the
+/// files under each include pattern's literal leading directories are looked at.
 pub fn generated_files(patterns: &[DirectoryPattern], tree: &Tree) -> Vec<String> {
     let mut candidates: Vec<&String> = patterns
         .iter()
@@ -29,37 +33,12 @@ pub fn generated_files(patterns: &[DirectoryPattern], tree: &Tree) -> Vec<String
             let hit = |exclude: bool| {
                 patterns
                     .iter()
-                    .any(|p| p.exclude == exclude && doublestar_match(&p.path, f))
+                    .any(|p| p.exclude == exclude && super::glob::matches(&p.path, f))
             };
             hit(false) && !hit(true)
         })
         .cloned()
         .collect()
-}
-
-/// `pattern` against `name`, segment by segment, `**` matching zero or more segments.
-pub fn doublestar_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<&str> = pattern.trim_start_matches("./").split('/').collect();
-    let n: Vec<&str> = name.split('/').collect();
-    // iterative matching with one backtrack point per `**` (linear in practice)
-    let (mut pi, mut ni) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        if pi < p.len() && p[pi] == "**" {
-            star = Some((pi, ni));
-            pi += 1;
-        } else if pi < p.len() && go_path_match(p[pi], n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if let Some((sp, sn)) = star {
-            pi = sp + 1;
-            ni = sn + 1;
-            star = Some((sp, sn + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|s| *s == "**")
 }
 
 /// Argo CD's `SanitizeName`: lower case, anything but `a-z0-9-.` replaced by `-`, at most

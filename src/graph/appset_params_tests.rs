@@ -7,20 +7,45 @@ fn tree_of(files: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn doublestar_table() {
-    let cases: &[(&str, &str, bool)] = &[
-        ("config/*.json", "config/a.json", true),
-        ("config/*.json", "config/x/a.json", false),
-        ("config/**/config.json", "config/config.json", true),
-        ("config/**/config.json", "config/a/b/config.json", true),
-        ("config/**/config.json", "config/a/b/other.json", false),
-        ("**/values.yaml", "a/b/values.yaml", true),
-        ("**", "anything/at/all", true),
-        ("./config/*.json", "config/a.json", true),
-        ("clusters/*/config.yaml", "clusters/prod/config.yaml", true),
+fn default_file_globbing_is_greedy() {
+    let files = tree_of(&[
+        "cluster-charts/c1/mychart/values.yaml",
+        "cluster-charts/c1/mychart/charts/sub/values.yaml",
+        "cluster-charts/c2/values.yaml",
+        "some-path/a.yaml",
+        "some-path/deep/b.yaml",
+        "other/a.yaml",
+    ]);
+    let read = |_: &str| None;
+    let tree = Tree {
+        files: &files,
+        read: &read,
+    };
+    let cases: &[(&str, &[&str])] = &[
+        // Argo CD's documented pitfall: the subchart's values.yaml is picked up too
+        (
+            "cluster-charts/*/*/values.yaml",
+            &[
+                "cluster-charts/c1/mychart/charts/sub/values.yaml",
+                "cluster-charts/c1/mychart/values.yaml",
+            ],
+        ),
+        (
+            "some-path/*.yaml",
+            &["some-path/a.yaml", "some-path/deep/b.yaml"],
+        ),
+        ("**/a.yaml", &["other/a.yaml", "some-path/a.yaml"]),
+        (
+            "cluster-charts/c2/values.yaml",
+            &["cluster-charts/c2/values.yaml"],
+        ),
     ];
-    for (p, n, want) in cases {
-        assert_eq!(doublestar_match(p, n), *want, "{p} vs {n}");
+    for (pattern, want) in cases {
+        let p = [DirectoryPattern {
+            path: pattern.to_string(),
+            exclude: false,
+        }];
+        assert_eq!(generated_files(&p, &tree), *want, "{pattern}");
     }
 }
 
