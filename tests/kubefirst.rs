@@ -204,12 +204,19 @@ fn without_the_remote_nothing_links() {
         let tree = read_tree(dir.path());
         let g = graph_of(dir.path(), &tree);
         assert!(g.nodes.len() > 50, "{}", g.nodes.len());
-        // the detokenized repoURL is a real URL of an unknown repository: never a placeholder
+        // only a source whose repoURL is still a token could link (via its path)
         for e in &g.edges {
             let parent = &g.nodes[e.parent];
             assert_eq!(e.via, Match::PlaceholderPathExists, "{}", parent.name);
             assert!(graph::is_placeholder(&parent.sources[e.source].repo_url));
         }
+        // and detokenization left none: the real URL is an unknown repository
+        let tokens_left = g
+            .nodes
+            .iter()
+            .flat_map(|n| &n.sources)
+            .any(|s| graph::is_placeholder(&s.repo_url));
+        assert!(!tokens_left, "{fixture}");
         assert!(g.edges.is_empty(), "{:?}", g.edges);
         assert!(g.unresolved.is_empty());
     }
