@@ -120,6 +120,8 @@ fn registry_is_a_root_whose_children_are_the_mgmt_applications() {
         let g = graph_of(dir.path(), &tree);
         let registry = id(&g, "registry");
         assert!(g.roots().contains(&registry), "registry is a root");
+        // self-managed: registry.yaml is in the directory it syncs
+        assert!(g.cycles().contains(&vec![registry]), "{fixture}");
         let expected = apps_in(&g, &tree, MGMT);
         // every Application file directly in registry/clusters/mgmt/, registry itself included
         assert!(expected.len() > 20, "{expected:?}");
@@ -299,5 +301,42 @@ fn v2_3_8_registry_bound_applications_without_finalizer() {
             "{}",
             g.nodes[n].name
         );
+    }
+}
+
+/// Sources of this repository whose path is missing are reported, except paths still
+/// holding a token (`registry/clusters/<WORKLOAD_CLUSTER_NAME>`, in the workload cluster
+/// templates): in the fixtures, the two component directories the corpus lacks.
+#[test]
+fn unresolved_are_the_missing_directories_not_the_tokens() {
+    for fixture in FIXTURES {
+        let dir = common::materialize(fixture);
+        let tree = read_tree(dir.path());
+        let g = graph_of(dir.path(), &tree);
+        let got: BTreeSet<String> = g
+            .unresolved
+            .iter()
+            .map(|u| g.nodes[u.node].name.clone())
+            .collect();
+        let expected: BTreeSet<String> = g
+            .nodes
+            .iter()
+            .filter(|n| {
+                n.sources.iter().any(|s| {
+                    let path = s.path.as_deref().unwrap_or("<none>");
+                    s.repo_url == REMOTE_URL
+                        && !path.contains('<')
+                        && !tree.keys().any(|f| f.starts_with(&format!("{path}/")))
+                })
+            })
+            .map(|n| n.name.clone())
+            .collect();
+        assert_eq!(got, expected, "{fixture}");
+        assert!(got.contains("clusters"), "{got:?}");
+        let tokens = g
+            .nodes
+            .iter()
+            .filter(|n| n.name.contains("<WORKLOAD_CLUSTER_NAME>"));
+        assert!(tokens.count() > 10);
     }
 }

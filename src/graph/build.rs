@@ -194,7 +194,8 @@ fn source(node: &Yaml) -> Source {
 /// A source counts as this repository when its `repoURL` is a remote or configured
 /// repository, or is a placeholder whose path exists in the tree
 /// ([`Match::PlaceholderPathExists`]). A source of this repository whose path is missing
-/// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated); a
+/// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated or holds a
+/// placeholder token); a
 /// placeholder source whose path is missing is taken as another repository, silently.
 pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     let mut edges = super::appset_expand::expand(&mut nodes, tree, repo);
@@ -218,7 +219,12 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
             };
             let resolved = resolve(src, tree);
             if resolved.missing {
-                let templated = src.path.as_deref().is_some_and(|p| p.contains("{{"));
+                // `{{path}}`, or a token not replaced yet (Kubefirst's workload templates:
+                // `registry/clusters/<WORKLOAD_CLUSTER_NAME>`): nothing to resolve
+                let templated = src
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| p.contains("{{") || super::repo::is_placeholder(p));
                 if url != UrlMatch::Placeholder && src.path.is_some() && !templated {
                     let reason = UnresolvedReason::PathMissing;
                     unresolved.push(Unresolved {
