@@ -73,6 +73,16 @@ pub enum NotExpandedReason {
 pub struct GitFiles {
     pub repo_url: String,
     pub patterns: Vec<DirectoryPattern>,
+    pub extras: GitExtras,
+}
+
+/// What a git generator adds to each of its parameter sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitExtras {
+    /// `pathParamPrefix`: the `path` parameters become `<prefix>.path…`.
+    pub path_param_prefix: Option<String>,
+    /// `values`: key → template, rendered with the set and added as `values.<key>`.
+    pub values: Vec<(String, String)>,
 }
 
 /// The generators and template of an ApplicationSet document (`root`), or `None` when it
@@ -125,13 +135,35 @@ fn generator(node: &Yaml) -> Generator {
             .and_then(Yaml::as_str)
             .unwrap_or("")
             .to_string();
+        let extras = GitExtras {
+            path_param_prefix: git
+                .get("pathParamPrefix")
+                .and_then(Yaml::as_str)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
+            values: git
+                .get("values")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| Some((e.key.as_str()?.to_string(), e.value.as_str()?.to_string())))
+                .collect(),
+        };
         if let Some(dirs) = git.get("directories") {
             let patterns = patterns(dirs);
-            return Generator::Directories(GitDirectories { repo_url, patterns });
+            return Generator::Directories(GitDirectories {
+                repo_url,
+                patterns,
+                extras,
+            });
         }
         if let Some(files) = git.get("files") {
             let patterns = patterns(files);
-            return Generator::Files(GitFiles { repo_url, patterns });
+            return Generator::Files(GitFiles {
+                repo_url,
+                patterns,
+                extras,
+            });
         }
     }
     if let Some(elements) = node.at("list.elements") {
@@ -200,6 +232,7 @@ pub struct DirectoryPattern {
 pub struct GitDirectories {
     pub repo_url: String,
     pub patterns: Vec<DirectoryPattern>,
+    pub extras: GitExtras,
 }
 
 /// The git directory generators directly under `spec.generators` of an ApplicationSet

@@ -10,7 +10,7 @@
 //! [`NotExpanded`] on the ApplicationSet.
 
 use super::appset::{
-    generated_directories, AppSetSpec, Generator, NotExpanded, NotExpandedReason, Params,
+    generated_directories, AppSetSpec, Generator, GitExtras, NotExpanded, NotExpandedReason, Params,
 };
 use super::appset_params::{directory_params, file_params, generated_files};
 use super::appset_render::render;
@@ -104,7 +104,8 @@ fn param_sets(g: &Generator, tree: &Tree, repo: &Repo, go: bool) -> Option<Vec<P
             if url == UrlMatch::Placeholder && dirs.is_empty() {
                 return None;
             }
-            Some(dirs.iter().map(|p| directory_params(p, go)).collect())
+            let sets = dirs.iter().map(|p| directory_params(p, go)).collect();
+            Some(with_extras(sets, &d.extras, go))
         }
         Generator::Files(f) => {
             let url = ours(&f.repo_url);
@@ -126,11 +127,38 @@ fn param_sets(g: &Generator, tree: &Tree, repo: &Repo, go: bool) -> Option<Vec<P
                 };
                 sets.extend(file_params(file, &text, go).unwrap_or_default());
             }
-            Some(sets)
+            Some(with_extras(sets, &f.extras, go))
         }
         Generator::List(elements) => Some(elements.clone()),
         Generator::Other(_) => Some(Vec::new()),
     }
+}
+
+/// `pathParamPrefix` and `values` of a git generator applied to its parameter sets.
+fn with_extras(sets: Vec<Params>, extras: &GitExtras, go: bool) -> Vec<Params> {
+    if extras.path_param_prefix.is_none() && extras.values.is_empty() {
+        return sets;
+    }
+    sets.into_iter()
+        .map(|set| {
+            let mut set: Params = match &extras.path_param_prefix {
+                Some(prefix) => set
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let is_path =
+                            k == "path" || k.starts_with("path.") || k.starts_with("path[");
+                        (if is_path { format!("{prefix}.{k}") } else { k }, v)
+                    })
+                    .collect(),
+                None => set,
+            };
+            for (key, template) in &extras.values {
+                let value = render(template, &set, go).unwrap_or_else(|| template.clone());
+                set.insert(format!("values.{key}"), value);
+            }
+            set
+        })
+        .collect()
 }
 
 /// The Application generated from `set` (an ApplicationSet node) with `params`.

@@ -214,3 +214,25 @@ fn generation_is_capped_and_marked() {
     assert_eq!(spec.not_expanded.len(), 1);
     assert_eq!(spec.not_expanded[0].reason, NotExpandedReason::TooMany);
 }
+
+#[test]
+fn git_path_param_prefix_and_values() {
+    let dirs = "  - git:\n      repoURL: https://github.com/org/gitops.git\n      pathParamPrefix: app\n      values:\n        team: 'team-{{app.path.basename}}'\n      directories:\n      - path: apps/*\n";
+    let text = set(dirs, "{{values.team}}", "{{app.path}}", false);
+    let files = [("set.yaml", text.as_str()), ("apps/a/deploy.yaml", APP)];
+    let (nodes, _) = run(&files, &remotes());
+    assert_eq!(generated_names(&nodes), [("team-a".to_string(), true)]);
+    let a = nodes.iter().find(|n| n.name == "team-a").unwrap();
+    assert_eq!(a.sources[0].path.as_deref(), Some("apps/a"));
+    // go templates: the same keys, dotted
+    let go = set(
+        dirs.replace("{{app.path.basename}}", "{{ .app.path.basename }}")
+            .as_str(),
+        "{{ .values.team }}",
+        "{{ .app.path.path }}",
+        true,
+    );
+    let files = [("set.yaml", go.as_str()), ("apps/a/deploy.yaml", APP)];
+    let (nodes, _) = run(&files, &remotes());
+    assert_eq!(generated_names(&nodes), [("team-a".to_string(), true)]);
+}

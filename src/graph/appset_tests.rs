@@ -83,6 +83,7 @@ fn reads_git_directory_generators() {
                     exclude: true
                 },
             ],
+            extras: GitExtras::default(),
         }]
     );
 }
