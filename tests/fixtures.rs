@@ -526,6 +526,7 @@ fn kubefirst_example() {
         .collect();
     found.sort();
     let mut expected: Vec<(String, String)> = [
+        ("app-of-apps/apps/podinfo.yaml", "missing-finalizer"),
         (
             "registry/clusters/mgmt/cert-manager.yaml",
             "missing-finalizer",

@@ -75,6 +75,11 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
             .is_some_and(has_prune_false),
         prune: spec.is_some_and(prunes),
         sources: spec.map(sources).unwrap_or_default(),
+        appset: match kind {
+            AppKind::ApplicationSet => super::appset::spec_of(root).map(Box::new),
+            AppKind::Application => None,
+        },
+        generated: None,
     })
 }
 
@@ -190,15 +195,24 @@ fn source(node: &Yaml) -> Source {
 /// A source counts as this repository when its `repoURL` is a remote or configured
 /// repository, or is a placeholder whose path exists in the tree
 /// ([`Match::PlaceholderPathExists`]). A source of this repository whose path is missing
-/// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated); a
+/// is [`UnresolvedReason::PathMissing`] (unless the path itself is templated or holds a
+/// placeholder token); a
 /// placeholder source whose path is missing is taken as another repository, silently.
-pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
+pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
+    let mut edges = super::appset_expand::expand(&mut nodes, tree, repo);
+    let generators: std::collections::HashSet<usize> = edges.iter().map(|e| e.parent).collect();
     let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
     for (id, n) in nodes.iter().enumerate() {
-        by_file.entry(n.file.as_str()).or_default().push(id);
+        if n.generated.is_none() {
+            by_file.entry(n.file.as_str()).or_default().push(id);
+        }
     }
-    let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
+    let mut unresolved = Vec::new();
     for (parent, node) in nodes.iter().enumerate() {
+        // an ApplicationSet that generated nodes syncs nothing itself: they do
+        if generators.contains(&parent) {
+            continue;
+        }
         for (index, src) in node.sources.iter().enumerate() {
             let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
             let Some(via) = Match::from_url(url) else {
@@ -206,7 +220,12 @@ pub fn build(nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
             };
             let resolved = resolve(src, tree);
             if resolved.missing {
-                let templated = src.path.as_deref().is_some_and(|p| p.contains("{{"));
+                // `{{path}}`, or a token not replaced yet (Kubefirst's workload templates:
+                // `registry/clusters/<WORKLOAD_CLUSTER_NAME>`): nothing to resolve
+                let templated = src
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| p.contains("{{") || super::repo::is_placeholder(p));
                 let guessed = matches!(url, UrlMatch::Placeholder | UrlMatch::Unknown);
                 if !guessed && src.path.is_some() && !templated {
                     let reason = UnresolvedReason::PathMissing;

@@ -12,6 +12,8 @@ fn node(name: &str) -> Node {
         keeps_on_prune: false,
         prune: true,
         sources: Vec::new(),
+        appset: None,
+        generated: None,
     }
 }
 

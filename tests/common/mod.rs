@@ -113,3 +113,32 @@ pub fn parse_json(r: &Run) -> Value {
         )
     })
 }
+
+/// A copy of the fixture repository `tests/data/<name>` in a fresh temporary directory,
+/// with its `dot-git` directory renamed `.git` (a `.git` directory cannot be committed
+/// inside this repository).
+pub fn materialize(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    let dir = tempdir();
+    copy_dir(&src, dir.path());
+    let dot_git = dir.path().join("dot-git");
+    if dot_git.is_dir() {
+        std::fs::rename(dot_git, dir.path().join(".git")).unwrap();
+    }
+    dir
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let target = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -174,5 +174,6 @@ fn via(m: Match) -> &'static str {
         Match::Configured => "configured",
         Match::PlaceholderPathExists => "placeholder-path-exists",
         Match::UnknownRepoPathExists => "unknown-repo-path-exists",
+        Match::Generator => "generator",
     }
 }

@@ -160,14 +160,21 @@ pub fn render(view: &View, format: GraphFormat, out: &mut dyn io::Write) -> io::
 
 /// Whether `edge`'s parent deletes its child when the child's file leaves Git: the parent
 /// prunes and the child has no `Prune=false` annotation.
+/// A generated Application is deleted when its generator's directory, file or element
+/// goes (the ApplicationSet's default `applicationsSync` policy).
 pub fn prunes(graph: &Graph, edge: &Edge) -> bool {
+    if edge.via == Match::Generator {
+        return true;
+    }
     let (parent, child) = (&graph.nodes[edge.parent], &graph.nodes[edge.child]);
     parent.prune && !child.keeps_on_prune
 }
 
 /// What an edge does when the child's file leaves Git, in words.
 pub fn prune_words(graph: &Graph, edge: &Edge) -> &'static str {
-    if prunes(graph, edge) {
+    if edge.via == Match::Generator {
+        "generated: deleted when its generator's entry goes"
+    } else if prunes(graph, edge) {
         "pruned when its file leaves Git"
     } else if !graph.nodes[edge.parent].prune {
         "not pruned: the parent does not prune"
@@ -179,7 +186,9 @@ pub fn prune_words(graph: &Graph, edge: &Edge) -> &'static str {
 /// An edge's label in the Mermaid and dot formats: `prunes`, `does not prune` (the
 /// parent does not prune) or `does not prune: Prune=false` (the child keeps itself).
 pub fn edge_label(graph: &Graph, edge: &Edge) -> &'static str {
-    if prunes(graph, edge) {
+    if edge.via == Match::Generator {
+        "generates"
+    } else if prunes(graph, edge) {
         "prunes"
     } else if !graph.nodes[edge.parent].prune {
         "does not prune"
