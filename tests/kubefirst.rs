@@ -199,27 +199,49 @@ fn every_edge_is_what_the_files_say() {
 }
 
 #[test]
-fn without_the_remote_nothing_links() {
+fn without_the_remote_the_same_edges_are_guesses_and_another_remote_links_nothing() {
     for fixture in FIXTURES {
         let dir = common::materialize(fixture);
-        std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
         let tree = read_tree(dir.path());
-        let g = graph_of(dir.path(), &tree);
-        assert!(g.nodes.len() > 50, "{}", g.nodes.len());
-        // only a source whose repoURL is still a token could link (via its path)
-        for e in &g.edges {
-            let parent = &g.nodes[e.parent];
-            assert_eq!(e.via, Match::PlaceholderPathExists, "{}", parent.name);
-            assert!(graph::is_placeholder(&parent.sources[e.source].repo_url));
-        }
-        // and detokenization left none: the real URL is an unknown repository
-        let tokens_left = g
+        let pairs = |g: &Graph| -> BTreeSet<(usize, usize)> {
+            g.edges.iter().map(|e| (e.parent, e.child)).collect()
+        };
+        let known = graph_of(dir.path(), &tree);
+        // and detokenization left no placeholder: every link comes from the URL
+        let tokens_left = known
             .nodes
             .iter()
             .flat_map(|n| &n.sources)
             .any(|s| graph::is_placeholder(&s.repo_url));
         assert!(!tokens_left, "{fixture}");
-        assert!(g.edges.is_empty(), "{:?}", g.edges);
+        // No `.git`: nothing tells this repository's URL, so a Git URL whose path exists
+        // links, marked as a guess; the same edges as with the remote.
+        std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
+        let g = graph_of(dir.path(), &tree);
+        assert!(g.nodes.len() > 50, "{}", g.nodes.len());
+        assert_eq!(pairs(&g), pairs(&known), "{fixture}");
+        for e in g.edges.iter().filter(|e| e.via != Match::Generator) {
+            assert_eq!(
+                e.via,
+                Match::UnknownRepoPathExists,
+                "{}",
+                g.nodes[e.parent].name
+            );
+        }
+        // The remote of another repository: the sources are another repository's.
+        let git = dir.path().join(".git");
+        std::fs::create_dir_all(&git).unwrap();
+        std::fs::write(
+            git.join("config"),
+            "[remote \"origin\"]\n\turl = git@github.com:someone/else.git\n",
+        )
+        .unwrap();
+        let g = graph_of(dir.path(), &tree);
+        assert!(
+            g.edges.iter().all(|e| e.via == Match::Generator),
+            "{:?}",
+            g.edges
+        );
         assert!(g.unresolved.is_empty());
     }
 }
@@ -244,8 +266,9 @@ fn the_fixture_is_detokenized_and_has_its_remote() {
 }
 
 /// The bundled example's plain app of apps (`fixtures/kubefirst-example/app-of-apps/`):
-/// `apps` prunes its two children, one with the cascade finalizer and one without; its
-/// `<GITOPS_REPO_URL>` links because the path exists in the example.
+/// `apps` prunes its two children, one with the cascade finalizer and one without. Read
+/// here without the example's configuration (which names its URL) and without a remote:
+/// its `repoURL` links as a guess, because the path exists in the example.
 #[test]
 fn bundled_example_app_of_apps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kubefirst-example");
@@ -260,7 +283,7 @@ fn bundled_example_app_of_apps() {
     );
     assert!(g
         .children(apps)
-        .all(|e| e.via == Match::PlaceholderPathExists));
+        .all(|e| e.via == Match::UnknownRepoPathExists));
     assert!(g.nodes[apps].prune);
     let cascade = |name: &str| g.nodes[id(&g, name)].cascade;
     assert_eq!(cascade("guestbook"), graph::Cascade::Yes);

@@ -21,6 +21,7 @@ fn options(dir: &Path, config: ConfigChoice) -> Options {
         unsafe_fixes: false,
         stdin: None,
         cwd: Some(dir.to_path_buf()),
+        keep_node_texts: false,
     }
 }
 

@@ -57,6 +57,7 @@ fn options(args: &GraphArgs, threads: usize) -> Options {
         unsafe_fixes: false,
         stdin: None,
         cwd: std::env::current_dir().ok(),
+        keep_node_texts: true,
     }
 }
 
@@ -93,15 +94,10 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
         .iter()
         .filter_map(|r| Some((run.repo_path(r)?, r.diagnostics.as_slice())))
         .collect();
-    let sources: std::collections::HashMap<&str, &str> = run
-        .reports
-        .iter()
-        .filter_map(|r| Some((run.repo_path(r)?, r.source.as_deref()?)))
-        .collect();
     let view = View {
         graph,
         findings: findings_of_files(graph, files),
-        lines: lines_of(graph, |file| sources.get(file).copied()),
+        lines: lines_of(graph, |file| run.node_texts.get(file).map(|t| &**t)),
         color: args.format == GraphFormat::Text
             && use_color(args.color, std::io::stdout().is_terminal()),
     };

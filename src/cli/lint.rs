@@ -61,6 +61,7 @@ fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin
         unsafe_fixes: args.unsafe_fixes,
         stdin,
         cwd: std::env::current_dir().ok(),
+        keep_node_texts: false,
     }
 }
 

@@ -79,6 +79,9 @@ pub struct Options {
     pub stdin: Option<Stdin>,
     /// The working directory: paths are shown relative to it.
     pub cwd: Option<PathBuf>,
+    /// Keep the text of every file holding an Application or ApplicationSet in
+    /// [`Run::node_texts`] (the `graph` command shows their lines).
+    pub keep_node_texts: bool,
 }
 
 /// Why a run could not be made (nothing was linted).
@@ -114,6 +117,9 @@ pub struct Run {
     pub root: Option<PathBuf>,
     /// The app graph of the repository, and its facts per file.
     pub analysis: Analysis,
+    /// The text of each file holding a node, by repo-relative path (only with
+    /// [`Options::keep_node_texts`]).
+    pub node_texts: HashMap<String, std::sync::Arc<str>>,
 }
 
 /// The configuration and what is derived from it.
@@ -239,6 +245,13 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     let found = &mut walked.found;
     let unparsed =
         crate::helm_stage::add_unread(&helm_values, found, options.max_file_size, &display);
+    if options.keep_node_texts {
+        let files = &walked.facts.node_files;
+        run.node_texts = files
+            .iter()
+            .map(|(rel, f)| (rel.clone(), f.text.clone()))
+            .collect();
+    }
     stage::add_node_files(&mut walked, cwd);
     walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let stage = stage::Stage {

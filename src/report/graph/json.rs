@@ -40,6 +40,9 @@ struct JsonNode<'a> {
     keeps_on_prune: bool,
     sources: Vec<JsonSource<'a>>,
     findings: Vec<JsonFinding<'a>>,
+    /// For an Application an ApplicationSet generates: the ApplicationSet's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated_by: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +126,7 @@ fn document<'a>(view: &'a View) -> Document<'a> {
                     message: &f.message,
                 })
                 .collect(),
+            generated_by: n.generated.as_ref().map(|g| g.by),
         })
         .collect();
     let edges = graph
