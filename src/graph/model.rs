@@ -50,6 +50,14 @@ pub struct Node {
     pub prune: bool,
     /// `spec.source` then `spec.sources[]` (for an ApplicationSet, of its template).
     pub sources: Vec<Source>,
+    /// Span of the `metadata.name` value (where messages about the object point).
+    pub name_span: Span,
+    /// `spec.destination.namespace` (for an ApplicationSet, of its template), as written.
+    pub destination_namespace: Option<String>,
+    /// It deploys Argo CD itself into Argo CD's namespace, as far as its own text tells
+    /// (the `argo-cd` chart, or Argo CD's install manifests as `repoURL` + `path`); a
+    /// Kustomize source pulling them in is found later, from the kustomization file.
+    pub installs_argocd: bool,
 }
 
 /// How a parent's source was taken to be this repository.

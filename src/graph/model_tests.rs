@@ -12,6 +12,9 @@ fn node(name: &str) -> Node {
         keeps_on_prune: false,
         prune: true,
         sources: Vec::new(),
+        name_span: 0..0,
+        destination_namespace: None,
+        installs_argocd: false,
     }
 }
 
