@@ -132,13 +132,14 @@ pub enum GraphCheck {
     /// removing its file does. `what` is the object as the message describes it.
     MissingFinalizer { what: String },
     /// `unpruned-children` candidate: stands only if the object has Application children.
-    UnprunedChildren,
+    /// `reason`: why it does not prune, as the message says it.
+    UnprunedChildren { what: String, reason: String },
     /// `cascade-deletes-argocd` candidate (the object cascades): stands if it deploys Argo
     /// CD itself (`direct`: told by its own text) or cascades down to an Application that
     /// does.
-    CascadeDeletesArgoCd { direct: bool },
+    CascadeDeletesArgoCd { what: String, direct: bool },
     /// `multiple-parents` candidate: stands only if two parents sync the object's file.
-    MultipleParents,
+    MultipleParents { what: String },
 }
 
 /// Everything found in one file.

@@ -152,7 +152,6 @@ pub fn check_string(
         let sub = Context {
             text,
             masked: None,
-            location_hint: None,
             document: &doc.root,
             settings: ctx.settings,
             facts: &facts,

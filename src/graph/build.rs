@@ -174,13 +174,14 @@ fn generated_cascade(root: &Yaml) -> Cascade {
 }
 
 /// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
-fn has_prune_false(options: &str) -> bool {
+pub fn has_prune_false(options: &str) -> bool {
     options
         .split(',')
         .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"))
 }
 
-fn prunes(spec: &Yaml) -> bool {
+/// Whether an Application `spec` prunes (see [`Node::prune`]).
+pub fn prunes(spec: &Yaml) -> bool {
     // `automated.enabled: false` (Argo CD 3.x) turns automated sync, and so its prune, off.
     let disabled = spec
         .at("syncPolicy.automated.enabled")

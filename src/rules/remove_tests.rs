@@ -18,7 +18,6 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
     let ctx = Context {
         text,
         masked: None,
-        location_hint: None,
         document: root,
         settings: &settings,
         facts: &facts,
