@@ -302,7 +302,10 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     }
     // Findings that depend on the app graph: settled now, or left pending for the walk.
     if let GraphMode::Resolved(ctx) = options.graph {
-        rules::graph::resolve(ctx, &mut out);
+        if out.iter().any(|d| d.pending.is_some()) {
+            let stands = rules::graph::settle_in_place(ctx, &mut out);
+            out = drop_settled(out, &stands, &mut object_ranges);
+        }
     }
     let mut out = apply_suppressions(
         path,
@@ -529,7 +532,13 @@ fn apply_suppressions(
     // Suppressions as numbered slots (comment rules, then annotations) matched only by
     // findings still pending on the app graph: those stay, marked, and the slot's
     // `unused-suppression` is pending on them ([`rules::graph::resolve`]).
-    let slot_of = |di: usize, ri: usize| directives[..di].iter().map(|d| d.rules.len()).sum::<usize>() + ri;
+    let slot_of = |di: usize, ri: usize| {
+        directives[..di]
+            .iter()
+            .map(|d| d.rules.len())
+            .sum::<usize>()
+            + ri
+    };
     let comment_slots: usize = directives.iter().map(|d| d.rules.len()).sum();
     let mut by_pending: std::collections::HashSet<usize> = Default::default();
     let mut kept = Vec::with_capacity(diags.len());
@@ -610,7 +619,12 @@ fn apply_suppressions(
     }
     for (k, a) in annotations.iter().enumerate() {
         if !a.used {
-            report(&a.rule, a.span.clone(), "suppression annotation", comment_slots + k);
+            report(
+                &a.rule,
+                a.span.clone(),
+                "suppression annotation",
+                comment_slots + k,
+            );
         }
     }
     unused.extend(malformed.into_iter().map(unused_diagnostic));
@@ -625,6 +639,29 @@ fn apply_suppressions(
     let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// `diags` without those that do not stand, and `object_ranges` (ranges of indices into
+/// it) moved to match.
+fn drop_settled(
+    diags: Vec<Diagnostic>,
+    stands: &[bool],
+    object_ranges: &mut [(Range<usize>, Range<usize>)],
+) -> Vec<Diagnostic> {
+    // before[i]: how many of the first `i` diagnostics stand.
+    let mut before = Vec::with_capacity(stands.len() + 1);
+    before.push(0);
+    for &s in stands {
+        before.push(before.last().copied().unwrap_or(0) + usize::from(s));
+    }
+    for (range, _) in object_ranges.iter_mut() {
+        *range = before[range.start]..before[range.end];
+    }
+    diags
+        .into_iter()
+        .zip(stands)
+        .filter_map(|(d, &s)| s.then_some(d))
+        .collect()
 }
 
 /// An `unused-suppression` diagnostic.
@@ -781,4 +818,3 @@ fn syntax_diagnostic(text: &str, err: &yaml::SyntaxError, templated: bool) -> Di
         pending: None,
     }
 }
-

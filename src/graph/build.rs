@@ -107,7 +107,9 @@ fn argocd_sources(spec: &Yaml) -> bool {
         let text = |k: &str| s.get(k).and_then(Yaml::as_str).unwrap_or("");
         text("chart") == "argo-cd"
             || (is_argocd_repo(text("repoURL"))
-                && text("path").trim_start_matches("./").starts_with("manifests"))
+                && text("path")
+                    .trim_start_matches("./")
+                    .starts_with("manifests"))
     })
 }
 

@@ -129,9 +129,10 @@ impl Analysis {
         for (id, node) in graph.nodes.iter().enumerate() {
             let mut parents: Vec<Parent> = Vec::new();
             for e in graph.parents(id).filter(|e| e.parent != id) {
-                if parents.iter().any(|p| p.place.span == graph.nodes[e.parent].name_span
-                    && p.place.file == graph.nodes[e.parent].file)
-                {
+                if parents.iter().any(|p| {
+                    p.place.span == graph.nodes[e.parent].name_span
+                        && p.place.file == graph.nodes[e.parent].file
+                }) {
                     continue;
                 }
                 let p = &graph.nodes[e.parent];
@@ -193,7 +194,13 @@ fn installs_argocd(graph: &Graph, id: NodeId, text_of: &dyn Fn(&str) -> Option<A
         };
         ["kustomization.yaml", "kustomization.yml", "Kustomization"]
             .iter()
-            .filter_map(|k| text_of(&if dir.is_empty() { k.to_string() } else { format!("{dir}/{k}") }))
+            .filter_map(|k| {
+                text_of(&if dir.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{dir}/{k}")
+                })
+            })
             .any(|text| lists_argocd_manifests(&text))
     })
 }

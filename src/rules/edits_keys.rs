@@ -17,7 +17,10 @@ fn step(l: &Layout, mapping: &Node) -> usize {
             if matches!(e.value.kind, NodeKind::Mapping { flow: true, .. }) {
                 return None;
             }
-            let (outer, inner) = (l.key_col(e.key.span.start)?, l.key_col(first.key.span.start)?);
+            let (outer, inner) = (
+                l.key_col(e.key.span.start)?,
+                l.key_col(first.key.span.start)?,
+            );
             (inner > outer).then(|| inner - outer)
         })
         .unwrap_or(2)
@@ -69,7 +72,10 @@ pub fn fill_empty(
         return None;
     }
     match &entry.value.kind {
-        NodeKind::Mapping { entries, flow: true } if entries.is_empty() => {
+        NodeKind::Mapping {
+            entries,
+            flow: true,
+        } if entries.is_empty() => {
             let [(0, key)] = keys else {
                 return None;
             };
@@ -96,7 +102,11 @@ pub fn fill_empty(
 
 /// Add `key` (`k: v`) to the non-empty flow mapping `mapping` (not JSON), before its `}`.
 pub fn add_to_flow(l: &Layout, mapping: &Node, key: &str) -> Option<Vec<Edit>> {
-    let NodeKind::Mapping { entries, flow: true } = &mapping.kind else {
+    let NodeKind::Mapping {
+        entries,
+        flow: true,
+    } = &mapping.kind
+    else {
         return None;
     };
     let last = entries.last()?;

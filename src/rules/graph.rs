@@ -92,6 +92,10 @@ pub fn resolve(ctx: Option<&FileContext>, diagnostics: &mut Vec<Diagnostic>) {
     let mut used: HashSet<usize> = HashSet::new();
     let mut kept = Vec::with_capacity(diagnostics.len());
     for mut d in diagnostics.drain(..) {
+        if !matches!(d.pending, Some(Pending::Finding { .. })) {
+            kept.push(d);
+            continue;
+        }
         let Some(Pending::Finding {
             check,
             object,
@@ -117,6 +121,22 @@ pub fn resolve(ctx: Option<&FileContext>, diagnostics: &mut Vec<Diagnostic>) {
         _ => true,
     });
     *diagnostics = kept;
+}
+
+/// Settles the pending findings of `diagnostics` in place, before suppressions (none is
+/// suppressed yet): each is rewritten and its pending cleared; the result says which
+/// stand (the caller drops the others, keeping its indices into the list right).
+pub fn settle_in_place(ctx: Option<&FileContext>, diagnostics: &mut [Diagnostic]) -> Vec<bool> {
+    diagnostics
+        .iter_mut()
+        .map(|d| match d.pending.take() {
+            Some(Pending::Finding { check, object, .. }) => {
+                let facts = ctx.and_then(|c| c.object(object.document, &object.name));
+                settle(d, &check, facts)
+            }
+            _ => true,
+        })
+        .collect()
 }
 
 /// Whether the finding `d` stands, rewritten with what the graph says.
@@ -224,8 +244,10 @@ fn parent_consequence(f: &ObjectFacts) -> Option<String> {
              deleting it leaves its resources running"
         ),
         _ => {
-            let which: Vec<String> =
-                pruners.iter().map(|p| format!("`{}`", p.place.name)).collect();
+            let which: Vec<String> = pruners
+                .iter()
+                .map(|p| format!("`{}`", p.place.name))
+                .collect();
             let verb = if which.len() == 1 { "prunes" } else { "prune" };
             format!(
                 "{bound}; {} {verb} it when this file is removed: {LEFT}",

@@ -57,7 +57,12 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, f: &ObjectFacts) -> bool {
     d.related = f
         .parents
         .iter()
-        .map(|p| related(&p.place, format!("parent `{}` syncs this file", p.place.name)))
+        .map(|p| {
+            related(
+                &p.place,
+                format!("parent `{}` syncs this file", p.place.name),
+            )
+        })
         .collect();
     true
 }

@@ -65,7 +65,9 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             let m = meta.fix.as_ref()?;
             Some(Fix {
                 applicability: m.applicability,
-                title: m.title.replace("{field}", &format!("{route}.syncPolicy.automated.prune")),
+                title: m
+                    .title
+                    .replace("{field}", &format!("{route}.syncPolicy.automated.prune")),
                 edits,
             })
         });
@@ -90,18 +92,14 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     });
 }
 
-/// Where the finding points: `prune`'s value, else the deepest of `automated`,
-/// `syncPolicy` that is written, else the object's `kind`.
+/// Where the finding points: `prune`'s value, else the `syncPolicy` key, else the
+/// object's `kind`.
 fn span_of(obj: &ArgoObject, spec: &Node) -> Span {
     if let Some(p) = spec.at("syncPolicy.automated.prune") {
         return p.span.clone();
     }
-    for route in ["syncPolicy.automated", "syncPolicy"] {
-        if let Some(e) = spec.entry_at(route) {
-            return e.key.span.clone();
-        }
-    }
-    obj.kind_node.span.clone()
+    spec.entry_at("syncPolicy")
+        .map_or_else(|| obj.kind_node.span.clone(), |e| e.key.span.clone())
 }
 
 /// The edits that make `spec` (at `route`) prune: `prune: false` becomes `true`; a
@@ -121,9 +119,10 @@ fn fix_for(obj: &ArgoObject, ctx: &Context, route: &str) -> Option<Vec<Edit>> {
     }
     if let Some(entry) = obj.own_entry(&auto_route) {
         return match &entry.value.kind {
-            NodeKind::Mapping { flow: true, entries } if !entries.is_empty() => {
-                edits::add_to_flow(&l, &entry.value, "prune: true")
-            }
+            NodeKind::Mapping {
+                flow: true,
+                entries,
+            } if !entries.is_empty() => edits::add_to_flow(&l, &entry.value, "prune: true"),
             NodeKind::Mapping { flow: false, .. } => {
                 edits::add_entries(&l, &entry.value, doc, &prune)
             }
@@ -133,9 +132,10 @@ fn fix_for(obj: &ArgoObject, ctx: &Context, route: &str) -> Option<Vec<Edit>> {
     let policy_route = format!("{route}.syncPolicy");
     if let Some(entry) = obj.own_entry(&policy_route) {
         return match &entry.value.kind {
-            NodeKind::Mapping { flow: false, entries } if !entries.is_empty() => {
-                edits::add_entries(&l, &entry.value, doc, &automated)
-            }
+            NodeKind::Mapping {
+                flow: false,
+                entries,
+            } if !entries.is_empty() => edits::add_entries(&l, &entry.value, doc, &automated),
             NodeKind::Mapping { .. } => None,
             _ => edits::fill_empty(&l, entry, doc, &automated),
         };
@@ -154,7 +154,11 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, reason: &str, f: &ObjectFac
     if n > SHOWN {
         names.push(format!("{} more", n - SHOWN));
     }
-    let children = if n == 1 { "a child Application" } else { "child Applications" };
+    let children = if n == 1 {
+        "a child Application"
+    } else {
+        "child Applications"
+    };
     d.message = format!(
         "{what} syncs {children} ({}) but does not prune: {reason}, so removing a child's \
          file from Git never deletes the child Application",

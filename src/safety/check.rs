@@ -358,7 +358,8 @@ fn hash_node(n: &Node, h: &mut impl std::hash::Hasher, helm: bool) {
 /// `prune: true|false`, and an `automated` or `syncPolicy` (null, or holding only what
 /// counts as absent).
 fn omitted(e: &Entry) -> bool {
-    let only_omitted = |v: &Node| v.is_null() || (v.is_mapping() && v.entries().iter().all(omitted));
+    let only_omitted =
+        |v: &Node| v.is_null() || (v.is_mapping() && v.entries().iter().all(omitted));
     match e.key.as_str() {
         Some("finalizers") => e.value.is_null() || is_scalar_list(&e.value),
         Some("metadata" | "automated" | "syncPolicy") => only_omitted(&e.value),

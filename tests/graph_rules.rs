@@ -1,0 +1,540 @@
+//! The graph-aware findings over small repositories built in memory: `missing-finalizer`
+//! naming its parents, `unpruned-children`, `cascade-deletes-argocd`, `multiple-parents`;
+//! the same findings whether settled in the walk (`Resolved`) or after it (`Deferred` then
+//! `rules::graph::finish`); their fixes, suppressions, and nothing graph-dependent
+//! without a graph.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use gitops_lint::diagnostic::{Applicability, Diagnostic};
+use gitops_lint::fix::apply::fix_text;
+use gitops_lint::graph::context::Analysis;
+use gitops_lint::graph::{build, nodes_of, remote_urls, Repo, Tree};
+use gitops_lint::lint::{lint_text, FileOptions, GraphMode};
+use gitops_lint::rules::graph::finish;
+
+const REMOTE: &str = "https://github.com/kubefirst-user/gitops.git";
+const CASCADE: &str = "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n";
+
+/// An Application `name` syncing `path` of this repository; `meta` goes in `metadata`,
+/// `policy` is its `syncPolicy` block (empty: none).
+fn app(name: &str, path: &str, meta: &str, policy: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  namespace: argocd\n{meta}spec:\n  project: default\n  source:\n    repoURL: {REMOTE}\n    path: {path}\n    targetRevision: HEAD\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {name}\n{policy}"
+    )
+}
+
+const PRUNES: &str = "  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n";
+const NO_PRUNE: &str = "  syncPolicy:\n    automated:\n      selfHeal: true\n";
+
+struct Repository {
+    files: BTreeMap<String, String>,
+}
+
+impl Repository {
+    fn new(files: &[(&str, String)]) -> Repository {
+        let mut map: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.clone()))
+            .collect();
+        map.insert(
+            ".git/config".into(),
+            "[remote \"origin\"]\n\turl = git@github.com:kubefirst-user/gitops.git\n".into(),
+        );
+        Repository { files: map }
+    }
+
+    fn analysis(&self) -> Analysis {
+        let files: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| !p.starts_with(".git/"))
+            .cloned()
+            .collect();
+        let mut nodes = Vec::new();
+        for path in files.iter().filter(|p| p.ends_with(".yaml")) {
+            let text = &self.files[path];
+            let docs = gitops_lint::yaml::parse(text, text).documents;
+            nodes.extend(nodes_of(path, &docs));
+        }
+        let remotes = remote_urls(&self.files[".git/config"]);
+        let read = |p: &str| self.files.get(p).cloned();
+        let tree = Tree {
+            files: &files,
+            read: &read,
+        };
+        let repo = Repo {
+            remotes: &remotes,
+            configured: &[],
+        };
+        let graph = build(nodes, &tree, &repo);
+        Analysis::new(graph, &|p: &str| {
+            self.files.get(p).map(|t| Arc::from(t.as_str()))
+        })
+    }
+
+    fn text(&self, path: &str) -> &str {
+        &self.files[path]
+    }
+}
+
+/// The findings of `path` settled in the walk, after checking that settling after it
+/// (Deferred, then `finish`) gives the very same.
+fn lint(repo: &Repository, analysis: &Analysis, path: &str) -> Vec<Diagnostic> {
+    let text = repo.text(path);
+    let resolved = lint_text(
+        path,
+        text,
+        FileOptions {
+            graph: GraphMode::Resolved(analysis.file(path)),
+            ..FileOptions::default()
+        },
+    );
+    let mut deferred = lint_text(
+        path,
+        text,
+        FileOptions {
+            graph: GraphMode::Deferred,
+            ..FileOptions::default()
+        },
+    );
+    finish(analysis, path, text, &mut deferred);
+    assert_eq!(
+        view(&resolved),
+        view(&deferred),
+        "{path}: walk+finish differs"
+    );
+    assert!(resolved.iter().all(|d| d.pending.is_none()));
+    resolved
+}
+
+/// What two ways of settling must agree on.
+fn view(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let fix = d.fix.as_ref().map(|f| (f.applicability, f.edits.clone()));
+            format!(
+                "{} {:?} {} {:?} {:?}",
+                d.rule, d.span, d.message, d.related, fix
+            )
+        })
+        .collect()
+}
+
+fn no_graph(path: &str, text: &str) -> Vec<Diagnostic> {
+    lint_text(path, text, FileOptions::default())
+}
+
+fn of<'d>(diags: &'d [Diagnostic], rule: &str) -> Vec<&'d Diagnostic> {
+    diags.iter().filter(|d| d.rule == rule).collect()
+}
+
+const MGMT: &str = "registry/clusters/mgmt";
+
+/// Kubefirst's layout: `registry` (self-managed, prunes) → `reloader` (no finalizer).
+fn kubefirst(registry_policy: &str) -> Repository {
+    Repository::new(&[
+        (
+            "registry/clusters/mgmt/registry.yaml",
+            app("registry", MGMT, CASCADE, registry_policy),
+        ),
+        (
+            "registry/clusters/mgmt/reloader.yaml",
+            app("reloader", "components/reloader", "", PRUNES),
+        ),
+        (
+            "components/reloader/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n".into(),
+        ),
+    ])
+}
+
+#[test]
+fn missing_finalizer_names_the_parent_that_prunes_it() {
+    let repo = kubefirst(PRUNES);
+    let analysis = repo.analysis();
+    let path = "registry/clusters/mgmt/reloader.yaml";
+    let diags = lint(&repo, &analysis, path);
+    let missing = of(&diags, "missing-finalizer");
+    assert_eq!(missing.len(), 1, "{diags:#?}");
+    let d = missing[0];
+    assert_eq!(
+        d.message,
+        "Application `reloader` has no cascade finalizer: bound to `registry` \
+         (registry/clusters/mgmt/registry.yaml:4), which prunes it when this file is removed: \
+         its resources would be left running"
+    );
+    assert_eq!(d.related.len(), 1);
+    let r = &d.related[0];
+    assert_eq!(
+        (r.path.as_str(), r.line, r.column, r.excerpt.as_str()),
+        (
+            "registry/clusters/mgmt/registry.yaml",
+            4,
+            9,
+            "  name: registry"
+        )
+    );
+    assert!(r.message.contains("prunes"), "{}", r.message);
+    // Without a graph: the generic message, no related location, whatever the path says.
+    let alone = no_graph(path, repo.text(path));
+    let generic = of(&alone, "missing-finalizer");
+    assert_eq!(
+        generic[0].message,
+        "Application `reloader` has no cascade finalizer: deleting it orphans every resource it manages"
+    );
+    assert!(generic[0].related.is_empty());
+}
+
+#[test]
+fn missing_finalizer_words_for_parents_that_do_not_prune_or_a_child_that_keeps_itself() {
+    let repo = kubefirst(NO_PRUNE);
+    let analysis = repo.analysis();
+    let path = "registry/clusters/mgmt/reloader.yaml";
+    let d = lint(&repo, &analysis, path);
+    let msg = &of(&d, "missing-finalizer")[0].message;
+    assert!(msg.contains("bound to `registry`"), "{msg}");
+    assert!(msg.contains("which does not prune it"), "{msg}");
+    // The child keeps itself on prune.
+    let mut repo = kubefirst(PRUNES);
+    let keep = "  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n";
+    repo.files.insert(
+        path.into(),
+        app("reloader", "components/reloader", keep, PRUNES),
+    );
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, path);
+    let msg = &of(&d, "missing-finalizer")[0].message;
+    assert!(msg.contains("but it keeps itself"), "{msg}");
+    assert!(!msg.contains("which prunes it"), "{msg}");
+}
+
+/// Two parents sync one child file: `multiple-parents` with both as related locations,
+/// and `missing-finalizer` names both.
+#[test]
+fn two_parents() {
+    let repo = Repository::new(&[
+        ("a.yaml", app("a", "shared", CASCADE, PRUNES)),
+        ("b.yaml", app("b", "shared", CASCADE, NO_PRUNE)),
+        ("shared/child.yaml", app("child", "child", "", PRUNES)),
+    ]);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "shared/child.yaml");
+    let multiple = of(&d, "multiple-parents");
+    assert_eq!(multiple.len(), 1, "{d:#?}");
+    let names: Vec<&str> = multiple[0]
+        .related
+        .iter()
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(names, ["a.yaml", "b.yaml"]);
+    assert!(multiple[0].message.contains("synced by 2 parents"));
+    let missing = &of(&d, "missing-finalizer")[0];
+    assert!(
+        missing
+            .message
+            .contains("bound to `a` (a.yaml:4) and `b` (b.yaml:4); `a` prunes it"),
+        "{}",
+        missing.message
+    );
+    assert_eq!(missing.related.len(), 2);
+    // One parent only: no multiple-parents, and none without a graph.
+    let a = lint(&repo, &analysis, "a.yaml");
+    assert!(of(&a, "multiple-parents").is_empty());
+    let alone = no_graph("shared/child.yaml", repo.text("shared/child.yaml"));
+    assert!(of(&alone, "multiple-parents").is_empty());
+}
+
+#[test]
+fn unpruned_children_found_and_fixed() {
+    let repo = kubefirst(NO_PRUNE);
+    let analysis = repo.analysis();
+    let path = "registry/clusters/mgmt/registry.yaml";
+    let diags = lint(&repo, &analysis, path);
+    let found = of(&diags, "unpruned-children");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    let d = found[0];
+    assert!(d
+        .message
+        .contains("`reloader` (registry/clusters/mgmt/reloader.yaml:4)"));
+    assert_eq!(d.related[0].path, "registry/clusters/mgmt/reloader.yaml");
+    let fix = d.fix.as_ref().expect("a fix");
+    assert_eq!(fix.applicability, Applicability::Unsafe);
+    // Not without a graph, and not on a leaf that syncs no Application.
+    assert!(of(&no_graph(path, repo.text(path)), "unpruned-children").is_empty());
+    let leaf = Repository::new(&[("leaf.yaml", app("leaf", "manifests", "", NO_PRUNE))]);
+    assert!(of(
+        &lint(&leaf, &leaf.analysis(), "leaf.yaml"),
+        "unpruned-children"
+    )
+    .is_empty());
+    assert_fix_removes(
+        &repo,
+        &analysis,
+        path,
+        "unpruned-children",
+        "      prune: true\n",
+    );
+}
+
+/// Applies the unsafe fixes of `path` and checks that `rule` is gone, the text parses and
+/// holds `expected`.
+fn assert_fix_removes(
+    repo: &Repository,
+    analysis: &Analysis,
+    path: &str,
+    rule: &str,
+    expected: &str,
+) {
+    let options = FileOptions {
+        graph: GraphMode::Resolved(analysis.file(path)),
+        ..FileOptions::default()
+    };
+    let text = repo.text(path);
+    let diags = lint_text(path, text, options);
+    let result = fix_text(path, text, diags, options, true);
+    assert_eq!(result.refused, None);
+    let fixed = result.fixed.expect("fixed");
+    assert!(fixed.contains(expected), "{fixed}");
+    assert!(
+        gitops_lint::yaml::parse(&fixed, &fixed).errors.is_empty(),
+        "{fixed}"
+    );
+    assert!(of(&result.remaining, rule).is_empty(), "{fixed}");
+}
+
+/// The fix creates `automated:` or `syncPolicy:` when missing, in the document's
+/// indentation, and flips `prune: false`.
+#[test]
+fn unpruned_children_fix_shapes() {
+    let cases = [
+        ("", "  syncPolicy:\n    automated:\n      prune: true\n"),
+        (
+            "  syncPolicy:\n    syncOptions:\n      - CreateNamespace=true\n",
+            "  syncPolicy:\n    syncOptions:\n      - CreateNamespace=true\n    automated:\n      prune: true\n",
+        ),
+        (
+            "  syncPolicy:\n    automated:\n      prune: false\n",
+            "    automated:\n      prune: true\n",
+        ),
+        (
+            "  syncPolicy:\n    automated: {}\n",
+            "    automated: {prune: true}\n",
+        ),
+        (
+            "  syncPolicy:\n    automated:\n",
+            "    automated:\n      prune: true\n",
+        ),
+    ];
+    for (policy, expected) in cases {
+        let mut repo = kubefirst(PRUNES);
+        let path = "registry/clusters/mgmt/registry.yaml";
+        repo.files
+            .insert(path.into(), app("registry", MGMT, CASCADE, policy));
+        let analysis = repo.analysis();
+        let d = lint(&repo, &analysis, path);
+        assert_eq!(of(&d, "unpruned-children").len(), 1, "{policy}: {d:#?}");
+        assert_fix_removes(&repo, &analysis, path, "unpruned-children", expected);
+    }
+    // `Prune=false` in syncOptions: reported, no fix.
+    let mut repo = kubefirst(PRUNES);
+    let path = "registry/clusters/mgmt/registry.yaml";
+    let policy =
+        "  syncPolicy:\n    automated:\n      prune: true\n    syncOptions:\n      - Prune=false\n";
+    repo.files
+        .insert(path.into(), app("registry", MGMT, CASCADE, policy));
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, path);
+    let found = of(&d, "unpruned-children");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("Prune=false"));
+    assert!(found[0].fix.is_none());
+}
+
+const ARGOCD_CHART: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: argocd
+  namespace: argocd
+FINALIZERS
+spec:
+  project: default
+  source:
+    repoURL: https://argoproj.github.io/argo-helm
+    chart: argo-cd
+    targetRevision: 7.7.0
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+";
+
+#[test]
+fn argocd_managing_itself_with_a_cascade_finalizer() {
+    let with = ARGOCD_CHART.replace("FINALIZERS\n", CASCADE);
+    let repo = Repository::new(&[
+        ("root.yaml", app("root", "apps", CASCADE, PRUNES)),
+        ("apps/argocd.yaml", with.clone()),
+    ]);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "apps/argocd.yaml");
+    let own = of(&d, "cascade-deletes-argocd");
+    assert_eq!(own.len(), 1, "{d:#?}");
+    assert!(own[0].message.contains("deploys Argo CD itself"));
+    assert_eq!(
+        &with[own[0].span.clone()],
+        "resources-finalizer.argocd.argoproj.io"
+    );
+    // Its own text tells: reported without a graph too.
+    assert_eq!(
+        of(
+            &no_graph("apps/argocd.yaml", &with),
+            "cascade-deletes-argocd"
+        )
+        .len(),
+        1
+    );
+    // The parent cascading down to it.
+    let root = lint(&repo, &analysis, "root.yaml");
+    let parent = of(&root, "cascade-deletes-argocd");
+    assert_eq!(parent.len(), 1, "{root:#?}");
+    assert!(parent[0]
+        .message
+        .contains("cascades down to `argocd` (apps/argocd.yaml:4)"));
+    assert_eq!(parent[0].related[0].path, "apps/argocd.yaml");
+    assert!(of(
+        &no_graph("root.yaml", repo.text("root.yaml")),
+        "cascade-deletes-argocd"
+    )
+    .is_empty());
+    // Without the finalizer, missing-finalizer's fix is unsafe and says why.
+    let without = ARGOCD_CHART.replace("FINALIZERS\n", "");
+    let alone = no_graph("argocd.yaml", &without);
+    let missing = of(&alone, "missing-finalizer");
+    assert_eq!(
+        missing[0].fix.as_ref().map(|f| f.applicability),
+        Some(Applicability::Unsafe)
+    );
+    assert!(missing[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("deploys Argo CD"));
+    assert!(of(&alone, "cascade-deletes-argocd").is_empty());
+}
+
+/// Argo CD's install manifests pulled in by a Kustomize source: told only by the graph.
+#[test]
+fn argocd_by_kustomize_remote_resource() {
+    let kustomized = app("argocd", "argocd", CASCADE, PRUNES);
+    // Destination namespace is the object's name (`argocd`), its own namespace.
+    let repo = Repository::new(&[
+        ("apps/argocd.yaml", kustomized.clone()),
+        (
+            "argocd/kustomization.yaml",
+            "resources:\n  - https://github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.13.0\n".into(),
+        ),
+    ]);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "apps/argocd.yaml");
+    assert_eq!(of(&d, "cascade-deletes-argocd").len(), 1, "{d:#?}");
+    assert!(of(
+        &no_graph("apps/argocd.yaml", &kustomized),
+        "cascade-deletes-argocd"
+    )
+    .is_empty());
+    // A parent without finalizer above it: missing-finalizer's fix is unsafe there.
+    let repo = Repository::new(&[
+        ("root.yaml", app("root", "apps", "", PRUNES)),
+        ("apps/argocd.yaml", kustomized),
+        (
+            "argocd/kustomization.yaml",
+            "resources:\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v2.13.0/manifests/install.yaml\n".into(),
+        ),
+    ]);
+    let analysis = repo.analysis();
+    let root = lint(&repo, &analysis, "root.yaml");
+    let missing = of(&root, "missing-finalizer");
+    assert_eq!(
+        missing[0].fix.as_ref().map(|f| f.applicability),
+        Some(Applicability::Unsafe)
+    );
+    let alone = no_graph("root.yaml", repo.text("root.yaml"));
+    assert_eq!(
+        of(&alone, "missing-finalizer")[0]
+            .fix
+            .as_ref()
+            .map(|f| f.applicability),
+        Some(Applicability::Safe)
+    );
+}
+
+#[test]
+fn suppressions_of_graph_findings() {
+    let path = "registry/clusters/mgmt/registry.yaml";
+    let suppressed = app("registry", MGMT, CASCADE, NO_PRUNE).replace(
+        "  syncPolicy:\n",
+        "  # gitops-lint: ignore[unpruned-children] children kept on purpose\n  syncPolicy:\n",
+    );
+    let mut repo = kubefirst(NO_PRUNE);
+    repo.files.insert(path.into(), suppressed.clone());
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, path);
+    assert!(of(&d, "unpruned-children").is_empty(), "{d:#?}");
+    assert!(of(&d, "unused-suppression").is_empty(), "{d:#?}");
+    // Without a graph there is no finding: the suppression is unused.
+    let alone = no_graph(path, &suppressed);
+    assert_eq!(of(&alone, "unused-suppression").len(), 1, "{alone:#?}");
+    // With a graph that shows no child, likewise (both ways: `lint` compares them).
+    let mut leaf = Repository::new(&[]);
+    leaf.files
+        .insert(path.into(), suppressed.replace(MGMT, "nothing"));
+    let d = lint(&leaf, &leaf.analysis(), path);
+    assert_eq!(of(&d, "unused-suppression").len(), 1, "{d:#?}");
+    // An annotation suppresses too.
+    let annotated = app(
+        "child",
+        "child",
+        "  annotations:\n    ignore.gitops-lint.dev/multiple-parents: \"migrating\"\n",
+        PRUNES,
+    );
+    let repo = Repository::new(&[
+        ("a.yaml", app("a", "shared", CASCADE, PRUNES)),
+        ("b.yaml", app("b", "shared", CASCADE, PRUNES)),
+        ("shared/child.yaml", annotated),
+    ]);
+    let d = lint(&repo, &repo.analysis(), "shared/child.yaml");
+    assert!(of(&d, "multiple-parents").is_empty(), "{d:#?}");
+    assert!(of(&d, "unused-suppression").is_empty(), "{d:#?}");
+}
+
+/// An ApplicationSet whose generated Applications' template syncs Application files is
+/// a parent too: its template's policy decides.
+#[test]
+fn applicationset_template_parent() {
+    let appset = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: set\n  namespace: argocd\nspec:\n  generators:\n    - list:\n        elements:\n          - cluster: a\n  template:\n    metadata:\n      name: 'set-{{{{cluster}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {REMOTE}\n        path: apps\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: argocd\n"
+    );
+    let repo = Repository::new(&[
+        ("set.yaml", appset),
+        ("apps/child.yaml", app("child", "child", "", PRUNES)),
+    ]);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "set.yaml");
+    let found = of(&d, "unpruned-children");
+    assert_eq!(found.len(), 1, "{d:#?}");
+    assert_fix_removes(
+        &repo,
+        &analysis,
+        "set.yaml",
+        "unpruned-children",
+        "      syncPolicy:\n        automated:\n          prune: true\n",
+    );
+    let child = lint(&repo, &analysis, "apps/child.yaml");
+    let msg = &of(&child, "missing-finalizer")[0].message;
+    assert!(
+        msg.contains("bound to `set` (set.yaml:4), which does not prune it"),
+        "{msg}"
+    );
+}
