@@ -538,3 +538,81 @@ fn applicationset_template_parent() {
         "{msg}"
     );
 }
+
+/// Related locations in every output format, escaped like the rest.
+#[test]
+fn related_locations_in_every_format() {
+    use gitops_lint::diagnostic::FileReport;
+    use gitops_lint::report::{render, Format, Style, Summary};
+    let repo = kubefirst(PRUNES);
+    let analysis = repo.analysis();
+    let path = "registry/clusters/mgmt/reloader.yaml";
+    let mut diags = lint(&repo, &analysis, path);
+    diags.retain(|d| d.rule == "missing-finalizer");
+    // A hostile note: controls and a workflow command must come out escaped.
+    diags[0].related[0]
+        .message
+        .push_str(" \u{1b}[31m\n::error::x");
+    let reports = [FileReport {
+        path: path.into(),
+        path_bytes: None,
+        source: Some(Arc::from(repo.text(path))),
+        diagnostics: diags,
+    }];
+    let out = |format| {
+        let mut buf = Vec::new();
+        let style = Style {
+            color: false,
+            quiet: true,
+        };
+        render(format, &reports, &Summary::default(), style, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let full = out(Format::Full);
+    assert!(
+        full.contains("╭─[related: registry/clusters/mgmt/registry.yaml:4:9]"),
+        "{full}"
+    );
+    assert!(full.contains(" 4 │   name: registry\n"), "{full}");
+    assert!(
+        full.contains("   ·         ^^^^^^^^ parent Application `registry`"),
+        "{full}"
+    );
+    assert!(
+        !full.contains('\u{1b}') && !full.contains("\n::error"),
+        "{full}"
+    );
+    // Concise: one line, the message (which names the parent) only.
+    let concise = out(Format::Concise);
+    assert_eq!(concise.lines().count(), 1);
+    assert!(concise.contains("bound to `registry`"));
+    let json: serde_json::Value = serde_json::from_str(&out(Format::Json)).unwrap();
+    let related = &json["diagnostics"][0]["related"][0];
+    assert_eq!(related["path"], "registry/clusters/mgmt/registry.yaml");
+    assert_eq!(
+        (related["line"].as_u64(), related["column"].as_u64()),
+        (Some(4), Some(9))
+    );
+    assert!(related["message"].as_str().unwrap().contains("prunes"));
+    let lines = out(Format::JsonLines);
+    let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert_eq!(first["related"], json["diagnostics"][0]["related"]);
+    let github = out(Format::Github);
+    assert_eq!(github.lines().count(), 1, "{github}");
+    assert!(
+        github.contains("%0Asee registry/clusters/mgmt/registry.yaml:4: parent"),
+        "{github}"
+    );
+    assert!(!github.contains('\u{1b}'));
+    let sarif: serde_json::Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
+    let loc = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "registry/clusters/mgmt/registry.yaml"
+    );
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 4);
+    assert!(loc["message"]["text"].as_str().unwrap().contains("prunes"));
+    // Without related locations, JSON has no `related` field.
+    let alone = no_graph(path, repo.text(path));
+    assert!(alone[0].related.is_empty());
+}

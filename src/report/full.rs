@@ -120,9 +120,40 @@ pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::
             if handler.render_report(&mut buf, &r).is_err() {
                 buf = format!("{name}: {}\n", r.message);
             }
+            related(diag, &mut buf);
             buf.push('\n');
             fence.write(out, escape::neutralize_lines(&buf, gha).as_bytes())?;
         }
     }
     fence.close(out)
+}
+
+/// A second snippet per related location, from the line taken when the relation was
+/// made: its `path:line:col`, the line with the span underlined, and the note.
+fn related(diag: &Diagnostic, buf: &mut String) {
+    for r in &diag.related {
+        let excerpt = escape::text(&r.excerpt);
+        let number = r.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let before = r.column.saturating_sub(1);
+        // The span's width on its line, in characters (at least one).
+        let width = r
+            .excerpt
+            .chars()
+            .skip(before)
+            .take(r.span.len().max(1))
+            .count()
+            .max(1);
+        let skipped: String = r.excerpt.chars().take(before).collect();
+        let pad = escape::text(&skipped).chars().count();
+        buf.push_str(&format!(
+            " {gutter} ╭─[related: {}:{}:{}]\n {number} │ {excerpt}\n {gutter} · {}{} {}\n {gutter} ╰────\n",
+            escape::text(&r.path),
+            r.line,
+            r.column,
+            " ".repeat(pad),
+            "^".repeat(width),
+            escape::text(&r.message),
+        ));
+    }
 }
