@@ -156,6 +156,7 @@ pub fn check_string(
             settings: ctx.settings,
             facts: &facts,
             doc_layout: Default::default(),
+            graph: false,
         };
         let key = role.key.as_str();
         let Some(read) = values_at(resolved.as_ref().unwrap_or(&doc.root), key) else {

@@ -263,6 +263,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
                 settings: options.settings,
                 facts: &text_facts,
                 doc_layout: Default::default(),
+                graph: !matches!(options.graph, GraphMode::Resolved(None)),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
             let mut sink = Sink {
@@ -479,6 +480,7 @@ fn check_strings(
                 settings: env.settings,
                 facts: &facts,
                 doc_layout: Default::default(),
+                graph: false,
             };
             check_objects(&found.objects, &ctx, sink, &inner, env.document);
             let parents = (parse_text, content);

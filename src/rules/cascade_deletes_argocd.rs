@@ -25,8 +25,11 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let what = obj.describe();
     let direct = deploys_argocd(obj);
+    if !direct && !ctx.graph {
+        return;
+    }
+    let what = obj.describe();
     let check = GraphCheck::CascadeDeletesArgoCd {
         what: what.clone(),
         direct,

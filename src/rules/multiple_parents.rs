@@ -10,6 +10,9 @@ use crate::graph::context::ObjectFacts;
 use crate::objects::ArgoObject;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    if !ctx.graph {
+        return;
+    }
     let what = obj.describe();
     let check = GraphCheck::MultipleParents { what: what.clone() };
     let Some(pending) = pending_on(obj, ctx, check) else {

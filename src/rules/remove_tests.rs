@@ -22,6 +22,7 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
         settings: &settings,
         facts: &facts,
         doc_layout: Default::default(),
+        graph: false,
     };
     let layout = Layout::new(&ctx);
     let values = list

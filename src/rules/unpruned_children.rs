@@ -15,6 +15,9 @@ use crate::yaml::{Node, NodeKind};
 const SHOWN: usize = 3;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    if !ctx.graph {
+        return;
+    }
     let route = match obj.kind {
         ArgoKind::Application => "spec",
         ArgoKind::ApplicationSet => "spec.template.spec",
