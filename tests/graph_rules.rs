@@ -616,3 +616,81 @@ fn related_locations_in_every_format() {
     let alone = no_graph(path, repo.text(path));
     assert!(alone[0].related.is_empty());
 }
+
+/// An app of apps with many children names the first three and counts the rest.
+#[test]
+fn unpruned_children_names_a_few_children() {
+    let mut files = vec![("root.yaml", app("root", "apps", CASCADE, NO_PRUNE))];
+    let names = ["c1", "c2", "c3", "c4", "c5"];
+    let paths: Vec<String> = names.iter().map(|n| format!("apps/{n}.yaml")).collect();
+    for (n, p) in names.iter().zip(&paths) {
+        files.push((p.as_str(), app(n, "none", CASCADE, PRUNES)));
+    }
+    let repo = Repository::new(&files);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "root.yaml");
+    let found = of(&d, "unpruned-children");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .message
+            .contains("`c3` (apps/c3.yaml:4) and 2 more"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].related.len(), 3);
+}
+
+/// Paths of other files can be shown under a prefix (reports relative to another
+/// directory than the repository root); the per-file keys stay repo-relative.
+#[test]
+fn related_paths_under_a_prefix() {
+    let repo = kubefirst(PRUNES);
+    let mut analysis = repo.analysis();
+    analysis.show_paths_under("gitops/");
+    let path = "registry/clusters/mgmt/reloader.yaml";
+    let d = lint(&repo, &analysis, path);
+    let missing = of(&d, "missing-finalizer");
+    assert_eq!(
+        missing[0].related[0].path,
+        "gitops/registry/clusters/mgmt/registry.yaml"
+    );
+    assert!(missing[0]
+        .message
+        .contains("(gitops/registry/clusters/mgmt/registry.yaml:4)"));
+}
+
+/// Parents that sync each other, cascading, above an Argo CD Application: found, and the
+/// walk up the cycle ends.
+#[test]
+fn argocd_below_a_cycle() {
+    let with = ARGOCD_CHART.replace("FINALIZERS\n", CASCADE);
+    let repo = Repository::new(&[
+        ("a/a.yaml", app("a", "b", CASCADE, PRUNES)),
+        ("b/b.yaml", app("b", "a", CASCADE, PRUNES)),
+        ("b/argocd.yaml", with),
+    ]);
+    let analysis = repo.analysis();
+    for path in ["a/a.yaml", "b/b.yaml"] {
+        let d = lint(&repo, &analysis, path);
+        let found = of(&d, "cascade-deletes-argocd");
+        assert_eq!(found.len(), 1, "{path}: {d:#?}");
+        assert_eq!(found[0].related[0].path, "b/argocd.yaml");
+    }
+    // A parent that does not cascade stops the chain: `top` → `mid` (no finalizer) → Argo CD.
+    let with = ARGOCD_CHART.replace("FINALIZERS\n", CASCADE);
+    let repo = Repository::new(&[
+        ("top.yaml", app("top", "mid", CASCADE, PRUNES)),
+        (
+            "mid/mid.yaml",
+            app("mid", "cd", "  finalizers: []\n", PRUNES),
+        ),
+        ("cd/argocd.yaml", with),
+    ]);
+    let analysis = repo.analysis();
+    assert!(of(
+        &lint(&repo, &analysis, "top.yaml"),
+        "cascade-deletes-argocd"
+    )
+    .is_empty());
+}

@@ -42,8 +42,10 @@ pub struct ObjectFacts {
     pub kind: AppKind,
     /// Its parents (itself left out: a self-managed root syncs its own file), in node order.
     pub parents: Vec<Parent>,
-    /// Its children that are Applications or ApplicationSets (itself left out).
+    /// Its first children that are Applications or ApplicationSets (itself left out), at
+    /// most [`SHOWN_CHILDREN`]; `app_children_count` counts them all.
     pub app_children: Vec<Place>,
+    pub app_children_count: usize,
     /// `Prune=false` in its own sync-options annotation: a parent's prune keeps it.
     pub keeps_on_prune: bool,
     /// It deploys Argo CD itself (by its own text, or by its Kustomize source's
@@ -54,6 +56,9 @@ pub struct ObjectFacts {
     /// would be deleted too. Empty when there is none.
     pub argocd_below: Vec<Place>,
 }
+
+/// How many children [`ObjectFacts::app_children`] keeps (messages name a few).
+pub const SHOWN_CHILDREN: usize = 3;
 
 /// The graph facts of one file's objects.
 #[derive(Debug, Clone, Default)]
@@ -148,7 +153,11 @@ impl Analysis {
                 .filter(|&c| c != id)
                 .collect();
             children.dedup();
-            let app_children = children.iter().map(|&c| texts.place(&graph, c)).collect();
+            let app_children = children
+                .iter()
+                .take(SHOWN_CHILDREN)
+                .map(|&c| texts.place(&graph, c))
+                .collect();
             let argocd_below = chain(&below, id)
                 .into_iter()
                 .map(|c| texts.place(&graph, c))
@@ -163,12 +172,29 @@ impl Analysis {
                     kind: node.kind,
                     parents,
                     app_children,
+                    app_children_count: children.len(),
                     keeps_on_prune: node.keeps_on_prune,
                     installs_argocd: installs[id],
                     argocd_below,
                 });
         }
         Analysis { graph, files }
+    }
+
+    /// Shows the other files named by the facts (in messages and related locations) as
+    /// `prefix` + their repo-relative path, e.g. `fixtures/kubefirst-example/` when the
+    /// report's paths are relative to another directory than the repository's root. The
+    /// keys of [`Analysis::file`] stay repo-relative.
+    pub fn show_paths_under(&mut self, prefix: &str) {
+        if prefix.is_empty() {
+            return;
+        }
+        let fix = |p: &mut Place| p.file = format!("{prefix}{}", p.file);
+        for object in self.files.values_mut().flat_map(|c| c.objects.iter_mut()) {
+            object.parents.iter_mut().for_each(|p| fix(&mut p.place));
+            object.app_children.iter_mut().for_each(fix);
+            object.argocd_below.iter_mut().for_each(fix);
+        }
     }
 
     /// The facts of the objects in `file` (repo-relative), if the graph has any.

@@ -11,9 +11,6 @@ use crate::objects::{ArgoKind, ArgoObject};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 
-/// Children named in the message and shown as related locations, at most.
-const SHOWN: usize = 3;
-
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !ctx.graph {
         return;
@@ -152,10 +149,10 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, reason: &str, f: &ObjectFac
     if f.app_children.is_empty() {
         return false;
     }
-    let n = f.app_children.len();
-    let mut names: Vec<String> = f.app_children.iter().take(SHOWN).map(named).collect();
-    if n > SHOWN {
-        names.push(format!("{} more", n - SHOWN));
+    let n = f.app_children_count;
+    let mut names: Vec<String> = f.app_children.iter().map(named).collect();
+    if n > names.len() {
+        names.push(format!("{} more", n - names.len()));
     }
     let children = if n == 1 {
         "a child Application"
@@ -170,7 +167,6 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, reason: &str, f: &ObjectFac
     d.related = f
         .app_children
         .iter()
-        .take(SHOWN)
         .map(|c| {
             related(
                 c,
