@@ -316,6 +316,7 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
         annotations,
         object_ranges,
         directives.finish(),
+        options.graph,
     );
     // Fixes are offered in Go-templated and plain files only: the safety net re-parses
     // a fixed file with Go template masking.
@@ -506,6 +507,7 @@ fn apply_suppressions(
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
     directives: suppress::Directives,
+    graph: GraphMode,
 ) -> Vec<Diagnostic> {
     // Once per rule, not per diagnostic: per-path ignores match globs against the path.
     let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
@@ -604,8 +606,14 @@ fn apply_suppressions(
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
+        // A suppression of a graph finding is unused only as far as the graph tells: not
+        // reported without one, and pending on it in the walk.
+        let on_graph = rules::graph::depends_on_graph(rule);
+        if on_graph && matches!(graph, GraphMode::Resolved(None)) {
+            return;
+        }
         let mut d = unused_diagnostic(suppress::unused(rule, known, span, what));
-        if by_pending.contains(&slot) {
+        if by_pending.contains(&slot) || (on_graph && matches!(graph, GraphMode::Deferred)) {
             d.pending = Some(Pending::UnusedSuppression { slot });
         }
         unused.push(d);

@@ -116,8 +116,10 @@ pub fn resolve(ctx: Option<&FileContext>, diagnostics: &mut Vec<Diagnostic>) {
             None => kept.push(d),
         }
     }
+    // Without facts of the file there is no telling whether a graph finding was there to
+    // suppress: as in the walk without a graph, such a suppression is not reported.
     kept.retain_mut(|d| match d.pending.take() {
-        Some(Pending::UnusedSuppression { slot }) => !used.contains(&slot),
+        Some(Pending::UnusedSuppression { slot }) => ctx.is_some() && !used.contains(&slot),
         _ => true,
     });
     *diagnostics = kept;
@@ -255,6 +257,12 @@ fn parent_consequence(f: &ObjectFacts) -> Option<String> {
             )
         }
     })
+}
+
+/// Whether findings of `rule` depend on the app graph (made as candidates, settled by it).
+pub fn depends_on_graph(rule: &str) -> bool {
+    use super::{CASCADE_DELETES_ARGOCD, MULTIPLE_PARENTS, UNPRUNED_CHILDREN};
+    [UNPRUNED_CHILDREN, CASCADE_DELETES_ARGOCD, MULTIPLE_PARENTS].contains(&rule)
 }
 
 /// Whether `obj` is an Application (as opposed to an ApplicationSet).
