@@ -311,12 +311,11 @@ pub fn lint_text(path: &str, text: &str, options: FileOptions) -> Vec<Diagnostic
     let mut out = apply_suppressions(
         path,
         text,
-        options.settings,
+        &options,
         out,
         annotations,
         object_ranges,
         directives.finish(),
-        options.graph,
     );
     // Fixes are offered in Go-templated and plain files only: the safety net re-parses
     // a fixed file with Go template masking.
@@ -502,13 +501,13 @@ struct Annotation {
 fn apply_suppressions(
     path: &str,
     text: &str,
-    settings: &Settings,
+    options: &FileOptions,
     diags: Vec<Diagnostic>,
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
     directives: suppress::Directives,
-    graph: GraphMode,
 ) -> Vec<Diagnostic> {
+    let (settings, graph) = (options.settings, options.graph);
     // Once per rule, not per diagnostic: per-path ignores match globs against the path.
     let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
     let active = |rule: &str| {
