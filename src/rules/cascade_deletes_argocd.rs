@@ -34,7 +34,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         what: what.clone(),
         direct,
     };
-    let Some(pending) = pending_on(obj, ctx, check) else {
+    let Some(pending) = pending_on(obj, check) else {
         return;
     };
     let meta = builtin(CASCADE_DELETES_ARGOCD);

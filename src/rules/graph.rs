@@ -12,7 +12,6 @@
 
 use std::collections::HashSet;
 
-use super::Context;
 use crate::diagnostic::{Applicability, Diagnostic, GraphCheck, NodeKey, Pending, Related};
 use crate::graph::context::{Analysis, FileContext, ObjectFacts, Parent, Place};
 use crate::graph::AppKind;
@@ -38,8 +37,7 @@ pub(crate) fn deploys_argocd(obj: &ArgoObject) -> bool {
 
 /// A pending `check` on `obj`, when `obj` can be a graph node: a document's own object
 /// (not one inside a list or a manifest string) with a `metadata.name` string.
-pub(crate) fn pending_on(obj: &ArgoObject, ctx: &Context, check: GraphCheck) -> Option<Pending> {
-    let _ = ctx;
+pub(crate) fn pending_on(obj: &ArgoObject, check: GraphCheck) -> Option<Pending> {
     if !obj.route.is_empty() {
         return None;
     }

@@ -214,7 +214,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
         related: Vec::new(),
-        pending: super::graph::pending_on(obj, ctx, GraphCheck::MissingFinalizer { what }),
+        pending: super::graph::pending_on(obj, GraphCheck::MissingFinalizer { what }),
     });
 }
 

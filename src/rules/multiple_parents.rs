@@ -15,7 +15,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let what = obj.describe();
     let check = GraphCheck::MultipleParents { what: what.clone() };
-    let Some(pending) = pending_on(obj, ctx, check) else {
+    let Some(pending) = pending_on(obj, check) else {
         return;
     };
     let meta = builtin(MULTIPLE_PARENTS);

@@ -49,7 +49,6 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let what = obj.describe();
     let Some(pending) = pending_on(
         obj,
-        ctx,
         GraphCheck::UnprunedChildren {
             what: what.clone(),
             reason: reason.to_string(),
