@@ -338,6 +338,17 @@ fn unpruned_children_fix_shapes() {
         assert_eq!(of(&d, "unpruned-children").len(), 1, "{policy}: {d:#?}");
         assert_fix_removes(&repo, &analysis, path, "unpruned-children", expected);
     }
+    // `automated` written twice: which one Argo CD reads is the parser's call; no fix.
+    let mut repo = kubefirst(PRUNES);
+    let path = "registry/clusters/mgmt/registry.yaml";
+    let twice = "  syncPolicy:\n    automated:\n      selfHeal: true\n    automated:\n      selfHeal: false\n";
+    repo.files
+        .insert(path.into(), app("registry", MGMT, CASCADE, twice));
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, path);
+    let found = of(&d, "unpruned-children");
+    assert_eq!(found.len(), 1, "{d:#?}");
+    assert!(found[0].fix.is_none());
     // `Prune=false` in syncOptions: reported, no fix.
     let mut repo = kubefirst(PRUNES);
     let path = "registry/clusters/mgmt/registry.yaml";

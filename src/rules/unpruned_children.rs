@@ -104,7 +104,21 @@ fn span_of(obj: &ArgoObject, spec: &Node) -> Span {
 /// The edits that make `spec` (at `route`) prune: `prune: false` becomes `true`; a
 /// missing `prune`, `automated` or `syncPolicy` is added in the document's style.
 fn fix_for(obj: &ArgoObject, ctx: &Context, route: &str) -> Option<Vec<Edit>> {
-    if !edits::line_editable(ctx.facts()) {
+    let twice = |route: &str, key: &str| {
+        obj.node.at(route).is_some_and(|m| {
+            m.entries()
+                .iter()
+                .filter(|e| e.key.as_str() == Some(key))
+                .count()
+                > 1
+        })
+    };
+    let policy = format!("{route}.syncPolicy");
+    if !edits::line_editable(ctx.facts())
+        || twice(route, "syncPolicy")
+        || twice(&policy, "automated")
+        || twice(&format!("{policy}.automated"), "prune")
+    {
         return None;
     }
     let l = ctx.layout();
