@@ -535,13 +535,15 @@ fn apply_suppressions(
     // Suppressions as numbered slots (comment rules, then annotations) matched only by
     // findings still pending on the app graph: those stay, marked, and the slot's
     // `unused-suppression` is pending on them ([`rules::graph::resolve`]).
-    let slot_of = |di: usize, ri: usize| {
-        directives[..di]
-            .iter()
-            .map(|d| d.rules.len())
-            .sum::<usize>()
-            + ri
-    };
+    let first_slot: Vec<usize> = directives
+        .iter()
+        .scan(0, |n, d| {
+            let first = *n;
+            *n += d.rules.len();
+            Some(first)
+        })
+        .collect();
+    let slot_of = |di: usize, ri: usize| first_slot[di] + ri;
     let comment_slots: usize = directives.iter().map(|d| d.rules.len()).sum();
     let mut by_pending: std::collections::HashSet<usize> = Default::default();
     let mut kept = Vec::with_capacity(diags.len());
