@@ -725,3 +725,62 @@ fn argocd_below_a_cycle() {
     )
     .is_empty());
 }
+
+/// Kubefirst's three levels: `registry` → `x-components` (an app of apps by its path) →
+/// `x`. Each missing-finalizer names its own parent, whatever the path suggests.
+#[test]
+fn kubefirst_levels_name_their_parents() {
+    let comps = "registry/clusters/mgmt/components/x";
+    let repo = Repository::new(&[
+        (
+            "registry/clusters/mgmt/registry.yaml",
+            app("registry", MGMT, CASCADE, PRUNES),
+        ),
+        (
+            "registry/clusters/mgmt/x.yaml",
+            app("x-components", comps, "", PRUNES),
+        ),
+        (
+            "registry/clusters/mgmt/components/x/application.yaml",
+            app("x", "charts/x", "", PRUNES),
+        ),
+    ]);
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "registry/clusters/mgmt/x.yaml");
+    let msg = &of(&d, "missing-finalizer")[0].message;
+    assert!(
+        msg.contains(
+            "bound to `registry` (registry/clusters/mgmt/registry.yaml:4), which prunes it"
+        ),
+        "{msg}"
+    );
+    let d = lint(
+        &repo,
+        &analysis,
+        "registry/clusters/mgmt/components/x/application.yaml",
+    );
+    let msg = &of(&d, "missing-finalizer")[0].message;
+    assert!(
+        msg.contains("bound to `x-components` (registry/clusters/mgmt/x.yaml:4)"),
+        "{msg}"
+    );
+    // The self-managed registry is nobody's child: no parent named, no multiple-parents.
+    let d = lint(&repo, &analysis, "registry/clusters/mgmt/registry.yaml");
+    assert!(d.is_empty(), "{d:#?}");
+    // With its prune off, the registry gets unpruned-children naming `x-components`.
+    let mut repo = repo;
+    repo.files.insert(
+        "registry/clusters/mgmt/registry.yaml".into(),
+        app("registry", MGMT, CASCADE, NO_PRUNE),
+    );
+    let analysis = repo.analysis();
+    let d = lint(&repo, &analysis, "registry/clusters/mgmt/registry.yaml");
+    let found = of(&d, "unpruned-children");
+    assert_eq!(found.len(), 1, "{d:#?}");
+    assert!(found[0].message.contains("`x-components`"));
+    // ... and the children say their parent does not prune them.
+    let d = lint(&repo, &analysis, "registry/clusters/mgmt/x.yaml");
+    assert!(of(&d, "missing-finalizer")[0]
+        .message
+        .contains("which does not prune it"));
+}
