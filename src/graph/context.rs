@@ -144,13 +144,20 @@ impl Analysis {
                 parents.push(Parent {
                     place: texts.place(&graph, e.parent),
                     prunes: p.prune,
-                    generates: p.kind == AppKind::ApplicationSet && p.file == node.file,
+                    generates: p.kind == AppKind::ApplicationSet
+                        && p.file == node.file
+                        && p.document == node.document,
                 });
             }
+            // Applications an ApplicationSet generates (nodes of its own document) are
+            // deleted by its controller, not pruned: they are not children here.
+            let generated = |c: NodeId| {
+                graph.nodes[c].file == node.file && graph.nodes[c].document == node.document
+            };
             let mut children: Vec<NodeId> = graph
                 .children(id)
                 .map(|e| e.child)
-                .filter(|&c| c != id)
+                .filter(|&c| c != id && !generated(c))
                 .collect();
             children.dedup();
             let app_children = children
@@ -300,4 +307,42 @@ fn chain(reach: &[Option<Reach>], id: NodeId) -> Vec<NodeId> {
         at = next;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, Match};
+
+    /// An ApplicationSet and an Application it generates (a node of its own document): the
+    /// generated one names it as generating it, and it is not their app of apps.
+    #[test]
+    fn generated_applications() {
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: set\nspec:\n  template:\n    metadata:\n      name: set-a\n    spec:\n      source:\n        repoURL: x\n        path: apps\n";
+        let docs = crate::yaml::parse(text, text).documents;
+        let set = crate::graph::nodes_of("set.yaml", &docs).remove(0);
+        let generated = super::super::Node {
+            kind: AppKind::Application,
+            name: "set-a".into(),
+            ..set.clone()
+        };
+        let edge = Edge {
+            parent: 0,
+            child: 1,
+            source: 0,
+            via: Match::Remote,
+        };
+        let graph = Graph::new(vec![set, generated], vec![edge], Vec::new());
+        let analysis = Analysis::new(graph, &|_: &str| Some(Arc::from(text)));
+        let ctx = analysis.file("set.yaml").expect("facts");
+        let child = ctx.object(0, "set-a").expect("generated");
+        assert_eq!(child.parents.len(), 1);
+        assert!(child.parents[0].generates);
+        assert_eq!(
+            (child.parents[0].place.line, child.parents[0].place.column),
+            (4, 9)
+        );
+        let set = ctx.object(0, "set").expect("set");
+        assert_eq!(set.app_children_count, 0);
+    }
 }
