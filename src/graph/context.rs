@@ -132,23 +132,26 @@ impl Analysis {
         };
         let mut files: HashMap<String, FileContext> = HashMap::new();
         for (id, node) in graph.nodes.iter().enumerate() {
-            let mut parents: Vec<Parent> = Vec::new();
-            for e in graph.parents(id).filter(|e| e.parent != id) {
-                if parents.iter().any(|p| {
-                    p.place.span == graph.nodes[e.parent].name_span
-                        && p.place.file == graph.nodes[e.parent].file
-                }) {
-                    continue;
-                }
-                let p = &graph.nodes[e.parent];
-                parents.push(Parent {
-                    place: texts.place(&graph, e.parent),
-                    prunes: p.prune,
-                    generates: p.kind == AppKind::ApplicationSet
-                        && p.file == node.file
-                        && p.document == node.document,
-                });
-            }
+            let mut parent_ids: Vec<NodeId> = graph
+                .parents(id)
+                .map(|e| e.parent)
+                .filter(|&p| p != id)
+                .collect();
+            parent_ids.sort_unstable();
+            parent_ids.dedup();
+            let parents: Vec<Parent> = parent_ids
+                .iter()
+                .map(|&pid| {
+                    let p = &graph.nodes[pid];
+                    Parent {
+                        place: texts.place(&graph, pid),
+                        prunes: p.prune,
+                        generates: p.kind == AppKind::ApplicationSet
+                            && p.file == node.file
+                            && p.document == node.document,
+                    }
+                })
+                .collect();
             // Applications an ApplicationSet generates (nodes of its own document) are
             // deleted by its controller, not pruned: they are not children here.
             let generated = |c: NodeId| {
