@@ -41,22 +41,31 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: CASCADE_DELETES_ARGOCD,
         severity: meta.severity,
-        message: self_message(&what),
+        // Written when the graph keeps it, unless it stands on its own.
+        message: if direct {
+            self_message(&what)
+        } else {
+            String::new()
+        },
         document: Some(obj.document),
         object: Some(obj.object_ref()),
         route: obj.route_to("metadata.finalizers"),
         span: item.span.clone(),
         label: "cascades".into(),
         labels: Vec::new(),
-        help: Some(format!(
-            "remove the cascade finalizer (write `finalizers: []`), so that deleting this \
-             Application leaves Argo CD running; or, if that is intended, put \
-             `# gitops-lint: ignore[{CASCADE_DELETES_ARGOCD}] <reason>` above the reported line"
-        )),
+        help: direct.then(help),
         fix: None,
         related: Vec::new(),
         pending: Some(pending),
     });
+}
+
+fn help() -> String {
+    format!(
+        "remove the cascade finalizer (write `finalizers: []`), so that deleting this \
+         Application leaves Argo CD running; or, if that is intended, put \
+         `# gitops-lint: ignore[{CASCADE_DELETES_ARGOCD}] <reason>` above the reported line"
+    )
 }
 
 fn self_message(what: &str) -> String {
@@ -73,6 +82,7 @@ pub(super) fn settle(
     direct: bool,
     facts: Option<&ObjectFacts>,
 ) -> bool {
+    d.help = Some(help());
     if direct || facts.is_some_and(|f| f.installs_argocd) {
         d.message = self_message(what);
         return true;

@@ -13,8 +13,9 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !ctx.graph {
         return;
     }
-    let what = obj.describe();
-    let check = GraphCheck::MultipleParents { what: what.clone() };
+    let check = GraphCheck::MultipleParents {
+        what: obj.describe(),
+    };
     let Some(pending) = pending_on(obj, check) else {
         return;
     };
@@ -26,18 +27,15 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: MULTIPLE_PARENTS,
         severity: meta.severity,
-        message: format!("{what} is synced by more than one parent"),
+        // Written when the graph keeps it (most candidates are dropped: kept small).
+        message: String::new(),
         document: Some(obj.document),
         object: Some(obj.object_ref()),
         route: obj.route_to("metadata.name"),
         span,
-        label: "synced by several parents".into(),
+        label: String::new(),
         labels: Vec::new(),
-        help: Some(
-            "keep the file in one parent's source only (exclude it from the others with \
-             `directory.exclude`, or move it)"
-                .into(),
-        ),
+        help: None,
         fix: None,
         related: Vec::new(),
         pending: Some(pending),
@@ -57,6 +55,11 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, f: &ObjectFacts) -> bool {
         and_list(&names)
     );
     d.label = format!("synced by {} parents", f.parents.len());
+    d.help = Some(
+        "keep the file in one parent's source only (exclude it from the others with \
+         `directory.exclude`, or move it)"
+            .into(),
+    );
     d.related = f
         .parents
         .iter()
