@@ -116,8 +116,8 @@ fn view(diags: &[Diagnostic]) -> Vec<String> {
         .map(|d| {
             let fix = d.fix.as_ref().map(|f| (f.applicability, f.edits.clone()));
             format!(
-                "{} {:?} {} {:?} {:?}",
-                d.rule, d.span, d.message, d.related, fix
+                "{} {:?} {:?} {} | {} | {:?} | {:?} {:?}",
+                d.rule, d.severity, d.span, d.message, d.label, d.help, d.related, fix
             )
         })
         .collect()
