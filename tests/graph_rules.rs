@@ -784,3 +784,48 @@ fn kubefirst_levels_name_their_parents() {
         .message
         .contains("which does not prune it"));
 }
+
+/// Rule levels from the configuration apply to graph findings the same both ways: a rule
+/// turned off makes no finding (and its suppressions are not reported), a severity
+/// override holds.
+#[test]
+fn configured_levels() {
+    use gitops_lint::config::RuleLevel;
+    use gitops_lint::diagnostic::Severity;
+    use gitops_lint::settings::Settings;
+    let mut settings = Settings::default();
+    settings.levels.insert(
+        "multiple-parents".into(),
+        RuleLevel::Severity(Severity::Error),
+    );
+    settings
+        .levels
+        .insert("unpruned-children".into(), RuleLevel::Off);
+    let shared = app("a", "shared", CASCADE, NO_PRUNE).replace(
+        "  syncPolicy:\n",
+        "  # gitops-lint: ignore[unpruned-children] off anyway\n  syncPolicy:\n",
+    );
+    let repo = Repository::new(&[
+        ("shared/a.yaml", shared),
+        ("shared/b.yaml", app("b", "shared", CASCADE, NO_PRUNE)),
+        ("shared/c.yaml", app("c", "shared", CASCADE, NO_PRUNE)),
+    ]);
+    let analysis = repo.analysis();
+    let path = "shared/a.yaml";
+    let text = repo.text(path);
+    let with = |graph| FileOptions {
+        settings: &settings,
+        graph,
+        ..FileOptions::default()
+    };
+    let resolved = lint_text(path, text, with(GraphMode::Resolved(analysis.file(path))));
+    let mut deferred = lint_text(path, text, with(GraphMode::Deferred));
+    finish(&analysis, path, text, &mut deferred);
+    assert_eq!(view(&resolved), view(&deferred));
+    let rules: Vec<(&str, Severity)> = resolved.iter().map(|d| (d.rule, d.severity)).collect();
+    assert_eq!(
+        rules,
+        [("multiple-parents", Severity::Error)],
+        "{resolved:#?}"
+    );
+}
