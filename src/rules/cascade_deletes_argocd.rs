@@ -26,7 +26,12 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let direct = deploys_argocd(obj);
-    if !direct && !ctx.graph {
+    let below = || {
+        obj.node
+            .get("spec")
+            .is_some_and(super::graph::may_have_children)
+    };
+    if !(direct || ctx.graph && below()) {
         return;
     }
     let what = obj.describe();

@@ -35,6 +35,19 @@ pub(crate) fn deploys_argocd(obj: &ArgoObject) -> bool {
         .is_some_and(|s| crate::graph::build::installs_argocd(s, namespace))
 }
 
+/// Whether `spec` has a source with a `path` (and no `chart`): only such a source can
+/// sync files of the repository, so only then can the object have children.
+pub(crate) fn may_have_children(spec: &crate::yaml::Node) -> bool {
+    let single = spec.get("source").into_iter();
+    let many = spec
+        .get("sources")
+        .map(crate::yaml::Node::items)
+        .unwrap_or_default();
+    single
+        .chain(many.iter())
+        .any(|s| s.get("path").is_some() && s.get("chart").is_none())
+}
+
 /// A pending `check` on `obj`, when `obj` can be a graph node: a document's own object
 /// (not one inside a list or a manifest string) with a `metadata.name` string.
 pub(crate) fn pending_on(obj: &ArgoObject, check: GraphCheck) -> Option<Pending> {

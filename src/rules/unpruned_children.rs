@@ -22,7 +22,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(spec) = obj.node.at(route).filter(|s| s.is_mapping()) else {
         return;
     };
-    if crate::graph::build::prunes(spec) {
+    if crate::graph::build::prunes(spec) || !super::graph::may_have_children(spec) {
         return;
     }
     let automated = spec.at("syncPolicy.automated");
