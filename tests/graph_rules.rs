@@ -829,3 +829,50 @@ fn configured_levels() {
         "{resolved:#?}"
     );
 }
+
+/// The walk keeps few candidates: an Application deploying a chart from a chart
+/// repository (no `path`) can have no children, so it gets no `unpruned-children` or
+/// `cascade-deletes-argocd` candidate; every named object gets a `multiple-parents` one.
+#[test]
+fn few_candidates_in_the_walk() {
+    let text = ARGOCD_CHART
+        .replace("FINALIZERS\n", CASCADE)
+        .replace("chart: argo-cd", "chart: reloader");
+    let deferred = lint_text(
+        "a.yaml",
+        &text,
+        FileOptions {
+            graph: GraphMode::Deferred,
+            ..FileOptions::default()
+        },
+    );
+    let pending: Vec<&str> = deferred
+        .iter()
+        .filter(|d| d.pending.is_some())
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(pending, ["multiple-parents"], "{deferred:#?}");
+    let with_path = app("x", "apps", CASCADE, NO_PRUNE);
+    let deferred = lint_text(
+        "x.yaml",
+        &with_path,
+        FileOptions {
+            graph: GraphMode::Deferred,
+            ..FileOptions::default()
+        },
+    );
+    let mut pending: Vec<&str> = deferred
+        .iter()
+        .filter(|d| d.pending.is_some())
+        .map(|d| d.rule)
+        .collect();
+    pending.sort_unstable();
+    assert_eq!(
+        pending,
+        [
+            "cascade-deletes-argocd",
+            "multiple-parents",
+            "unpruned-children"
+        ]
+    );
+}
