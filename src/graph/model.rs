@@ -8,26 +8,29 @@ use crate::source::Span;
 /// Index of a node in [`Graph::nodes`].
 pub type NodeId = usize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AppKind {
+    #[default]
     Application,
     ApplicationSet,
 }
 
 /// Whether deleting the object deletes what it deployed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Cascade {
     /// A `resources-finalizer.argocd.argoproj.io` finalizer (any propagation suffix).
     Yes,
     /// No such finalizer: its resources are left running.
+    #[default]
     No,
     /// Cannot be told from the text (templated `finalizers`, an ApplicationSet's
     /// `templatePatch`).
     Unknown,
 }
 
-/// One Application or ApplicationSet document.
-#[derive(Debug, Clone, PartialEq)]
+/// One Application or ApplicationSet document. (`Default` for tests and hand-made
+/// nodes: `Node { name: …, ..Node::default() }`.)
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     pub kind: AppKind,
     /// `metadata.namespace`, `None` when not written (Argo CD's namespace then).
