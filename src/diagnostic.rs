@@ -106,7 +106,44 @@ pub struct Related {
 
 /// What the app graph must show for a finding of the walk to stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {}
+pub enum Pending {
+    /// A finding on the object `object` that the graph keeps, rewrites or drops.
+    Finding {
+        check: GraphCheck,
+        object: NodeKey,
+        /// Suppressed in the walk by the file's suppression number `slot` (see
+        /// [`Pending::UnusedSuppression`]): it counts as used only if the finding stands.
+        suppressed: Option<usize>,
+    },
+    /// An `unused-suppression` of suppression number `slot` (the file's comment rules, then
+    /// its annotations), which suppressed only pending findings: it stands unless one of
+    /// them does.
+    UnusedSuppression { slot: usize },
+}
+
+/// Which graph node a pending finding is about: its document and `metadata.name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeKey {
+    pub document: usize,
+    pub name: String,
+}
+
+/// The graph-dependent part of a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphCheck {
+    /// `missing-finalizer` on an Application: the message names its parents and what
+    /// removing its file does. `what` is the object as the message describes it.
+    MissingFinalizer { what: String },
+    /// `unpruned-children` candidate: stands only if the object has Application children.
+    /// `reason`: why it does not prune, as the message says it.
+    UnprunedChildren { what: String, reason: String },
+    /// `cascade-deletes-argocd` candidate (the object cascades): stands if it deploys Argo
+    /// CD itself (`direct`: told by its own text) or cascades down to an Application that
+    /// does.
+    CascadeDeletesArgoCd { what: String, direct: bool },
+    /// `multiple-parents` candidate: stands only if two parents sync the object's file.
+    MultipleParents { what: String },
+}
 
 /// Everything found in one file.
 #[derive(Debug, Clone)]

@@ -152,11 +152,11 @@ pub fn check_string(
         let sub = Context {
             text,
             masked: None,
-            location_hint: None,
             document: &doc.root,
             settings: ctx.settings,
             facts: &facts,
             doc_layout: Default::default(),
+            graph: false,
         };
         let key = role.key.as_str();
         let Some(read) = values_at(resolved.as_ref().unwrap_or(&doc.root), key) else {

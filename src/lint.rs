@@ -1,8 +1,7 @@
 //! Linting one file: source → (template masking) → YAML tree → objects → rules →
 //! suppressions.
 
-use crate::diagnostic::{Diagnostic, FileReport};
-pub use crate::rules::LocationHint;
+use crate::diagnostic::{Diagnostic, FileReport, Pending};
 use crate::rules::{self, Context, SYNTAX_ERROR, UNUSED_SUPPRESSION};
 use crate::settings::Settings;
 use crate::source::{self, Span};
@@ -208,7 +207,6 @@ pub fn lint_text_observed(
     let masked = template::mask_with(text, template::syntax_of(path, text));
     let parse_text = masked.as_ref().map_or(text, |m| m.text.as_str());
     let mut out = Vec::new();
-    let hint = location_hint(path);
     // The file's line index and other facts, built once if a finding needs them.
     let text_facts = std::cell::OnceCell::new();
     let in_action = |span: &Span| {
@@ -286,11 +284,11 @@ pub fn lint_text_observed(
             let ctx = Context {
                 text,
                 masked: masked.as_ref(),
-                location_hint: hint.as_ref(),
                 document: &doc.root,
                 settings: options.settings,
                 facts: &text_facts,
                 doc_layout: Default::default(),
+                graph: !matches!(options.graph, GraphMode::Resolved(None)),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
             observe(view);
@@ -301,7 +299,6 @@ pub fn lint_text_observed(
                 names_chart: *names_chart,
             };
             let env = Embedding {
-                location_hint: hint.as_ref(),
                 settings: options.settings,
                 document: doc.index,
             };
@@ -332,12 +329,15 @@ pub fn lint_text_observed(
     }
     // Findings that depend on the app graph: settled now, or left pending for the walk.
     if let GraphMode::Resolved(ctx) = options.graph {
-        rules::graph::resolve(ctx, &mut out);
+        if out.iter().any(|d| d.pending.is_some()) {
+            let stands = rules::graph::settle_in_place(ctx, &mut out);
+            out = drop_settled(out, &stands, &mut object_ranges);
+        }
     }
     let mut out = apply_suppressions(
         path,
         text,
-        options.settings,
+        &options,
         out,
         annotations,
         object_ranges,
@@ -427,7 +427,6 @@ fn check_document(
 
 /// What manifest strings of a document share.
 struct Embedding<'e> {
-    location_hint: Option<&'e LocationHint>,
     settings: &'e Settings,
     /// The file's document holding the strings.
     document: usize,
@@ -503,11 +502,11 @@ fn check_strings(
             let ctx = Context {
                 text: content,
                 masked: masked.as_ref(),
-                location_hint: env.location_hint,
                 document: &doc.root,
                 settings: env.settings,
                 facts: &facts,
                 doc_layout: Default::default(),
+                graph: false,
             };
             check_objects(&found.objects, &ctx, sink, &inner, env.document);
             let parents = (parse_text, content);
@@ -528,12 +527,13 @@ struct Annotation {
 fn apply_suppressions(
     path: &str,
     text: &str,
-    settings: &Settings,
+    options: &FileOptions,
     diags: Vec<Diagnostic>,
     mut annotations: Vec<Annotation>,
     object_ranges: Vec<(Range<usize>, Range<usize>)>,
     directives: suppress::Directives,
 ) -> Vec<Diagnostic> {
+    let (settings, graph) = (options.settings, options.graph);
     // Once per rule, not per diagnostic: per-path ignores match globs against the path.
     let memo = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
     let active = |rule: &str| {
@@ -558,7 +558,30 @@ fn apply_suppressions(
         .iter()
         .map(|d| vec![false; d.rules.len()])
         .collect();
+    // Suppressions as numbered slots (comment rules, then annotations) matched only by
+    // findings still pending on the app graph: those stay, marked, and the slot's
+    // `unused-suppression` is pending on them ([`rules::graph::resolve`]).
+    let first_slot: Vec<usize> = directives
+        .iter()
+        .scan(0, |n, d| {
+            let first = *n;
+            *n += d.rules.len();
+            Some(first)
+        })
+        .collect();
+    let slot_of = |di: usize, ri: usize| first_slot[di] + ri;
+    let comment_slots: usize = directives.iter().map(|d| d.rules.len()).sum();
+    let mut by_pending: std::collections::HashSet<usize> = Default::default();
     let mut kept = Vec::with_capacity(diags.len());
+    let mut suppress_pending = |mut d: Diagnostic, slot: usize, kept: &mut Vec<Diagnostic>| {
+        if let Some(Pending::Finding { suppressed, .. }) = d.pending.as_mut() {
+            *suppressed = Some(slot);
+            by_pending.insert(slot);
+            kept.push(d);
+            return true;
+        }
+        false
+    };
     // (object, [(rule, its annotation)]) of the object last looked at.
     let mut found: (usize, Vec<(&str, Option<usize>)>) = (usize::MAX, Vec::new());
     for (i, d) in diags.into_iter().enumerate() {
@@ -566,7 +589,9 @@ fn apply_suppressions(
             continue;
         }
         if let Some((di, ri)) = suppress::by_comment(&lines, &directives, &d) {
-            used[di][ri] = true;
+            if !suppress_pending(d, slot_of(di, ri), &mut kept) {
+                used[di][ri] = true;
+            }
             continue;
         }
         // Object ranges are in order and `i` only grows: the first range not ending
@@ -593,7 +618,9 @@ fn apply_suppressions(
                 }
             };
             if let Some(k) = hit {
-                annotations[k].used = true;
+                if !suppress_pending(d, comment_slots + k, &mut kept) {
+                    annotations[k].used = true;
+                }
                 continue;
             }
         }
@@ -601,23 +628,40 @@ fn apply_suppressions(
     }
     // Suppressions that suppressed nothing, or cannot be read.
     let mut unused = Vec::new();
-    let mut report = |rule: &str, span: Span, what: &str| {
+    let mut report = |rule: &str, span: Span, what: &str, slot: usize| {
         let known = rules::meta(rule).is_some();
         if known && !active(rule) {
             return; // off or ignored here: nothing to suppress by design
         }
-        unused.push(unused_diagnostic(suppress::unused(rule, known, span, what)));
+        // A suppression of a graph finding is unused only as far as the graph tells: not
+        // reported without one, and pending on it in the walk.
+        let on_graph = rules::graph::depends_on_graph(rule);
+        if on_graph && matches!(graph, GraphMode::Resolved(None)) {
+            return;
+        }
+        let mut d = unused_diagnostic(suppress::unused(rule, known, span, what));
+        if by_pending.contains(&slot) || (on_graph && matches!(graph, GraphMode::Deferred)) {
+            d.pending = Some(Pending::UnusedSuppression { slot });
+        }
+        unused.push(d);
     };
+    let mut slot = 0;
     for (d, flags) in directives.iter().zip(&used) {
         for ((rule, span), was_used) in d.rules.iter().zip(flags) {
             if !was_used && d.verified {
-                report(rule, span.clone(), "suppression comment");
+                report(rule, span.clone(), "suppression comment", slot);
             }
+            slot += 1;
         }
     }
-    for a in &annotations {
+    for (k, a) in annotations.iter().enumerate() {
         if !a.used {
-            report(&a.rule, a.span.clone(), "suppression annotation");
+            report(
+                &a.rule,
+                a.span.clone(),
+                "suppression annotation",
+                comment_slots + k,
+            );
         }
     }
     unused.extend(malformed.into_iter().map(unused_diagnostic));
@@ -634,61 +678,30 @@ fn apply_suppressions(
     out
 }
 
+/// `diags` without those that do not stand, and `object_ranges` (ranges of indices into
+/// it) moved to match.
+fn drop_settled(
+    diags: Vec<Diagnostic>,
+    stands: &[bool],
+    object_ranges: &mut [(Range<usize>, Range<usize>)],
+) -> Vec<Diagnostic> {
+    // before[i]: how many of the first `i` diagnostics stand.
+    let mut before = Vec::with_capacity(stands.len() + 1);
+    before.push(0);
+    for &s in stands {
+        before.push(before.last().copied().unwrap_or(0) + usize::from(s));
+    }
+    for (range, _) in object_ranges.iter_mut() {
+        *range = before[range.start]..before[range.end];
+    }
+    diags
+        .into_iter()
+        .zip(stands)
+        .filter_map(|(d, &s)| s.then_some(d))
+        .collect()
+}
+
 /// The `unused-suppression` diagnostic of a suppression problem.
 fn unused_diagnostic(p: suppress::Problem) -> Diagnostic {
     rules::unused_suppression::diagnostic(p.span, p.message, p.label, p.help)
-}
-
-/// Where a file sits in a Kubefirst-style layout, for messages.
-pub fn location_hint(path: &str) -> Option<LocationHint> {
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, w) in parts.windows(3).enumerate() {
-        if w[0] == "registry" && w[1] == "clusters" && i + 3 < parts.len() {
-            return Some(LocationHint {
-                text: format!(
-                    "removing it from the `{}` cluster's registry (registry/clusters/{}/) leaves its resources running",
-                    w[2], w[2]
-                ),
-                is_consequence: true,
-            });
-        }
-    }
-    const KUBEFIRST_TEMPLATES: &[&str] = &[
-        "mgmt",
-        "workload-cluster",
-        "workload-vcluster",
-        "workload-host-vcluster",
-        "gpu-cluster",
-    ];
-    for w in parts.windows(3) {
-        if matches!(w[0], "templates" | "cluster-types") && KUBEFIRST_TEMPLATES.contains(&w[1]) {
-            return Some(LocationHint {
-                text: format!(
-                    "every cluster created from the Kubefirst `{}/{}` template inherits this",
-                    w[0], w[1]
-                ),
-                is_consequence: false,
-            });
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hints() {
-        assert!(location_hint("gitops/registry/clusters/mgmt/reloader.yaml")
-            .unwrap()
-            .text
-            .contains("`mgmt` cluster's registry"));
-        assert!(location_hint("civo-github/templates/mgmt/reloader.yaml")
-            .unwrap()
-            .text
-            .contains("`templates/mgmt` template"));
-        assert_eq!(location_hint("apps/reloader.yaml"), None);
-        assert_eq!(location_hint("charts/platform/templates/apps/a.yaml"), None);
-    }
 }

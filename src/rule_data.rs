@@ -161,6 +161,18 @@ const SOURCES: &[(&str, &str)] = &[
         "duplicate-finalizer",
         include_str!("../rules/duplicate-finalizer.yaml"),
     ),
+    (
+        "unpruned-children",
+        include_str!("../rules/unpruned-children.yaml"),
+    ),
+    (
+        "cascade-deletes-argocd",
+        include_str!("../rules/cascade-deletes-argocd.yaml"),
+    ),
+    (
+        "multiple-parents",
+        include_str!("../rules/multiple-parents.yaml"),
+    ),
     ("not-checked", include_str!("../rules/not-checked.yaml")),
     ("syntax-error", include_str!("../rules/syntax-error.yaml")),
     (

@@ -9,11 +9,14 @@ use std::process::{Command, Stdio};
 mod common;
 use common::*;
 
-const RULE_IDS: [&str; 7] = [
+const RULE_IDS: [&str; 10] = [
     "missing-finalizer",
     "unknown-finalizer",
     "controller-managed-finalizer",
     "duplicate-finalizer",
+    "unpruned-children",
+    "cascade-deletes-argocd",
+    "multiple-parents",
     "not-checked",
     "syntax-error",
     "unused-suppression",
@@ -700,7 +703,10 @@ fn rules_json_is_valid() {
         .collect();
     assert_eq!(
         severities,
-        ["error", "warning", "warning", "warning", "info", "error", "warning"]
+        [
+            "error", "warning", "warning", "warning", "warning", "warning", "warning", "info",
+            "error", "warning"
+        ]
     );
     for rule in list {
         assert!(!rule["summary"].as_str().unwrap().is_empty());

@@ -183,6 +183,23 @@ fn check_span(d: &Value) {
                 .unwrap_or_else(|| panic!("{path}: message names no finalizer: {message}"));
             assert_eq!(unquote(text), named, "{path}: controller-managed span");
         }
+        "cascade-deletes-argocd" => {
+            assert!(
+                unquote(text).starts_with("resources-finalizer.argocd.argoproj.io"),
+                "{path}: cascade-deletes-argocd span is {text:?}, expected the cascade finalizer"
+            );
+        }
+        "unpruned-children" => {
+            let t = unquote(text);
+            assert!(
+                matches!(t, "syncPolicy" | "true" | "false") || Some(t) == kind,
+                "{path}: unpruned-children span is {text:?}"
+            );
+        }
+        "multiple-parents" => {
+            let name = d["object"]["name"].as_str();
+            assert_eq!(Some(unquote(text)), name, "{path}: multiple-parents span");
+        }
         "unused-suppression" => {
             // The rule id inside `ignore[...]`, or the annotation key naming it.
             let rule = str_field(d, "message")
@@ -365,8 +382,66 @@ fn rule_severity(rule: &str) -> &'static str {
         .as_str()
 }
 
+/// Rules whose findings need the app graph: their folders are checked through the
+/// library, with the graph built over the folder (its root the repository's; sources name
+/// the repository by the placeholder `<GITOPS_REPO_URL>`). Their `ok/` folders are linted
+/// by the binary too.
+const GRAPH_ONLY: &[&str] = &["unpruned-children", "multiple-parents"];
+
+/// The findings of each file of `dir` (paths relative to it), settled with the graph.
+fn lint_with_graph(dir: &str) -> Vec<(String, Vec<gitops_lint::diagnostic::Diagnostic>)> {
+    use gitops_lint::graph::{build, context::Analysis, nodes_of, Repo, Tree};
+    use gitops_lint::lint::{lint_text, FileOptions, GraphMode};
+    let files: Vec<String> = candidate_files(dir)
+        .iter()
+        .map(|f| f[dir.len() + 1..].to_string())
+        .collect();
+    let text = |f: &str| std::fs::read_to_string(Path::new(ROOT).join(dir).join(f)).ok();
+    let texts: std::collections::BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|f| Some((f.clone(), text(f)?)))
+        .collect();
+    let mut nodes = Vec::new();
+    for (f, t) in &texts {
+        nodes.extend(nodes_of(f, &gitops_lint::yaml::parse(t, t).documents));
+    }
+    let read = |p: &str| texts.get(p).cloned();
+    let tree = Tree {
+        files: &files,
+        read: &read,
+    };
+    let graph = build(nodes, &tree, &Repo::default());
+    let analysis = Analysis::new(graph, &|p: &str| texts.get(p).map(|t| t.as_str().into()));
+    texts
+        .iter()
+        .map(|(f, t)| {
+            let options = FileOptions {
+                graph: GraphMode::Resolved(analysis.file(f)),
+                ..FileOptions::default()
+            };
+            (f.clone(), lint_text(f, t, options))
+        })
+        .collect()
+}
+
+/// `fixtures/<rule>/err` of a graph rule: every file has a diagnostic of `rule`.
+fn check_err_graph(rule: &str) {
+    let dir = format!("fixtures/{rule}/err");
+    let found = lint_with_graph(&dir);
+    assert!(!found.is_empty(), "{dir} has no fixtures");
+    for (file, diags) in found {
+        assert!(
+            diags.iter().any(|d| d.rule == rule),
+            "{dir}/{file}: expected a `{rule}` diagnostic, got: {diags:#?}"
+        );
+    }
+}
+
 /// `fixtures/<rule>/err`: every file has a diagnostic of `rule`.
 fn check_err(rule: &str) {
+    if GRAPH_ONLY.contains(&rule) {
+        return check_err_graph(rule);
+    }
     let dir = format!("fixtures/{rule}/err");
     let (code, diags) = lint_folder(&dir, &format!("{rule}-err"));
     let files = candidate_files(&dir);
@@ -408,6 +483,16 @@ fn check_ok(rule: &str) {
         "{dir}: unexpected diagnostics: {wrong:#?}"
     );
     assert_eq!(code, 0, "{dir}: exit code");
+    if GRAPH_ONLY.contains(&rule) {
+        for (file, diags) in lint_with_graph(&dir) {
+            let wrong: Vec<&str> = diags
+                .iter()
+                .filter(|d| d.rule == rule)
+                .map(|d| d.message.as_str())
+                .collect();
+            assert!(wrong.is_empty(), "{dir}/{file}: {wrong:#?}");
+        }
+    }
 }
 
 macro_rules! rule_fixtures {
@@ -459,6 +544,9 @@ rule_fixtures! {
     unknown_finalizer_err, unknown_finalizer_ok => "unknown-finalizer";
     controller_managed_finalizer_err, controller_managed_finalizer_ok => "controller-managed-finalizer";
     duplicate_finalizer_err, duplicate_finalizer_ok => "duplicate-finalizer";
+    unpruned_children_err, unpruned_children_ok => "unpruned-children";
+    cascade_deletes_argocd_err, cascade_deletes_argocd_ok => "cascade-deletes-argocd";
+    multiple_parents_err, multiple_parents_ok => "multiple-parents";
     not_checked_err, not_checked_ok => "not-checked";
     syntax_error_err, syntax_error_ok => "syntax-error";
     unused_suppression_err, unused_suppression_ok => "unused-suppression";

@@ -301,11 +301,19 @@ fn list_like_array_under_any_key() {
 fn application_in_helm_values_object() {
     case(
         "values-object.yaml",
-        &[(
-            MISSING,
-            "spec.source.helm.valuesObject.extraObjects[0].metadata.finalizers",
-            "metadata",
-        )],
+        &[
+            // Argo CD's own chart with a cascade finalizer: deleting it deletes Argo CD.
+            (
+                "cascade-deletes-argocd",
+                "metadata.finalizers",
+                "resources-finalizer.argocd.argoproj.io",
+            ),
+            (
+                MISSING,
+                "spec.source.helm.valuesObject.extraObjects[0].metadata.finalizers",
+                "metadata",
+            ),
+        ],
         1,
     );
 }

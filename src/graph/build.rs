@@ -54,13 +54,21 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
         AppKind::Application => root.get("spec"),
         AppKind::ApplicationSet => root.at("spec.template.spec"),
     };
+    let name = metadata.get("name")?;
+    let namespace = metadata.get("namespace").and_then(Yaml::as_str);
     Some(Node {
+        name_span: name.span.clone(),
+        destination_namespace: spec
+            .and_then(|s| s.at("destination.namespace"))
+            .and_then(Yaml::as_str)
+            .map(str::to_string),
+        installs_argocd: spec.is_some_and(|s| installs_argocd(s, namespace)),
         kind,
         namespace: metadata
             .get("namespace")
             .and_then(Yaml::as_str)
             .map(str::to_string),
-        name: metadata.get("name")?.as_str()?.to_string(),
+        name: name.as_str()?.to_string(),
         file: file.to_string(),
         document: doc.index,
         span: root.span.clone(),
@@ -81,6 +89,49 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
         },
         generated: None,
     })
+}
+
+/// Whether an Application's `spec` deploys Argo CD itself (self-managed) into Argo CD's
+/// namespace (its own `metadata.namespace`, `argocd` when not written): a source with
+/// `chart: argo-cd`, or whose `repoURL` is Argo CD's repository and `path` its
+/// `manifests/`. (A Kustomize source pulling in the install manifests is told by its
+/// kustomization file: [`is_argocd_manifests`].)
+pub fn installs_argocd(spec: &Yaml, namespace: Option<&str>) -> bool {
+    let own = namespace.unwrap_or("argocd");
+    let into_own = spec
+        .at("destination.namespace")
+        .and_then(Yaml::as_str)
+        .is_some_and(|d| d == own);
+    into_own && argocd_sources(spec)
+}
+
+/// Whether a source of `spec` is Argo CD itself (see [`installs_argocd`]).
+fn argocd_sources(spec: &Yaml) -> bool {
+    let single = spec.get("source").into_iter();
+    let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
+    single.chain(many.iter()).any(|s| {
+        let text = |k: &str| s.get(k).and_then(Yaml::as_str).unwrap_or("");
+        text("chart") == "argo-cd"
+            || (is_argocd_repo(text("repoURL"))
+                && text("path")
+                    .trim_start_matches("./")
+                    .starts_with("manifests"))
+    })
+}
+
+/// `github.com/argoproj/argo-cd` in any URL form.
+fn is_argocd_repo(url: &str) -> bool {
+    let url = url.trim_end_matches('/').trim_end_matches(".git");
+    url.ends_with("argoproj/argo-cd") || url.ends_with("argoproj/argo-cd/")
+}
+
+/// Whether a Kustomize `resources:` entry is Argo CD's install manifests
+/// (`https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.0/manifests/install.yaml`,
+/// `github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.9.0`).
+pub fn is_argocd_manifests(resource: &str) -> bool {
+    resource
+        .split_once("argoproj/argo-cd")
+        .is_some_and(|(_, rest)| rest.contains("/manifests"))
 }
 
 fn cascade(finalizers: Option<&Yaml>) -> Cascade {
@@ -131,13 +182,14 @@ fn generated_cascade(root: &Yaml) -> Cascade {
 }
 
 /// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
-fn has_prune_false(options: &str) -> bool {
+pub fn has_prune_false(options: &str) -> bool {
     options
         .split(',')
         .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"))
 }
 
-fn prunes(spec: &Yaml) -> bool {
+/// Whether an Application `spec` prunes (see [`Node::prune`]).
+pub fn prunes(spec: &Yaml) -> bool {
     // `automated.enabled: false` (Argo CD 3.x) turns automated sync, and so its prune, off.
     let disabled = spec
         .at("syncPolicy.automated.enabled")

@@ -236,3 +236,36 @@ fn child_prune_false_annotation() {
         );
     }
 }
+
+#[test]
+fn argocd_install_manifests() {
+    use super::is_argocd_manifests;
+    for yes in [
+        "github.com:argoproj/argo-cd//manifests/ha/cluster-install?ref=v2.10.5",
+        "https://github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.13.0",
+        "https://raw.githubusercontent.com/argoproj/argo-cd/v2.13.0/manifests/install.yaml",
+    ] {
+        assert!(is_argocd_manifests(yes), "{yes}");
+    }
+    for no in [
+        "github.com/argoproj/argo-rollouts//manifests/install.yaml",
+        "https://github.com/argoproj/argo-cd/docs/index.md",
+        "../base",
+    ] {
+        assert!(!is_argocd_manifests(no), "{no}");
+    }
+}
+
+#[test]
+fn nodes_know_when_they_deploy_argocd() {
+    let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: argocd\nspec:\n  source:\n    repoURL: https://github.com/argoproj/argo-cd.git\n    path: manifests/ha\n  destination:\n    namespace: argocd\n";
+    let docs = crate::yaml::parse(text, text).documents;
+    let node = &nodes_of("a.yaml", &docs)[0];
+    assert!(node.installs_argocd);
+    assert_eq!(&text[node.name_span.clone()], "argocd");
+    assert_eq!(node.destination_namespace.as_deref(), Some("argocd"));
+    // Into another namespace than its own (`argocd` when not written): not itself.
+    let other = text.replace("    namespace: argocd", "    namespace: tenant");
+    let docs = crate::yaml::parse(&other, &other).documents;
+    assert!(!nodes_of("a.yaml", &docs)[0].installs_argocd);
+}

@@ -14,6 +14,9 @@ fn node(name: &str) -> Node {
         sources: Vec::new(),
         appset: None,
         generated: None,
+        name_span: 0..0,
+        destination_namespace: None,
+        installs_argocd: false,
     }
 }
 

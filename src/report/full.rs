@@ -120,9 +120,51 @@ pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::
             if handler.render_report(&mut buf, &r).is_err() {
                 buf = format!("{name}: {}\n", r.message);
             }
+            related(diag, &mut buf);
             buf.push('\n');
             fence.write(out, escape::neutralize_lines(&buf, gha).as_bytes())?;
         }
     }
     fence.close(out)
+}
+
+/// A second snippet per related location, from the line taken when the relation was
+/// made: its `path:line:col`, the line with the span underlined, and the note.
+fn related(diag: &Diagnostic, buf: &mut String) {
+    for r in &diag.related {
+        if r.line == 0 {
+            // The other file's text was not at hand: its path and the note only.
+            let (path, note) = (escape::text(&r.path), escape::text(&r.message));
+            buf.push_str(&format!("  related: {path}: {note}\n"));
+            continue;
+        }
+        let excerpt = escape::text(&r.excerpt);
+        let number = r.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let before = r.column.saturating_sub(1);
+        // The span's text on its line (its bytes, up to the line's end), and the widths
+        // as shown (escapes included).
+        let mut bytes = 0;
+        let spanned: String = r
+            .excerpt
+            .chars()
+            .skip(before)
+            .take_while(|c| {
+                bytes += c.len_utf8();
+                bytes <= r.span.len()
+            })
+            .collect();
+        let width = escape::text(&spanned).chars().count().max(1);
+        let skipped: String = r.excerpt.chars().take(before).collect();
+        let pad = escape::text(&skipped).chars().count();
+        buf.push_str(&format!(
+            " {gutter} ╭─[related: {}:{}:{}]\n {number} │ {excerpt}\n {gutter} · {}{} {}\n {gutter} ╰────\n",
+            escape::text(&r.path),
+            r.line,
+            r.column,
+            " ".repeat(pad),
+            "^".repeat(width),
+            escape::text(&r.message),
+        ));
+    }
 }

@@ -59,7 +59,7 @@ pub fn render(
                 out,
                 "::{command} {props},title={}::{}",
                 escape_property(d.rule),
-                escape_data(&d.message)
+                escape_data(&with_related(d))
             )?;
         }
     }
@@ -74,6 +74,15 @@ pub fn render(
         summary.line(),
         hint.unwrap_or_default()
     )
+}
+
+/// The message, and each related location on a line of its own (`see path:line: note`).
+fn with_related(d: &crate::diagnostic::Diagnostic) -> String {
+    let mut message = d.message.clone();
+    for r in &d.related {
+        message.push_str(&format!("\nsee {}:{}: {}", r.path, r.line, r.message));
+    }
+    message
 }
 
 #[cfg(test)]

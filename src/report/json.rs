@@ -32,6 +32,18 @@ pub(crate) struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     url: Option<String>,
     fix: Option<JsonFix<'a>>,
+    /// Other places the finding is about (a parent Application), possibly in other files;
+    /// absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -101,6 +113,16 @@ pub(crate) fn diagnostics(reports: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
                         })
                         .collect(),
                 }),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        path: &r.path,
+                        line: r.line,
+                        column: r.column,
+                        message: &r.message,
+                    })
+                    .collect(),
             });
         }
     }

@@ -90,6 +90,11 @@ fn artifact(report: &FileReport) -> Value {
         .path_bytes
         .as_deref()
         .unwrap_or(report.path.as_bytes());
+    artifact_of(path)
+}
+
+/// The `artifactLocation` of a path (of a report, or of a related location).
+fn artifact_of(path: &[u8]) -> Value {
     if path.starts_with(b"/") {
         json!({"uri": format!("file://{}", uri_encode(path))})
     } else {
@@ -173,6 +178,9 @@ fn report_results(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
             if let Some(i) = rules.iter().position(|m| m.id == d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            if !d.related.is_empty() {
+                result["relatedLocations"] = related_locations(&d.related);
+            }
             if let (Some(fix), Some(_)) = (&d.fix, report.source.as_deref()) {
                 let replacements: Vec<Value> = fix
                     .edits
@@ -194,6 +202,25 @@ fn report_results(report: &FileReport) -> impl Iterator<Item = Value> + '_ {
             }
             result
         })
+}
+
+/// A result's `relatedLocations`: each with its `id`, file, line and column, and message.
+fn related_locations(related: &[crate::diagnostic::Related]) -> Value {
+    let list: Vec<Value> = related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": artifact_of(r.path.as_bytes()),
+                    "region": {"startLine": r.line.max(1), "startColumn": r.column.max(1)},
+                },
+                "message": {"text": format!("{}.", r.message.trim_end_matches('.'))},
+            })
+        })
+        .collect();
+    Value::Array(list)
 }
 
 /// The results of all reports, serialized as a sequence made item by item.

@@ -8,6 +8,10 @@ use crate::template::Masked;
 use crate::yaml::{Entry, Node, NodeKind, Style};
 use std::collections::BTreeMap;
 
+#[path = "edits_keys.rs"]
+mod keys;
+pub use keys::{add_entries, add_to_flow, fill_empty};
+
 /// What the edits need to know about the file and document.
 pub struct Layout<'a> {
     pub text: &'a str,

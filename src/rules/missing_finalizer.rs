@@ -2,7 +2,7 @@
 
 use super::edits::{self, Layout};
 use super::{builtin, decision, Context, MISSING_FINALIZER};
-use crate::diagnostic::{Diagnostic, Fix, Label};
+use crate::diagnostic::{Diagnostic, Fix, GraphCheck, Label};
 use crate::objects::{ArgoKind, ArgoObject};
 use crate::source::Span;
 use crate::yaml::{Entry, Node, NodeKind};
@@ -158,18 +158,13 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             format!("write it as a list:\n  finalizers:\n    - {value}"),
         ),
     };
-    let consequence = match (obj.kind, ctx.location_hint) {
-        (ArgoKind::Application, _) if is_app_of_apps(obj) => {
+    let consequence = match obj.kind {
+        ArgoKind::Application if is_app_of_apps(obj) => {
             "it is an app of apps: deleting it orphans every Application it manages and their resources"
-                .to_string()
         }
-        (ArgoKind::Application, Some(hint)) if hint.is_consequence => hint.text.clone(),
-        (ArgoKind::Application, Some(hint)) => {
-            format!("deleting it orphans every resource it manages; {}", hint.text)
-        }
-        (ArgoKind::Application, None) => "deleting it orphans every resource it manages".to_string(),
-        (ArgoKind::ApplicationSet, _) => {
-            "the Applications it generates orphan their resources when deleted".to_string()
+        ArgoKind::Application => "deleting it orphans every resource it manages",
+        ArgoKind::ApplicationSet => {
+            "the Applications it generates orphan their resources when deleted"
         }
     };
     let message = format!("{what} has no cascade finalizer: {consequence}");
@@ -192,9 +187,14 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         labels.push(label);
         help.push_str(&more_help);
     }
+    let argocd = obj.kind == ArgoKind::Application && super::graph::deploys_argocd(obj);
+    if argocd {
+        help.push_str(&format!("\n{}", super::graph::ARGOCD_FIX_NOTE));
+    }
     let fix = fix_for(obj, ctx, &finding, metadata_route, value).and_then(|edits| {
         let fix_meta = meta.fix.as_ref()?;
         let deliberate = decision.as_ref().and(fix_meta.deliberate);
+        let deliberate = deliberate.or(argocd.then_some(crate::diagnostic::Applicability::Unsafe));
         Some(Fix {
             applicability: deliberate.unwrap_or(fix_meta.applicability),
             title: fix_meta.title.replace("{field}", field),
@@ -214,7 +214,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
         related: Vec::new(),
-        pending: None,
+        pending: super::graph::pending_on(obj, GraphCheck::MissingFinalizer { what }),
     });
 }
 

@@ -2,6 +2,7 @@
 //! lives in `rules/<id>.yaml`, compiled into the binary; the check code in
 //! `src/rules/<id>.rs` reads that data rather than repeating it.
 
+mod cascade_deletes_argocd;
 mod controller_managed_finalizer;
 pub(crate) mod decision;
 mod duplicate_finalizer;
@@ -9,10 +10,12 @@ pub mod edits;
 mod finalizer_items;
 pub mod graph;
 mod missing_finalizer;
+mod multiple_parents;
 pub(crate) mod not_checked;
 pub mod registry;
 pub(crate) mod syntax_error;
 mod unknown_finalizer;
+mod unpruned_children;
 pub(crate) mod unused_suppression;
 
 use crate::diagnostic::Diagnostic;
@@ -28,6 +31,9 @@ pub const DUPLICATE_FINALIZER: &str = "duplicate-finalizer";
 pub const NOT_CHECKED: &str = "not-checked";
 pub const SYNTAX_ERROR: &str = "syntax-error";
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+pub const UNPRUNED_CHILDREN: &str = "unpruned-children";
+pub const CASCADE_DELETES_ARGOCD: &str = "cascade-deletes-argocd";
+pub const MULTIPLE_PARENTS: &str = "multiple-parents";
 
 /// The data of a built-in rule known to exist.
 pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
@@ -37,22 +43,12 @@ pub(crate) fn builtin(id: &'static str) -> &'static RuleMeta {
 /// Bytes scanned directly for a line break or start before the file's line index is used.
 const SHORT_LINE: usize = 512;
 
-/// What a file's place in a Kubefirst-style layout adds to a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocationHint {
-    pub text: String,
-    /// The text states the consequence of the finding itself (it replaces the generic one).
-    pub is_consequence: bool,
-}
-
 /// What a rule check sees besides the object.
 pub struct Context<'a> {
     /// The file's text as stored.
     pub text: &'a str,
     /// Template actions masked in the file, if it is templated.
     pub masked: Option<&'a crate::template::Masked>,
-    /// Where the file sits in a Kubefirst-style layout, e.g. "registry/clusters/mgmt/".
-    pub location_hint: Option<&'a LocationHint>,
     /// The root node of the document being checked (its style guides fixes).
     pub document: &'a Node,
     pub settings: &'a crate::settings::Settings,
@@ -61,6 +57,9 @@ pub struct Context<'a> {
     pub facts: &'a std::cell::OnceCell<crate::source::TextFacts>,
     /// Per-document layout facts for fixes, built on first use.
     pub doc_layout: std::cell::OnceCell<crate::rules::edits::DocLayout>,
+    /// An app graph settles this file's graph findings ([`crate::lint::GraphMode`] is not
+    /// `Resolved(None)`): without one, candidates that only the graph can keep are not made.
+    pub graph: bool,
 }
 
 impl<'a> Context<'a> {
@@ -243,6 +242,9 @@ mod tests {
                 UNKNOWN_FINALIZER,
                 CONTROLLER_MANAGED_FINALIZER,
                 DUPLICATE_FINALIZER,
+                UNPRUNED_CHILDREN,
+                CASCADE_DELETES_ARGOCD,
+                MULTIPLE_PARENTS,
                 NOT_CHECKED,
                 SYNTAX_ERROR,
                 UNUSED_SUPPRESSION

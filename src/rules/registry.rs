@@ -45,6 +45,18 @@ pub const RULES: &[Rule] = &[
         runs: Runs::OnObject(duplicate_finalizer::check),
     },
     Rule {
+        id: UNPRUNED_CHILDREN,
+        runs: Runs::OnObject(unpruned_children::check),
+    },
+    Rule {
+        id: CASCADE_DELETES_ARGOCD,
+        runs: Runs::OnObject(cascade_deletes_argocd::check),
+    },
+    Rule {
+        id: MULTIPLE_PARENTS,
+        runs: Runs::OnObject(multiple_parents::check),
+    },
+    Rule {
         id: NOT_CHECKED,
         runs: Runs::ByPipeline,
     },

@@ -18,11 +18,11 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
     let ctx = Context {
         text,
         masked: None,
-        location_hint: None,
         document: root,
         settings: &settings,
         facts: &facts,
         doc_layout: Default::default(),
+        graph: false,
     };
     let layout = Layout::new(&ctx);
     let values = list

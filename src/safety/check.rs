@@ -354,13 +354,19 @@ fn hash_node(n: &Node, h: &mut impl std::hash::Hasher, helm: bool) {
 }
 
 /// An entry that fixes may add or fill: `finalizers` (null, or a list of scalars) and a
-/// `metadata` (null, or holding only such a `finalizers`).
+/// `metadata` (null, or holding only such a `finalizers`); `unpruned-children`'s
+/// `prune: true|false`, and an `automated` or `syncPolicy` (null, or holding only what
+/// counts as absent).
 fn omitted(e: &Entry) -> bool {
+    let only_omitted =
+        |v: &Node| v.is_null() || (v.is_mapping() && v.entries().iter().all(omitted));
     match e.key.as_str() {
         Some("finalizers") => e.value.is_null() || is_scalar_list(&e.value),
-        Some("metadata") => {
-            e.value.is_null() || (e.value.is_mapping() && e.value.entries().iter().all(omitted))
-        }
+        Some("metadata" | "automated" | "syncPolicy") => only_omitted(&e.value),
+        Some("prune") => e
+            .value
+            .as_str()
+            .is_some_and(|v| matches!(v, "true" | "false")),
         _ => false,
     }
 }

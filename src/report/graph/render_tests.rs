@@ -13,8 +13,7 @@ fn node(name: &str) -> Node {
         keeps_on_prune: false,
         prune: true,
         sources: Vec::new(),
-        appset: None,
-        generated: None,
+        ..Node::default()
     }
 }
 
