@@ -157,6 +157,7 @@ pub fn check_string(
             facts: &facts,
             doc_layout: Default::default(),
             graph: false,
+            graph_facts: false,
         };
         let key = role.key.as_str();
         let Some(read) = values_at(resolved.as_ref().unwrap_or(&doc.root), key) else {

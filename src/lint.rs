@@ -289,6 +289,7 @@ pub fn lint_text_observed(
                 facts: &text_facts,
                 doc_layout: Default::default(),
                 graph: !matches!(options.graph, GraphMode::Resolved(None)),
+                graph_facts: matches!(options.graph, GraphMode::Resolved(Some(_))),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
             observe(view);
@@ -507,6 +508,7 @@ fn check_strings(
                 facts: &facts,
                 doc_layout: Default::default(),
                 graph: false,
+                graph_facts: false,
             };
             check_objects(&found.objects, &ctx, sink, &inner, env.document);
             let parents = (parse_text, content);

@@ -57,6 +57,7 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
     let name = metadata.get("name")?;
     let namespace = metadata.get("namespace").and_then(Yaml::as_str);
     Some(Node {
+        name_place: None,
         name_span: name.span.clone(),
         destination_namespace: spec
             .and_then(|s| s.at("destination.namespace"))
@@ -239,6 +240,21 @@ fn source(node: &Yaml) -> Source {
         include: text("directory.include"),
         exclude: text("directory.exclude"),
         explicit,
+    }
+}
+
+/// Take, for each node of one file, where its `metadata.name` is (from the file's text,
+/// which the graph then need not keep).
+pub fn place_names(nodes: &mut [Node], text: &str) {
+    if nodes.is_empty() {
+        return;
+    }
+    let lines = crate::source::LineIndex::new(text);
+    for node in nodes {
+        if node.name_span.end <= text.len() {
+            let place = super::model::TextPlace::of(text, &lines, node.name_span.start);
+            node.name_place = Some(place);
+        }
     }
 }
 

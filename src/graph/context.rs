@@ -55,6 +55,8 @@ pub struct ObjectFacts {
     /// deploys Argo CD and cascades (the last): were this object cascade-deleted, Argo CD
     /// would be deleted too. Empty when there is none.
     pub argocd_below: Vec<Place>,
+    /// Whether deleting it deletes what it deployed.
+    pub cascade: crate::graph::Cascade,
 }
 
 /// How many children [`ObjectFacts::app_children`] keeps (messages name a few).
@@ -89,8 +91,8 @@ struct Texts<'t> {
 }
 
 impl Texts<'_> {
-    fn place(&mut self, graph: &Graph, id: NodeId) -> Place {
-        let node = &graph.nodes[id];
+    /// The place of `node`'s name from its file's text, when the walk did not take it.
+    fn read_place(&mut self, node: &crate::graph::Node) -> (usize, usize, String) {
         let text_of = self.text_of;
         let entry = self.cache.entry(node.file.clone()).or_insert_with(|| {
             text_of(&node.file).map(|t| {
@@ -98,13 +100,20 @@ impl Texts<'_> {
                 (t, lines)
             })
         });
-        let (line, column, excerpt) = match entry {
+        match entry {
             Some((text, lines)) if node.name_span.end <= text.len() => {
-                let lc = lines.line_col(text, node.name_span.start);
-                let span = lines.line_span(text, lc.line);
-                (lc.line, lc.column, text[span].to_string())
+                let p = crate::graph::model::TextPlace::of(text, lines, node.name_span.start);
+                (p.line, p.column, p.excerpt)
             }
             _ => (0, 0, String::new()),
+        }
+    }
+
+    fn place(&mut self, graph: &Graph, id: NodeId) -> Place {
+        let node = &graph.nodes[id];
+        let (line, column, excerpt) = match &node.name_place {
+            Some(p) => (p.line, p.column, p.excerpt.clone()),
+            None => self.read_place(node),
         };
         Place {
             name: node.name.clone(),
@@ -162,6 +171,21 @@ impl Analysis {
                 .map(|e| e.child)
                 .filter(|&c| c != id && !generated(c))
                 .collect();
+            // An ApplicationSet's template syncs, through each Application it generates,
+            // what those sync: its template's policy prunes them.
+            for g in graph
+                .children(id)
+                .map(|e| e.child)
+                .filter(|&c| generated(c))
+            {
+                children.extend(
+                    graph
+                        .children(g)
+                        .map(|e| e.child)
+                        .filter(|&c| c != g && c != id),
+                );
+            }
+            children.sort_unstable();
             children.dedup();
             let app_children = children
                 .iter()
@@ -186,6 +210,7 @@ impl Analysis {
                     keeps_on_prune: node.keeps_on_prune,
                     installs_argocd: installs[id],
                     argocd_below,
+                    cascade: node.cascade,
                 });
         }
         Analysis { graph, files }
@@ -205,6 +230,19 @@ impl Analysis {
             object.app_children.iter_mut().for_each(fix);
             object.argocd_below.iter_mut().for_each(fix);
         }
+    }
+
+    /// Whether `file` (repo-relative) holds an object with a finding that only the graph
+    /// gives and that the walk does not prepare (it is rare): two parents, or a cascade
+    /// into Argo CD (its own, through its Kustomize source, or below it). Such a file is linted again with its facts (its second look).
+    pub fn needs_second_look(&self, file: &str) -> bool {
+        self.files.get(file).is_some_and(|c| {
+            c.objects.iter().any(|o| {
+                let cascades = o.cascade != crate::graph::Cascade::No;
+                o.parents.len() >= 2
+                    || cascades && (o.installs_argocd || !o.argocd_below.is_empty())
+            })
+        })
     }
 
     /// The facts of the objects in `file` (repo-relative), if the graph has any.

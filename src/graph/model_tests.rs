@@ -17,6 +17,7 @@ fn node(name: &str) -> Node {
         name_span: 0..0,
         destination_namespace: None,
         installs_argocd: false,
+        name_place: None,
     }
 }
 

@@ -1,8 +1,9 @@
 //! `cascade-deletes-argocd`: an Application that deploys Argo CD itself (self-managed),
 //! or a parent that cascades down to one, carrying a cascade finalizer: deleting it
 //! deletes the running Argo CD in the middle of the deletion (DOMAIN §7,
-//! argoproj/argo-cd#7301). A candidate on every cascading Application of the walk; one
-//! whose own text deploys Argo CD stands without the graph.
+//! argoproj/argo-cd#7301). One whose own text deploys Argo CD stands without the graph;
+//! for one above Argo CD, a candidate on every cascading Application with children, made
+//! only with the file's graph facts known (the walk leaves it to the second look).
 
 use super::graph::{deploys_argocd, is_application, named, pending_on, related};
 use super::{builtin, Context, CASCADE_DELETES_ARGOCD};
@@ -31,7 +32,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
             .get("spec")
             .is_some_and(super::graph::may_have_children)
     };
-    if !(direct || ctx.graph && below()) {
+    if !(direct || ctx.graph_facts && below()) {
         return;
     }
     let what = obj.describe();

@@ -173,10 +173,10 @@ fn settle(d: &mut Diagnostic, check: &GraphCheck, facts: Option<&ObjectFacts>) -
     }
 }
 
-/// After the walk: settles the pending findings of `file` (repo-relative) and adds the
-/// findings only the graph gives. `text` is the file's text as stored.
-pub fn finish(analysis: &Analysis, file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let _ = text;
+/// After the walk: settles the pending findings of `file` (repo-relative) with its graph
+/// facts. (The rare findings only the graph gives that the walk does not prepare come
+/// from a second look at the files [`Analysis::needs_second_look`] names.)
+pub fn finish(analysis: &Analysis, file: &str, diagnostics: &mut Vec<Diagnostic>) {
     resolve(analysis.file(file), diagnostics);
 }
 
@@ -308,6 +308,7 @@ mod tests {
             keeps_on_prune: false,
             installs_argocd: false,
             argocd_below: Vec::new(),
+            cascade: crate::graph::Cascade::No,
         }
     }
 

@@ -60,6 +60,12 @@ pub struct Context<'a> {
     /// An app graph settles this file's graph findings ([`crate::lint::GraphMode`] is not
     /// `Resolved(None)`): without one, candidates that only the graph can keep are not made.
     pub graph: bool,
+    /// The app graph's facts of this file are known now ([`crate::lint::GraphMode::Resolved`]
+    /// with facts): the findings that only the graph gives and that are rare
+    /// (`multiple-parents`, `cascade-deletes-argocd` above Argo CD) are made only then; the
+    /// walk leaves them to a second look at the few files the graph names
+    /// ([`crate::graph::context::Analysis::needs_second_look`]).
+    pub graph_facts: bool,
 }
 
 impl<'a> Context<'a> {

@@ -10,7 +10,7 @@ use crate::graph::context::ObjectFacts;
 use crate::objects::ArgoObject;
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    if !ctx.graph {
+    if !ctx.graph_facts {
         return;
     }
     let check = GraphCheck::MultipleParents {

@@ -23,6 +23,7 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
         facts: &facts,
         doc_layout: Default::default(),
         graph: false,
+        graph_facts: false,
     };
     let layout = Layout::new(&ctx);
     let values = list

@@ -91,7 +91,7 @@ pub fn analyse(
         facts
             .node_files
             .get(p)
-            .map(|f| f.text.clone())
+            .and_then(|f| f.text.clone())
             .or_else(|| kustomizations.get(p).map(|t| Arc::clone(t)))
     };
     let analysis = Analysis::new(graph, &text_of);

@@ -211,7 +211,14 @@ fn walk_all(
         graph: GraphMode::Deferred,
     };
     let cwd = options.cwd.as_deref();
-    let walk = walk::Walk::new(check_options, options.max_file_size, cwd, root, helm_facts);
+    let walk = walk::Walk::new(
+        check_options,
+        options.max_file_size,
+        cwd,
+        root,
+        helm_facts,
+        options.keep_node_texts,
+    );
     let visited = discover::visit(paths, &setup.discover, &|path, buf| {
         walk.visit_file(path, buf)
     })
@@ -238,6 +245,13 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     let patches = analysis::patch_set(facts);
     let remotes = root.as_deref().map(graph::remotes_of).unwrap_or_default();
     run.analysis = analysis::analyse(facts, &patches, &remotes, &setup.config.repositories);
+    // Messages and related locations name other files as the reports show paths.
+    if let Some(root) = root.as_deref() {
+        let shown = display_path(root, cwd);
+        if !shown.is_empty() {
+            run.analysis.show_paths_under(&format!("{}/", shown.trim_end_matches('/')));
+        }
+    }
     run.root = root;
     // argocd-apps values files: read those the walk skipped, lint all with their role.
     let helm_values = crate::helm_stage::ValuesFiles::new(helm_facts, &paths, &setup.discover);
@@ -249,10 +263,18 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         let files = &walked.facts.node_files;
         run.node_texts = files
             .iter()
-            .map(|(rel, f)| (rel.clone(), f.text.clone()))
+            .filter_map(|(rel, f)| Some((rel.clone(), f.text.clone()?)))
             .collect();
     }
-    stage::add_node_files(&mut walked, cwd);
+    let before = run.messages.len();
+    let second_look = stage::second_look(
+        &mut walked,
+        &run.analysis,
+        options.max_file_size,
+        cwd,
+        &mut run.messages,
+    );
+    run.failed |= run.messages.len() > before;
     walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let stage = stage::Stage {
         options,
@@ -261,6 +283,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         helm_values: &helm_values,
         analysis: &run.analysis,
         root: run.root.as_deref(),
+        second_look: &second_look,
     };
     let mut results: Vec<(FileResult, Option<String>)> = walked
         .found

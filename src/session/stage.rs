@@ -1,5 +1,6 @@
 //! After the walk: each file with findings is linted again in its role (a Kustomize
-//! patch, argocd-apps values), given the findings that need the app graph, and fixed.
+//! patch, argocd-apps values) or for a second look the graph asks for, given the findings
+//! that need the app graph, and fixed.
 
 use super::fixes::{self, FileResult};
 use super::paths::{display_path, exact_path_bytes, repo_relative};
@@ -8,29 +9,62 @@ use crate::diagnostic::FileReport;
 use crate::graph::context::Analysis;
 use crate::lint::{FileOptions, GraphMode, Outcome};
 use crate::settings::Settings;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Give the files holding nodes that have no report an empty one (with their text): the
-/// findings only the graph gives may land there.
-pub(super) fn add_node_files(walked: &mut walk::Walked, cwd: Option<&Path>) {
-    let have: std::collections::HashSet<&Path> =
-        walked.found.iter().map(|(p, _)| p.as_path()).collect();
-    let mut missing: Vec<(PathBuf, FileReport)> = walked
-        .facts
-        .node_files
-        .values()
-        .filter(|f| !have.contains(f.path.as_path()))
-        .map(|f| {
-            let report = FileReport {
-                path: display_path(&f.path, cwd),
-                path_bytes: None,
-                source: Some(f.text.clone()),
-                diagnostics: Vec::new(),
-            };
-            (f.path.clone(), report)
-        })
-        .collect();
-    walked.found.append(&mut missing);
+/// The files the graph names for a second look ([`Analysis::needs_second_look`]): those
+/// with a report are linted again from its text in [`Stage::process`]; the others are
+/// read again (their bytes must be those the walk read: else an error) and given an empty
+/// report to be linted with their facts. Gives their walked paths.
+pub(super) fn second_look(
+    walked: &mut walk::Walked,
+    analysis: &Analysis,
+    max_file_size: u64,
+    cwd: Option<&Path>,
+    messages: &mut Vec<String>,
+) -> HashSet<PathBuf> {
+    let have: HashSet<&Path> = walked.found.iter().map(|(p, _)| p.as_path()).collect();
+    let mut look = HashSet::new();
+    let mut added = Vec::new();
+    let mut buf = Vec::new();
+    for (rel, f) in &walked.facts.node_files {
+        if !analysis.needs_second_look(rel) {
+            continue;
+        }
+        look.insert(f.path.clone());
+        if have.contains(f.path.as_path()) {
+            continue;
+        }
+        let display = display_path(&f.path, cwd);
+        let text = match crate::read::read_file(&f.path, &mut buf, max_file_size, true) {
+            Ok(()) if walk::digest(&buf) == f.digest => std::str::from_utf8(&buf).ok(),
+            Ok(()) => {
+                messages.push(format!(
+                    "error: {display}: changed while being linted; its app graph findings \
+                     were not checked (run again)"
+                ));
+                None
+            }
+            Err(e) => {
+                messages.push(format!(
+                    "error: {display}: {}",
+                    super::read_error_message(&e)
+                ));
+                None
+            }
+        };
+        let Some(text) = text else { continue };
+        let report = FileReport {
+            path: display,
+            path_bytes: None,
+            source: Some(Arc::from(text)),
+            diagnostics: Vec::new(),
+        };
+        added.push((f.path.clone(), report));
+    }
+    walked.found.append(&mut added);
+    look
 }
 
 /// Write the fixed files, on a pool of more threads than the walk's.
@@ -56,6 +90,8 @@ pub(super) struct Stage<'a> {
     pub(super) helm_values: &'a crate::helm_stage::ValuesFiles,
     pub(super) analysis: &'a Analysis,
     pub(super) root: Option<&'a Path>,
+    /// The files the graph names for a second look ([`second_look`]).
+    pub(super) second_look: &'a HashSet<PathBuf>,
 }
 
 impl Stage<'_> {
@@ -79,24 +115,29 @@ impl Stage<'_> {
             helm_values: helm,
             graph: GraphMode::Deferred,
         };
-        let mut report = match (&report.source, patch || helm.is_some()) {
+        // Linted again with the graph's facts: a patch (as a fragment), a values file (with
+        // its role), a file the graph names for a second look. Else the walk's findings
+        // are settled with the facts.
+        let facts = rel.as_deref().and_then(|r| self.analysis.file(r));
+        let options = FileOptions {
+            graph: GraphMode::Resolved(facts),
+            ..options
+        };
+        let again = patch || helm.is_some() || self.second_look.contains(path);
+        let mut report = match (&report.source, again) {
             (Some(text), true) => FileReport {
                 diagnostics: crate::lint::lint_text(&report.path, text, options),
                 ..report
             },
             _ => report,
         };
-        match (&rel, &report.source) {
-            (Some(rel), Some(text)) => {
-                let text = text.clone();
-                crate::rules::graph::finish(self.analysis, rel, &text, &mut report.diagnostics);
+        match (&rel, again) {
+            (Some(rel), false) => {
+                crate::rules::graph::finish(self.analysis, rel, &mut report.diagnostics)
             }
-            _ => crate::rules::graph::resolve(None, &mut report.diagnostics),
+            (None, _) => crate::rules::graph::resolve(None, &mut report.diagnostics),
+            (Some(_), true) => {}
         }
-        let options = FileOptions {
-            graph: GraphMode::Resolved(rel.as_deref().and_then(|r| self.analysis.file(r))),
-            ..options
-        };
         let result = match self.options.mode {
             Mode::Check => FileResult::report(report),
             mode => fixes::fix_report(Some(path), report, options, mode, self.options.unsafe_fixes),

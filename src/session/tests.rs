@@ -24,7 +24,8 @@ fn node_file(facts: &mut Facts, rel: &str, text: &str) {
         rel.to_string(),
         NodeFile {
             path: Path::new(GONE).join(rel),
-            text: Arc::from(text),
+            text: Some(Arc::from(text)),
+            digest: super::walk::digest(text.as_bytes()),
             nodes,
         },
     );

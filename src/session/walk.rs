@@ -29,7 +29,11 @@ pub struct Kustomization {
 pub struct NodeFile {
     /// The path as walked.
     pub path: PathBuf,
-    pub text: Arc<str>,
+    /// Its text, kept only when asked ([`Walk::keep_texts`]): the graph's facts take what
+    /// they need of it in the walk.
+    pub text: Option<Arc<str>>,
+    /// A digest of its bytes: a file read again after the walk must still be the same.
+    pub digest: u64,
     /// Its nodes, in document order (`file` is repo-relative).
     pub nodes: Vec<Node>,
 }
@@ -64,6 +68,8 @@ pub struct Walk<'a> {
     /// The repository root: files below it take part in the app graph.
     pub root: Option<&'a Path>,
     pub helm_facts: &'a crate::helm_stage::Collector,
+    /// Keep the text of every file holding a node (the `graph` command shows lines).
+    pub keep_texts: bool,
     scanned: AtomicUsize,
     skipped: AtomicUsize,
     found: Mutex<Vec<(PathBuf, FileReport)>>,
@@ -78,6 +84,7 @@ impl<'a> Walk<'a> {
         cwd: Option<&'a Path>,
         root: Option<&'a Path>,
         helm_facts: &'a crate::helm_stage::Collector,
+        keep_texts: bool,
     ) -> Self {
         Walk {
             options,
@@ -85,6 +92,7 @@ impl<'a> Walk<'a> {
             cwd,
             root,
             helm_facts,
+            keep_texts,
             scanned: AtomicUsize::new(0),
             skipped: AtomicUsize::new(0),
             found: Mutex::new(Vec::new()),
@@ -116,6 +124,11 @@ impl<'a> Walk<'a> {
             }
             None => lint::lint_scanned(&display, buf, self.options, needles),
         };
+        if !nodes.is_empty() {
+            if let Ok(text) = std::str::from_utf8(buf) {
+                graph::build::place_names(&mut nodes, text);
+            }
+        }
         let linted = matches!(outcome, Outcome::Scanned(_));
         self.helm_facts.observe(path, buf, linted, needles.chart);
         self.keep_facts(path, rel, buf, &outcome, nodes);
@@ -158,7 +171,9 @@ impl<'a> Walk<'a> {
                 _ => std::str::from_utf8(bytes).ok().map(Arc::from),
             }
         };
-        let text = (kustomization || !nodes.is_empty()).then(text).flatten();
+        let text = (kustomization || self.keep_texts && !nodes.is_empty())
+            .then(text)
+            .flatten();
         let mut facts = crate::sync::lock(&self.facts);
         if kustomization {
             facts.kustomizations.push(Kustomization {
@@ -170,10 +185,11 @@ impl<'a> Walk<'a> {
         let Some(rel) = rel else {
             return;
         };
-        if let (Some(text), false) = (text, nodes.is_empty()) {
+        if !nodes.is_empty() {
             let file = NodeFile {
                 path: path.to_path_buf(),
                 text,
+                digest: digest(bytes),
                 nodes,
             };
             facts.node_files.insert(rel.clone(), file);
@@ -192,6 +208,14 @@ impl<'a> Walk<'a> {
             facts: crate::sync::into_inner(self.facts),
         }
     }
+}
+
+/// A digest of a file's bytes (to tell that a file read again is unchanged).
+pub fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// A Kustomize kustomization file, by its name.
