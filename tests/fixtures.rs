@@ -638,7 +638,10 @@ fn kubefirst_example() {
         ("registry/clusters/mgmt/registry.yaml", "missing-finalizer"),
         ("registry/clusters/mgmt/reloader.yml", "missing-finalizer"),
         // Argo CD's own Application (Kustomize over Argo CD's install manifests) cascades.
-        ("registry/clusters/mgmt/argocd.yaml", "cascade-deletes-argocd"),
+        (
+            "registry/clusters/mgmt/argocd.yaml",
+            "cascade-deletes-argocd",
+        ),
         (
             "templates/workload-cluster/40-reloader.yaml",
             "missing-finalizer",

@@ -276,3 +276,49 @@ fn walk_problems_are_messages_and_a_failure() {
     let err = session::run(&options(d, ConfigChoice::Discover)).unwrap_err();
     assert!(matches!(err, session::SessionError::Config(_)), "{err:?}");
 }
+
+/// The graph's tree lists only what it needs (node files, kustomizations, charts, and a
+/// marker per directory of any other file): a source over plain manifests still exists,
+/// a missing one is unresolved, a Helm chart's templates are its children; and a second
+/// run over the same directory gives the same graph.
+#[test]
+fn the_tree_knows_directories_of_plain_files_and_helm_charts() {
+    let dir = common::tempdir();
+    let d = dir.path();
+    const URL: &str = "https://github.com/org/gitops.git";
+    git_remote(d, "git@github.com:org/gitops.git");
+    write(d, "plain.yaml", &parent("plain", URL, "manifests/deep"));
+    write(d, "missing.yaml", &parent("missing", URL, "nowhere"));
+    write(d, "chart.yaml", &parent("chart", URL, "charts/apps"));
+    write(
+        d,
+        "manifests/deep/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    );
+    write(
+        d,
+        "charts/apps/Chart.yaml",
+        "apiVersion: v2\nname: apps\nversion: 1.0.0\n",
+    );
+    write(d, "charts/apps/values.yaml", "replicas: 1\n");
+    write(
+        d,
+        "charts/apps/templates/child.yaml",
+        &common::good("templated-child"),
+    );
+    for _ in 0..2 {
+        let run = run(d);
+        let graph = &run.analysis.graph;
+        let unresolved: Vec<&str> = graph
+            .unresolved
+            .iter()
+            .map(|u| graph.nodes[u.node].name.as_str())
+            .collect();
+        assert_eq!(unresolved, ["missing"], "{:?}", graph.unresolved);
+        assert!(children(graph, "plain").is_empty());
+        assert_eq!(
+            children(graph, "chart"),
+            [("templated-child".to_string(), Match::Remote)]
+        );
+    }
+}

@@ -244,17 +244,49 @@ fn source(node: &Yaml) -> Source {
 }
 
 /// Take, for each node of one file, where its `metadata.name` is (from the file's text,
-/// which the graph then need not keep).
+/// which the graph then need not keep): the same place as [`TextPlace::of`], found by one
+/// pass over the text up to the last name rather than a line index of the whole file.
+///
+/// [`TextPlace::of`]: super::model::TextPlace::of
 pub fn place_names(nodes: &mut [Node], text: &str) {
-    if nodes.is_empty() {
-        return;
-    }
-    let lines = crate::source::LineIndex::new(text);
-    for node in nodes {
-        if node.name_span.end <= text.len() {
-            let place = super::model::TextPlace::of(text, &lines, node.name_span.start);
-            node.name_place = Some(place);
+    let bytes = text.as_bytes();
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by_key(|&i| nodes[i].name_span.start);
+    // The scan so far: up to `at`, on line `line` (1-based) starting at `line_start`.
+    let (mut at, mut line, mut line_start) = (0, 1, 0);
+    for i in order {
+        if nodes[i].name_span.end > text.len() {
+            continue;
         }
+        let mut offset = nodes[i].name_span.start;
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        for nl in memchr::memchr_iter(b'\n', &bytes[at.min(offset)..offset]) {
+            line += 1;
+            line_start = at + nl + 1;
+        }
+        at = at.max(offset);
+        let mut from = line_start;
+        if line == 1 && text.starts_with('\u{feff}') {
+            from = from.max('\u{feff}'.len_utf8()).min(offset.max(from));
+        }
+        let column = text
+            .get(from.min(offset)..offset)
+            .map_or(0, |t| t.chars().count())
+            + 1;
+        let end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |e| line_start + e);
+        let end = if end > line_start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        nodes[i].name_place = Some(super::model::TextPlace {
+            line,
+            column,
+            excerpt: text.get(line_start..end).unwrap_or_default().to_string(),
+        });
     }
 }
 
@@ -275,61 +307,85 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
             by_file.entry(n.file.as_str()).or_default().push(id);
         }
     }
-    let mut unresolved = Vec::new();
-    for (parent, node) in nodes.iter().enumerate() {
-        // an ApplicationSet that generated nodes syncs nothing itself: they do
-        if generators.contains(&parent) {
-            continue;
-        }
-        for (index, src) in node.sources.iter().enumerate() {
-            let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
-            let Some(via) = Match::from_url(url) else {
-                continue;
-            };
-            let resolved = resolve(src, tree);
-            if resolved.missing {
-                // `{{path}}`, or a token not replaced yet (Kubefirst's workload templates:
-                // `registry/clusters/<WORKLOAD_CLUSTER_NAME>`): nothing to resolve
-                let templated = src
-                    .path
-                    .as_deref()
-                    .is_some_and(|p| p.contains("{{") || super::repo::is_placeholder(p));
-                let guessed = matches!(url, UrlMatch::Placeholder | UrlMatch::Unknown);
-                if !guessed && src.path.is_some() && !templated {
-                    let reason = UnresolvedReason::PathMissing;
-                    unresolved.push(Unresolved {
-                        node: parent,
-                        source: index,
-                        reason,
-                    });
-                }
-                continue;
+    // Each parent's sources resolve independently: in parallel, kept in node order.
+    use rayon::prelude::*;
+    let per_node: Vec<(Vec<Edge>, Vec<Unresolved>)> = nodes
+        .par_iter()
+        .enumerate()
+        .map(|(parent, node)| {
+            // an ApplicationSet that generated nodes syncs nothing itself: they do
+            if generators.contains(&parent) {
+                return Default::default();
             }
-            for dir in resolved.cycles {
-                let reason = UnresolvedReason::KustomizeCycle(dir);
+            edges_of(parent, node, tree, repo, &by_file)
+        })
+        .collect();
+    let mut unresolved = Vec::new();
+    for (e, u) in per_node {
+        edges.extend(e);
+        unresolved.extend(u);
+    }
+    Graph::new(nodes, edges, unresolved)
+}
+
+/// The edges from `parent`'s sources of this repository to the nodes of the files they
+/// sync, and its sources that resolve to nothing.
+fn edges_of(
+    parent: usize,
+    node: &Node,
+    tree: &Tree,
+    repo: &Repo,
+    by_file: &HashMap<&str, Vec<usize>>,
+) -> (Vec<Edge>, Vec<Unresolved>) {
+    let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
+    for (index, src) in node.sources.iter().enumerate() {
+        let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
+        let Some(via) = Match::from_url(url) else {
+            continue;
+        };
+        let resolved = resolve(src, tree);
+        if resolved.missing {
+            // `{{path}}`, or a token not replaced yet (Kubefirst's workload templates:
+            // `registry/clusters/<WORKLOAD_CLUSTER_NAME>`): nothing to resolve
+            let templated = src
+                .path
+                .as_deref()
+                .is_some_and(|p| p.contains("{{") || super::repo::is_placeholder(p));
+            let guessed = matches!(url, UrlMatch::Placeholder | UrlMatch::Unknown);
+            if !guessed && src.path.is_some() && !templated {
+                let reason = UnresolvedReason::PathMissing;
                 unresolved.push(Unresolved {
                     node: parent,
                     source: index,
                     reason,
                 });
             }
-            for file in &resolved.files {
-                for &child in by_file
-                    .get(file.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                {
-                    edges.push(Edge {
-                        parent,
-                        child,
-                        source: index,
-                        via,
-                    });
-                }
+            continue;
+        }
+        for dir in resolved.cycles {
+            let reason = UnresolvedReason::KustomizeCycle(dir);
+            unresolved.push(Unresolved {
+                node: parent,
+                source: index,
+                reason,
+            });
+        }
+        for file in &resolved.files {
+            for &child in by_file
+                .get(file.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                edges.push(Edge {
+                    parent,
+                    child,
+                    source: index,
+                    via,
+                });
             }
         }
     }
-    Graph::new(nodes, edges, unresolved)
+    (edges, unresolved)
 }
 
 #[cfg(test)]

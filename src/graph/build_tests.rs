@@ -269,3 +269,32 @@ fn nodes_know_when_they_deploy_argocd() {
     let docs = crate::yaml::parse(&other, &other).documents;
     assert!(!nodes_of("a.yaml", &docs)[0].installs_argocd);
 }
+
+#[test]
+fn names_are_placed_as_a_line_index_places_them() {
+    let texts = [
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec: {}\n",
+        "\u{feff}metadata: {name: bom}\r\nkind: Application\r\n---\r\nmetadata:\r\n  name: crlf\r\n",
+        "# héllo wörld\nmetadata:\n  name: 名前\n---\nmetadata: {name: zweite}\n",
+    ];
+    for text in texts {
+        let lines = crate::source::LineIndex::new(text);
+        // A node at every character offset, in reverse order.
+        let offsets: Vec<usize> = (0..=text.len())
+            .rev()
+            .filter(|&o| text.is_char_boundary(o))
+            .collect();
+        let mut nodes: Vec<Node> = offsets
+            .iter()
+            .map(|&o| Node {
+                name_span: o..o,
+                ..Node::default()
+            })
+            .collect();
+        place_names(&mut nodes, text);
+        for (node, &o) in nodes.iter().zip(&offsets) {
+            let want = crate::graph::model::TextPlace::of(text, &lines, o);
+            assert_eq!(node.name_place.as_ref(), Some(&want), "{text:?} at {o}");
+        }
+    }
+}

@@ -26,7 +26,7 @@ pub struct Place {
 /// A parent of an object: an Application (or ApplicationSet template) syncing its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parent {
-    pub place: Place,
+    pub place: Arc<Place>,
     /// The parent prunes: removing the object's file from Git deletes the object.
     pub prunes: bool,
     /// The parent is the ApplicationSet that generates the object (the object is one of
@@ -44,7 +44,7 @@ pub struct ObjectFacts {
     pub parents: Vec<Parent>,
     /// Its first children that are Applications or ApplicationSets (itself left out), at
     /// most [`SHOWN_CHILDREN`]; `app_children_count` counts them all.
-    pub app_children: Vec<Place>,
+    pub app_children: Vec<Arc<Place>>,
     pub app_children_count: usize,
     /// `Prune=false` in its own sync-options annotation: a parent's prune keeps it.
     pub keeps_on_prune: bool,
@@ -54,7 +54,7 @@ pub struct ObjectFacts {
     /// A chain of cascading Applications from a child of this object down to one that
     /// deploys Argo CD and cascades (the last): were this object cascade-deleted, Argo CD
     /// would be deleted too. Empty when there is none.
-    pub argocd_below: Vec<Place>,
+    pub argocd_below: Vec<Arc<Place>>,
     /// Whether deleting it deletes what it deployed.
     pub cascade: crate::graph::Cascade,
 }
@@ -88,6 +88,9 @@ pub struct Analysis {
 struct Texts<'t> {
     text_of: &'t dyn Fn(&str) -> Option<Arc<str>>,
     cache: HashMap<String, Option<(Arc<str>, LineIndex)>>,
+    /// Each node's place, made once and shared by every object naming it (a registry
+    /// is the parent of hundreds).
+    places: HashMap<NodeId, Arc<Place>>,
 }
 
 impl Texts<'_> {
@@ -109,7 +112,16 @@ impl Texts<'_> {
         }
     }
 
-    fn place(&mut self, graph: &Graph, id: NodeId) -> Place {
+    fn place(&mut self, graph: &Graph, id: NodeId) -> Arc<Place> {
+        if let Some(place) = self.places.get(&id) {
+            return Arc::clone(place);
+        }
+        let place = Arc::new(self.make_place(graph, id));
+        self.places.insert(id, Arc::clone(&place));
+        place
+    }
+
+    fn make_place(&mut self, graph: &Graph, id: NodeId) -> Place {
         let node = &graph.nodes[id];
         let (line, column, excerpt) = match &node.name_place {
             Some(p) => (p.line, p.column, p.excerpt.clone()),
@@ -138,6 +150,7 @@ impl Analysis {
         let mut texts = Texts {
             text_of,
             cache: HashMap::new(),
+            places: HashMap::new(),
         };
         let mut files: HashMap<String, FileContext> = HashMap::new();
         for (id, node) in graph.nodes.iter().enumerate() {
@@ -224,11 +237,20 @@ impl Analysis {
         if prefix.is_empty() {
             return;
         }
-        let fix = |p: &mut Place| p.file = format!("{prefix}{}", p.file);
+        // Places are shared: each is rewritten once, and shared again.
+        let mut done: HashMap<*const Place, Arc<Place>> = HashMap::new();
+        let mut fix = |p: &mut Arc<Place>| {
+            let new = done.entry(Arc::as_ptr(p)).or_insert_with(|| {
+                let mut place = Place::clone(p);
+                place.file = format!("{prefix}{}", place.file);
+                Arc::new(place)
+            });
+            *p = Arc::clone(new);
+        };
         for object in self.files.values_mut().flat_map(|c| c.objects.iter_mut()) {
             object.parents.iter_mut().for_each(|p| fix(&mut p.place));
-            object.app_children.iter_mut().for_each(fix);
-            object.argocd_below.iter_mut().for_each(fix);
+            object.app_children.iter_mut().for_each(&mut fix);
+            object.argocd_below.iter_mut().for_each(&mut fix);
         }
     }
 

@@ -5,11 +5,12 @@
 //! GitLab and Bitbucket treat owner and repository names case-insensitively). The remotes
 //! come from the text of `.git/config` ([`remote_urls`]); a worktree or submodule whose
 //! `.git` is a file is not followed ([`remotes_of`] returns none: configure `repositories:`
-//! instead). A URL that is a placeholder or not a URL at all (Kubefirst's
-//! `<GITOPS_REPO_URL>`, `${repo}`, `{{ .Values.repoURL }}`, empty) is
+//! instead). A placeholder URL (Kubefirst's `<GITOPS_REPO_URL>`, `${repo}`,
+//! `{{ .Values.repoURL }}`, empty) is
 //! [`UrlMatch::Placeholder`]: the caller then counts the source as this repository only
 //! when its `path` exists in the tree, and says so. So does a Git URL when nothing tells
-//! which repository this is (no remote, nothing configured): [`UrlMatch::Unknown`].
+//! which repository this is (no remote, nothing configured): [`UrlMatch::Unknown`]. A
+//! URL of another kind (`cnoe://…`, a bare word) is another repository's.
 
 use std::path::Path;
 
@@ -20,7 +21,8 @@ pub enum UrlMatch {
     Remote,
     /// Same key as (or literally equal to) an entry of the configured `repositories:`.
     Configured,
-    /// A placeholder or unparsable URL: this repository if the path exists in the tree.
+    /// A placeholder (`<TOKEN>`, `${var}`, `{{ … }}`, empty): this repository if the path
+    /// exists in the tree.
     Placeholder,
     /// A Git URL, while nothing tells which repository this is (no `.git/config` remote,
     /// no configured `repositories:`, as in a downloaded archive): this repository if the
@@ -110,7 +112,13 @@ pub fn is_this_repo(url: &str, remotes: &[String], configured: &[String]) -> Url
         return UrlMatch::Configured;
     }
     if key.is_none() {
-        return UrlMatch::Placeholder;
+        // A placeholder is a guess worth making; a URL of another kind (`cnoe://x`,
+        // `oci://…`, a bare word) names no repository we know.
+        return if is_placeholder(url) {
+            UrlMatch::Placeholder
+        } else {
+            UrlMatch::Other
+        };
     }
     if remotes.is_empty() && configured.is_empty() {
         return UrlMatch::Unknown;

@@ -72,7 +72,9 @@ fn this_repo_classification() {
         ("<GITOPS_REPO_URL>", UrlMatch::Placeholder),
         ("", UrlMatch::Placeholder),
         ("{{ .Values.repoURL }}", UrlMatch::Placeholder),
-        ("not-a-url", UrlMatch::Placeholder),
+        ("not-a-url", UrlMatch::Other),
+        // idpbuilder's local sources: not this repository's URL
+        ("cnoe://crossplane-compositions", UrlMatch::Other),
     ];
     for (url, want) in cases {
         assert_eq!(is_this_repo(url, &remotes, &configured), *want, "{url}");

@@ -56,7 +56,7 @@ pub struct Resolved {
 /// The tree being linted: a sorted file index and a way to read a file's text.
 pub struct Tree<'a> {
     pub files: &'a [String],
-    pub read: &'a dyn Fn(&str) -> Option<String>,
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];

@@ -315,13 +315,13 @@ mod tests {
     #[test]
     fn consequences() {
         let parent = |name: &str, prunes: bool| Parent {
-            place: place(name, AppKind::Application),
+            place: place(name, AppKind::Application).into(),
             prunes,
             generates: false,
         };
         assert_eq!(parent_consequence(&facts(Vec::new())), None);
         let generated = Parent {
-            place: place("set", AppKind::ApplicationSet),
+            place: place("set", AppKind::ApplicationSet).into(),
             prunes: true,
             generates: true,
         };

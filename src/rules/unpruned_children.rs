@@ -163,7 +163,7 @@ pub(super) fn settle(d: &mut Diagnostic, what: &str, reason: &str, f: &ObjectFac
         return false;
     }
     let n = f.app_children_count;
-    let mut names: Vec<String> = f.app_children.iter().map(named).collect();
+    let mut names: Vec<String> = f.app_children.iter().map(|p| named(p)).collect();
     if n > names.len() {
         names.push(format!("{} more", n - names.len()));
     }

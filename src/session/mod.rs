@@ -245,12 +245,14 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     let patches = analysis::patch_set(facts);
     let remotes = root.as_deref().map(graph::remotes_of).unwrap_or_default();
     run.analysis = analysis::analyse(facts, &patches, &remotes, &setup.config.repositories);
-    // Messages and related locations name other files as the reports show paths.
-    if let Some(root) = root.as_deref() {
-        let shown = display_path(root, cwd);
-        if !shown.is_empty() {
-            run.analysis.show_paths_under(&format!("{}/", shown.trim_end_matches('/')));
-        }
+    // Messages and related locations name other files as the reports show paths: with
+    // the prefix a walked file's shown path has before its repo-relative one.
+    let prefix = walked.facts.node_files.iter().find_map(|(rel, f)| {
+        let shown = display_path(&f.path, cwd);
+        shown.strip_suffix(rel.as_str()).map(str::to_string)
+    });
+    if let Some(prefix) = prefix.filter(|p| p.is_empty() || p.ends_with('/')) {
+        run.analysis.show_paths_under(&prefix);
     }
     run.root = root;
     // argocd-apps values files: read those the walk skipped, lint all with their role.

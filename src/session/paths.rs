@@ -68,6 +68,14 @@ pub fn repository_root(start: &Path, cwd: Option<&Path>, config_root: Option<&Pa
 /// `path` relative to `root` (see [`repository_root`]), `/`-separated, as the app graph
 /// keys files; `None` when it is outside the root or not UTF-8.
 pub fn repo_relative(path: &Path, root: &Path, cwd: Option<&Path>) -> Option<String> {
+    if let Some(rel) = plain_relative(path, root, cwd) {
+        return Some(rel);
+    }
+    repo_relative_slow(path, root, cwd)
+}
+
+/// [`repo_relative`] by normalising the path.
+fn repo_relative_slow(path: &Path, root: &Path, cwd: Option<&Path>) -> Option<String> {
     let absolute = match cwd {
         Some(cwd) => crate::kustomize::normalize(&cwd.join(path)),
         None => crate::kustomize::normalize(path),
@@ -84,6 +92,34 @@ pub fn repo_relative(path: &Path, root: &Path, cwd: Option<&Path>) -> Option<Str
         out.push_str(name.to_str()?);
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// [`repo_relative`] without normalising, for the paths the walk gives (the root's own
+/// spelling, then plain names): `None` when it cannot tell so cheaply.
+fn plain_relative(path: &Path, root: &Path, cwd: Option<&Path>) -> Option<String> {
+    let path = path.to_str()?;
+    let root = root.to_str()?;
+    let rest = if Path::new(path).is_absolute() {
+        path.strip_prefix(root)?
+    } else {
+        let cwd = cwd?.to_str()?;
+        let below = root.strip_prefix(cwd)?;
+        let below = below.strip_prefix('/').unwrap_or(below);
+        let path = path.strip_prefix("./").unwrap_or(path);
+        if below.is_empty() {
+            return plain(path);
+        }
+        path.strip_prefix(below)?
+    };
+    plain(rest.strip_prefix('/')?)
+}
+
+/// `rest` when it is `name/name/...` with no `.`, `..` or empty step (nor `\\`).
+fn plain(rest: &str) -> Option<String> {
+    let ok = !rest.is_empty()
+        && !rest.contains('\\')
+        && rest.split('/').all(|step| !matches!(step, "" | "." | ".."));
+    ok.then(|| rest.to_string())
 }
 
 #[cfg(test)]
@@ -117,6 +153,34 @@ mod tests {
         );
         assert_eq!(repo_relative(Path::new("../../o.yaml"), root, cwd), None);
         assert_eq!(repo_relative(Path::new("/w/repo"), root, cwd), None);
+        // The quick way agrees with the normalising one wherever it answers.
+        for cwd in ["/w", "/w/repo", "/w/repo/apps", "/elsewhere"] {
+            let cwd = Some(Path::new(cwd));
+            for path in [
+                "repo/x.yaml",
+                "./repo/a/b.yaml",
+                "repository/x.yaml",
+                "/w/repo/a/b.yaml",
+                "/w/repository/a.yaml",
+                "/w/repo/a/../b.yaml",
+                "x.yaml",
+                "a/./b.yaml",
+                "",
+            ] {
+                let path = Path::new(path);
+                if let Some(quick) = plain_relative(path, root, cwd) {
+                    assert_eq!(
+                        Some(quick),
+                        repo_relative_slow(path, root, cwd),
+                        "{path:?} {cwd:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            plain_relative(Path::new("/w/repo/a/b.yaml"), root, cwd).as_deref(),
+            Some("a/b.yaml")
+        );
     }
 
     #[test]

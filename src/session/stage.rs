@@ -123,7 +123,9 @@ impl Stage<'_> {
             graph: GraphMode::Resolved(facts),
             ..options
         };
-        let again = patch || helm.is_some() || self.second_look.contains(path);
+        let again = patch
+            || helm.is_some()
+            || !self.second_look.is_empty() && self.second_look.contains(path);
         let mut report = match (&report.source, again) {
             (Some(text), true) => FileReport {
                 diagnostics: crate::lint::lint_text(&report.path, text, options),
