@@ -292,7 +292,16 @@ pub fn lint_text_observed(
                 graph_facts: matches!(options.graph, GraphMode::Resolved(Some(_))),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
-            observe(view);
+            // The observer reads the document's values as written: in a templated file,
+            // a scalar holding template actions (an ApplicationSet's `{{path.basename}}`)
+            // is shown with its text, not the masking filler.
+            match masked.as_ref().filter(|_| is_argo_root(&view.root)) {
+                Some(_) => observe(&yaml::Document {
+                    root: unmasked(&view.root, &scalar_text, &in_action),
+                    ..view.clone()
+                }),
+                None => observe(view),
+            }
             let mut sink = Sink {
                 out: &mut out,
                 annotations: &mut annotations,
@@ -678,6 +687,54 @@ fn apply_suppressions(
     let mut out = kept;
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// Whether a document's root is an `argoproj.io` object (one an observer may read).
+fn is_argo_root(root: &yaml::Node) -> bool {
+    root.get("apiVersion")
+        .and_then(yaml::Node::as_str)
+        .is_some_and(objects::is_argo_group)
+}
+
+/// A copy of `node` whose scalars holding template actions carry their text as written.
+fn unmasked(
+    node: &yaml::Node,
+    scalar_text: &dyn Fn(&yaml::Node) -> Option<String>,
+    in_action: &dyn Fn(&Span) -> bool,
+) -> yaml::Node {
+    use yaml::NodeKind;
+    let kind = match &node.kind {
+        NodeKind::Scalar { value, style } => NodeKind::Scalar {
+            value: match in_action(&node.span) {
+                true => scalar_text(node).unwrap_or_else(|| value.clone()),
+                false => value.clone(),
+            },
+            style: *style,
+        },
+        NodeKind::Mapping { entries, flow } => NodeKind::Mapping {
+            entries: entries
+                .iter()
+                .map(|e| yaml::Entry {
+                    key: unmasked(&e.key, scalar_text, in_action),
+                    value: unmasked(&e.value, scalar_text, in_action),
+                })
+                .collect(),
+            flow: *flow,
+        },
+        NodeKind::Sequence { items, flow } => NodeKind::Sequence {
+            items: items
+                .iter()
+                .map(|i| unmasked(i, scalar_text, in_action))
+                .collect(),
+            flow: *flow,
+        },
+        NodeKind::Alias => NodeKind::Alias,
+    };
+    yaml::Node {
+        span: node.span.clone(),
+        anchor: node.anchor,
+        kind,
+    }
 }
 
 /// `diags` without those that do not stand, and `object_ranges` (ranges of indices into

@@ -882,5 +882,6 @@ fn few_candidates_in_the_walk() {
         .map(|d| d.rule)
         .collect();
     pending.sort_unstable();
-    assert_eq!(pending, ["unpruned-children"]);
+    // Nor for `unpruned-children`: a parent that does not prune gets a second look.
+    assert!(pending.is_empty(), "{pending:?}");
 }

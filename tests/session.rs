@@ -322,3 +322,50 @@ fn the_tree_knows_directories_of_plain_files_and_helm_charts() {
         );
     }
 }
+
+/// An ApplicationSet's git file generator: its config files hold no Argo CD object (the
+/// walk keeps nothing of them), yet their parameters name the generated Applications,
+/// whose sources sync this repository's files.
+#[test]
+fn git_file_generator_files_are_read_for_their_parameters() {
+    let dir = common::tempdir();
+    let d = dir.path();
+    const URL: &str = "https://github.com/org/gitops.git";
+    git_remote(d, "git@github.com:org/gitops.git");
+    write(
+        d,
+        "appset.yaml",
+        &format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: clusters\n  \
+             namespace: argocd\nspec:\n  generators:\n    - git:\n        repoURL: {URL}\n        \
+             revision: HEAD\n        files:\n          - path: 'clusters/*/config.json'\n  \
+             template:\n    metadata:\n      name: '{{{{cluster.name}}}}-apps'\n      namespace: argocd\n    \
+             spec:\n      project: default\n      source:\n        repoURL: {URL}\n        \
+             path: 'apps/{{{{cluster.name}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n"
+        ),
+    );
+    write(
+        d,
+        "clusters/east/config.json",
+        "{\"cluster\": {\"name\": \"east\"}}\n",
+    );
+    write(
+        d,
+        "clusters/west/config.json",
+        "{\"cluster\": {\"name\": \"west\"}}\n",
+    );
+    write(d, "apps/east/app.yaml", &common::good("east-app"));
+    let run = run(d);
+    let graph = &run.analysis.graph;
+    let generated: Vec<&str> = graph
+        .nodes
+        .iter()
+        .filter(|n| n.generated.is_some())
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(generated, ["east-apps", "west-apps"], "{:#?}", graph.nodes);
+    assert_eq!(
+        children(graph, "east-apps"),
+        [("east-app".to_string(), Match::Remote)]
+    );
+}

@@ -57,6 +57,8 @@ pub struct ObjectFacts {
     pub argocd_below: Vec<Arc<Place>>,
     /// Whether deleting it deletes what it deployed.
     pub cascade: crate::graph::Cascade,
+    /// It prunes: a child whose file leaves Git is deleted.
+    pub prune: bool,
 }
 
 /// How many children [`ObjectFacts::app_children`] keeps (messages name a few).
@@ -65,15 +67,21 @@ pub const SHOWN_CHILDREN: usize = 3;
 /// The graph facts of one file's objects.
 #[derive(Debug, Clone, Default)]
 pub struct FileContext {
+    /// Sorted by document, then name.
     pub objects: Vec<ObjectFacts>,
 }
 
 impl FileContext {
     /// The facts of the object of document `document` named `name`.
     pub fn object(&self, document: usize, name: &str) -> Option<&ObjectFacts> {
+        // Sorted by document then name (a file of many documents: a look-up per finding).
+        let key = (document, name);
+        let at = self
+            .objects
+            .partition_point(|o| (o.document, o.name.as_str()) < key);
         self.objects
-            .iter()
-            .find(|o| o.document == document && o.name == name)
+            .get(at)
+            .filter(|o| o.document == document && o.name == name)
     }
 }
 
@@ -224,7 +232,12 @@ impl Analysis {
                     installs_argocd: installs[id],
                     argocd_below,
                     cascade: node.cascade,
+                    prune: node.prune,
                 });
+        }
+        for ctx in files.values_mut() {
+            ctx.objects
+                .sort_by(|a, b| (a.document, &a.name).cmp(&(b.document, &b.name)));
         }
         Analysis { graph, files }
     }
@@ -255,13 +268,15 @@ impl Analysis {
     }
 
     /// Whether `file` (repo-relative) holds an object with a finding that only the graph
-    /// gives and that the walk does not prepare (it is rare): two parents, or a cascade
-    /// into Argo CD (its own, through its Kustomize source, or below it). Such a file is linted again with its facts (its second look).
+    /// gives and that the walk does not prepare (they are rare): two parents, Application
+    /// children it does not prune, or a cascade into Argo CD (its own, through its
+    /// Kustomize source, or below it). Such a file is linted again with its facts (its second look).
     pub fn needs_second_look(&self, file: &str) -> bool {
         self.files.get(file).is_some_and(|c| {
             c.objects.iter().any(|o| {
                 let cascades = o.cascade != crate::graph::Cascade::No;
                 o.parents.len() >= 2
+                    || o.app_children_count > 0 && !o.prune
                     || cascades && (o.installs_argocd || !o.argocd_below.is_empty())
             })
         })

@@ -309,6 +309,7 @@ mod tests {
             installs_argocd: false,
             argocd_below: Vec::new(),
             cascade: crate::graph::Cascade::No,
+            prune: false,
         }
     }
 

@@ -1,7 +1,8 @@
 //! `unpruned-children`: a parent Application (or ApplicationSet template) whose children
 //! include Applications but that does not prune: removing a child's file from Git never
-//! deletes the child Application. Made in the walk as a candidate (its fix needs the
-//! tree), kept only if the graph shows Application children.
+//! deletes the child Application. Made only with the file's graph facts known (a
+//! candidate with its fix, kept if the graph shows Application children): the walk leaves
+//! it to the second look at the parents the graph names, most Applications having none.
 
 use super::graph::{and_list, named, pending_on, related};
 use super::{builtin, edits, Context, UNPRUNED_CHILDREN};
@@ -12,7 +13,7 @@ use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 
 pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    if !ctx.graph {
+    if !ctx.graph_facts {
         return;
     }
     let route = match obj.kind {

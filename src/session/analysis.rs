@@ -57,6 +57,7 @@ pub fn analyse(
     patches: &HashSet<PathBuf>,
     remotes: &[String],
     configured: &[String],
+    root: Option<&Path>,
 ) -> Analysis {
     let is_patch =
         |p: &Path| !patches.is_empty() && patches.contains(&crate::kustomize::normalize(p));
@@ -70,6 +71,8 @@ pub fn analyse(
         .collect();
     let mut files: Vec<String> = std::mem::take(&mut facts.files);
     files.extend(facts.kustomizations.iter().filter_map(|k| k.rel.clone()));
+    let generated = root.map(|r| generator_files(&nodes, r)).unwrap_or_default();
+    files.extend(generated.keys().cloned());
     files.sort_unstable();
     files.dedup();
     let kustomizations: HashMap<&str, &Arc<str>> = facts
@@ -77,7 +80,12 @@ pub fn analyse(
         .iter()
         .filter_map(|k| Some((k.rel.as_deref()?, k.text.as_ref()?)))
         .collect();
-    let read = |p: &str| kustomizations.get(p).map(|t| t.to_string());
+    let read = |p: &str| {
+        kustomizations
+            .get(p)
+            .map(|t| t.to_string())
+            .or_else(|| generated.get(p).cloned())
+    };
     let tree = Tree {
         files: &files,
         read: &read,
@@ -98,3 +106,57 @@ pub fn analyse(
     facts.files = files;
     analysis
 }
+
+/// The files the git file generators of the ApplicationSets among `nodes` name
+/// (`files[].path` globs), read for their parameters, by repo-relative path. They hold no
+/// Argo CD object, so the walk read them and kept nothing: they are found again under each
+/// pattern's literal directory (honouring `.gitignore`, as Git would hold them) and read a
+/// second time — a few small files, at most [`MAX_GENERATOR_FILES`] in all.
+fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String> {
+    use crate::graph::appset::{literal_prefix, Generator};
+    let mut out = HashMap::new();
+    let patterns: Vec<&crate::graph::appset::DirectoryPattern> = nodes
+        .iter()
+        .filter_map(|n| n.appset.as_deref())
+        .flat_map(|spec| &spec.generators)
+        .filter_map(|g| match g {
+            Generator::Files(files) => Some(files.patterns.iter().filter(|p| !p.exclude)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for pattern in patterns {
+        let prefix = literal_prefix(&pattern.path, false);
+        let Some(dir) = crate::graph::resolve::normalize(&prefix) else {
+            continue;
+        };
+        let walk = ignore::WalkBuilder::new(root.join(&dir))
+            .hidden(false)
+            .follow_links(false)
+            .build();
+        for entry in walk.flatten() {
+            if out.len() >= MAX_GENERATOR_FILES {
+                return out;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Some(rel) = repo_relative(entry.path(), root, None) else {
+                continue;
+            };
+            if out.contains_key(&rel) || !crate::graph::glob::matches(&pattern.path, &rel) {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            let read = crate::read::read_file(entry.path(), &mut bytes, MAX_GENERATOR_FILE, true);
+            if let (Ok(()), Ok(text)) = (read, String::from_utf8(bytes)) {
+                out.insert(rel, text);
+            }
+        }
+    }
+    out
+}
+
+/// The most files [`generator_files`] reads, and the largest it reads.
+const MAX_GENERATOR_FILES: usize = 10_000;
+const MAX_GENERATOR_FILE: u64 = 1 << 20;

@@ -244,7 +244,13 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     analysis::complete_kustomizations(facts, &visited.kustomizations, root.as_deref(), cwd);
     let patches = analysis::patch_set(facts);
     let remotes = root.as_deref().map(graph::remotes_of).unwrap_or_default();
-    run.analysis = analysis::analyse(facts, &patches, &remotes, &setup.config.repositories);
+    run.analysis = analysis::analyse(
+        facts,
+        &patches,
+        &remotes,
+        &setup.config.repositories,
+        root.as_deref(),
+    );
     // Messages and related locations name other files as the reports show paths: with
     // the prefix a walked file's shown path has before its repo-relative one.
     let prefix = walked.facts.node_files.iter().find_map(|(rel, f)| {

@@ -58,7 +58,7 @@ fn the_graph_and_the_patch_set_come_from_the_kept_texts() {
     );
     let patches = patch_set(&facts);
     let remotes = ["git@github.com:org/gitops.git".to_string()];
-    let analysis = analyse(&mut facts, &patches, &remotes, &[]);
+    let analysis = analyse(&mut facts, &patches, &remotes, &[], None);
     let graph = &analysis.graph;
     // The patch's object is a fragment: no node.
     let names: Vec<&str> = graph.nodes.iter().map(|n| n.name.as_str()).collect();
