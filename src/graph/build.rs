@@ -211,11 +211,14 @@ pub fn prunes(spec: &Yaml) -> bool {
 fn sources(spec: &Yaml) -> Vec<Source> {
     let single = spec.get("source").filter(|s| s.is_mapping());
     let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
-    single
+    let mut all: Vec<Source> = single
         .into_iter()
         .chain(many.iter().filter(|s| s.is_mapping()))
         .map(source)
-        .collect()
+        .collect();
+    // Kept for the whole run, one per Application: no spare capacity.
+    all.shrink_to_fit();
+    all
 }
 
 fn source(node: &Yaml) -> Source {

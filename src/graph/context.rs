@@ -238,6 +238,7 @@ impl Analysis {
         for ctx in files.values_mut() {
             ctx.objects
                 .sort_by(|a, b| (a.document, &a.name).cmp(&(b.document, &b.name)));
+            ctx.objects.shrink_to_fit();
         }
         Analysis { graph, files }
     }

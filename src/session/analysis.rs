@@ -65,16 +65,19 @@ pub fn analyse(
     let mut node_files: Vec<(&String, &mut super::walk::NodeFile)> =
         facts.node_files.iter_mut().collect();
     node_files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let nodes: Vec<graph::Node> = node_files
-        .into_iter()
-        .flat_map(|(_, f)| std::mem::take(&mut f.nodes))
-        .collect();
+    let mut nodes: Vec<graph::Node> =
+        Vec::with_capacity(node_files.iter().map(|(_, f)| f.nodes.len()).sum());
+    for (_, f) in node_files {
+        nodes.append(&mut f.nodes);
+        f.nodes = Vec::new();
+    }
     let mut files: Vec<String> = std::mem::take(&mut facts.files);
     files.extend(facts.kustomizations.iter().filter_map(|k| k.rel.clone()));
     let generated = root.map(|r| generator_files(&nodes, r)).unwrap_or_default();
     files.extend(generated.keys().cloned());
     files.sort_unstable();
     files.dedup();
+    files.shrink_to_fit();
     let kustomizations: HashMap<&str, &Arc<str>> = facts
         .kustomizations
         .iter()

@@ -146,6 +146,8 @@ impl<'a> Walk<'a> {
             if let Ok(text) = std::str::from_utf8(buf) {
                 graph::build::place_names(&mut nodes, text);
             }
+            // Kept to the end of the walk: no spare capacity (most files hold one node).
+            nodes.shrink_to_fit();
         }
         let linted = matches!(outcome, Outcome::Scanned(_));
         self.helm_facts.observe(path, buf, linted, needles.chart);
