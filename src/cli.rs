@@ -211,6 +211,32 @@ fn run_explain(rule: &str) -> i32 {
     }
 }
 
+/// Run the pipeline and print its messages on stderr; on failure, print why and give
+/// the exit code (`color`: the colour choice for a configuration error's report).
+fn run_session(
+    options: &crate::session::Options,
+    color: ColorChoice,
+) -> Result<crate::session::Run, i32> {
+    use crate::session::SessionError;
+    use std::io::IsTerminal;
+    let run = match crate::session::run(options) {
+        Ok(run) => run,
+        Err(SessionError::Config(err)) => {
+            let color = use_color(color, std::io::stderr().is_terminal());
+            eprint!("{}", report::render_error(&*err, color));
+            return Err(EXIT_FAILURE);
+        }
+        Err(SessionError::Message(message)) => {
+            eprintln!("{}", report::escape::message(&message));
+            return Err(EXIT_FAILURE);
+        }
+    };
+    for message in &run.messages {
+        eprintln!("{}", report::escape::message(message));
+    }
+    Ok(run)
+}
+
 /// Whether to colour a stream that `is_terminal` (or not): `auto` colours a terminal
 /// unless `NO_COLOR` is set.
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

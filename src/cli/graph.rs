@@ -4,7 +4,7 @@
 use super::{use_color, ColorChoice, EXIT_FAILURE, EXIT_OK};
 use crate::report::graph::{findings_of_files, lines_of, render, GraphFormat, View};
 use crate::report::{self};
-use crate::session::{self, ConfigChoice, Mode, Options, SessionError};
+use crate::session::{ConfigChoice, Mode, Options};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -73,21 +73,10 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
         eprintln!("error: `graph` reads a repository, not stdin (`-`)");
         return EXIT_FAILURE;
     }
-    let run = match session::run(&options(&args, threads)) {
+    let run = match super::run_session(&options(&args, threads), args.color) {
         Ok(run) => run,
-        Err(SessionError::Config(err)) => {
-            let color = use_color(args.color, std::io::stderr().is_terminal());
-            eprint!("{}", report::render_error(&*err, color));
-            return EXIT_FAILURE;
-        }
-        Err(SessionError::Message(message)) => {
-            eprintln!("{}", report::escape::message(&message));
-            return EXIT_FAILURE;
-        }
+        Err(code) => return code,
     };
-    for message in &run.messages {
-        eprintln!("{}", report::escape::message(message));
-    }
     let graph = &run.analysis.graph;
     let files: Vec<(&str, &[crate::diagnostic::Diagnostic])> = run
         .reports

@@ -4,7 +4,7 @@
 use super::{use_color, LintArgs, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::Severity;
 use crate::report::{self, Format};
-use crate::session::{self, ConfigChoice, Mode, Options, Run, SessionError};
+use crate::session::{self, ConfigChoice, Mode, Options, Run};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
@@ -99,21 +99,10 @@ pub(super) fn run_lint(args: LintArgs) -> i32 {
         }
     };
     let options = session_options(&args, threads, stdin);
-    let mut run = match session::run(&options) {
+    let mut run = match super::run_session(&options, args.color) {
         Ok(run) => run,
-        Err(SessionError::Config(err)) => {
-            let color = use_color(args.color, std::io::stderr().is_terminal());
-            eprint!("{}", report::render_error(&*err, color));
-            return EXIT_FAILURE;
-        }
-        Err(SessionError::Message(message)) => {
-            eprintln!("{}", report::escape::message(&message));
-            return EXIT_FAILURE;
-        }
+        Err(code) => return code,
     };
-    for message in &run.messages {
-        eprintln!("{}", report::escape::message(message));
-    }
     run.summary.elapsed = started.elapsed();
     if let Err(e) = render_run(&args, &run, options.mode, color) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

@@ -14,8 +14,8 @@ use super::appset::{
 };
 use super::appset_params::{directory_params, file_params, generated_files};
 use super::appset_render::render;
-use super::build::Repo;
 use super::model::{AppKind, Edge, Generated, Match, Node, NodeId};
+use super::repo::Repo;
 use super::repo::{is_this_repo, UrlMatch};
 use super::resolve::{Source, Tree};
 

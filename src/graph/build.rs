@@ -17,13 +17,7 @@ const CASCADE_FINALIZERS: [&str; 3] = [
     "resources-finalizer.argocd.argoproj.io/background",
 ];
 
-/// Which `repoURL`s are this repository: the remotes of `.git/config` and the configured
-/// `repositories:`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Repo<'a> {
-    pub remotes: &'a [String],
-    pub configured: &'a [String],
-}
+pub use super::repo::Repo;
 
 /// The Applications and ApplicationSets (`argoproj.io/*`) among the documents of `file`.
 /// A document without a `metadata.name` string is skipped (it has no identity).

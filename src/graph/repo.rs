@@ -14,6 +14,14 @@
 
 use std::path::Path;
 
+/// Which `repoURL`s are this repository: the remotes of `.git/config` and the configured
+/// `repositories:`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Repo<'a> {
+    pub remotes: &'a [String],
+    pub configured: &'a [String],
+}
+
 /// How a `repoURL` relates to the linted repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UrlMatch {

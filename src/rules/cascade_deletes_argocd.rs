@@ -5,7 +5,7 @@
 //! for one above Argo CD, a candidate on every cascading Application with children, made
 //! only with the file's graph facts known (the walk leaves it to the second look).
 
-use super::graph::{deploys_argocd, is_application, named, pending_on, related};
+use super::graph_parts::{deploys_argocd, is_application, named, pending_on, related};
 use super::{builtin, Context, CASCADE_DELETES_ARGOCD};
 use crate::diagnostic::{Diagnostic, GraphCheck};
 use crate::graph::context::ObjectFacts;
@@ -30,7 +30,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let below = || {
         obj.node
             .get("spec")
-            .is_some_and(super::graph::may_have_children)
+            .is_some_and(super::graph_parts::may_have_children)
     };
     if !(direct || ctx.graph_facts && below()) {
         return;

@@ -12,10 +12,10 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Applicability, Diagnostic, GraphCheck, NodeKey, Pending, Related};
-use crate::graph::context::{Analysis, FileContext, ObjectFacts, Parent, Place};
+use super::graph_parts::{and_list, named, related};
+use crate::diagnostic::{Applicability, Diagnostic, GraphCheck, Pending};
+use crate::graph::context::{Analysis, FileContext, ObjectFacts, Parent};
 use crate::graph::AppKind;
-use crate::objects::{ArgoKind, ArgoObject};
 
 /// What `missing-finalizer`'s help says when its fix is unsafe because the Application
 /// deploys Argo CD (itself, or below it).
@@ -23,76 +23,6 @@ pub const ARGOCD_FIX_NOTE: &str = "the fix is unsafe (`--fix --unsafe-fixes` app
      this Application deploys Argo CD (itself, or through the Applications below it), and \
      with a cascade finalizer deleting it deletes the running Argo CD in the middle of the \
      deletion (see `cascade-deletes-argocd`)";
-
-/// Whether an Application deploys Argo CD itself, as far as its own text tells.
-pub(crate) fn deploys_argocd(obj: &ArgoObject) -> bool {
-    let namespace = obj
-        .node
-        .at("metadata.namespace")
-        .and_then(crate::yaml::Node::as_str);
-    obj.node
-        .get("spec")
-        .is_some_and(|s| crate::graph::build::installs_argocd(s, namespace))
-}
-
-/// Whether `spec` has a source with a `path` (and no `chart`): only such a source can
-/// sync files of the repository, so only then can the object have children.
-pub(crate) fn may_have_children(spec: &crate::yaml::Node) -> bool {
-    let single = spec.get("source").into_iter();
-    let many = spec
-        .get("sources")
-        .map(crate::yaml::Node::items)
-        .unwrap_or_default();
-    single
-        .chain(many.iter())
-        .any(|s| s.get("path").is_some() && s.get("chart").is_none())
-}
-
-/// A pending `check` on `obj`, when `obj` can be a graph node: a document's own object
-/// (not one inside a list or a manifest string) with a `metadata.name` string.
-pub(crate) fn pending_on(obj: &ArgoObject, check: GraphCheck) -> Option<Pending> {
-    if !obj.route.is_empty() {
-        return None;
-    }
-    let name = obj
-        .node
-        .at("metadata.name")
-        .and_then(crate::yaml::Node::as_str)?;
-    Some(Pending::Finding {
-        check,
-        object: NodeKey {
-            document: obj.document,
-            name: name.to_string(),
-        },
-        suppressed: None,
-    })
-}
-
-/// A related location at `place`.
-pub(crate) fn related(place: &Place, message: String) -> Related {
-    Related {
-        path: place.file.clone(),
-        span: place.span.clone(),
-        line: place.line,
-        column: place.column,
-        excerpt: place.excerpt.clone(),
-        message,
-    }
-}
-
-/// `` `name` (file:line) ``, as messages name another object.
-pub(crate) fn named(place: &Place) -> String {
-    format!("`{}` ({}:{})", place.name, place.file, place.line)
-}
-
-/// Names joined: `a`, `a and b`, `a, b and c`.
-pub(crate) fn and_list(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
 
 /// Settles the pending findings of one file with its graph facts (`None`: the graph knows
 /// nothing of the file, or there is no graph): each is kept, rewritten or dropped.
@@ -276,14 +206,10 @@ pub fn depends_on_graph(rule: &str) -> bool {
     [UNPRUNED_CHILDREN, CASCADE_DELETES_ARGOCD, MULTIPLE_PARENTS].contains(&rule)
 }
 
-/// Whether `obj` is an Application (as opposed to an ApplicationSet).
-pub(crate) fn is_application(obj: &ArgoObject) -> bool {
-    obj.kind == ArgoKind::Application
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::context::Place;
 
     fn place(name: &str, kind: AppKind) -> Place {
         Place {

@@ -187,7 +187,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         labels.push(label);
         help.push_str(&more_help);
     }
-    let argocd = obj.kind == ArgoKind::Application && super::graph::deploys_argocd(obj);
+    let argocd = obj.kind == ArgoKind::Application && super::graph_parts::deploys_argocd(obj);
     if argocd {
         help.push_str(&format!("\n{}", super::graph::ARGOCD_FIX_NOTE));
     }
@@ -214,7 +214,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
         help: Some(help),
         fix,
         related: Vec::new(),
-        pending: super::graph::pending_on(obj, GraphCheck::MissingFinalizer { what }),
+        pending: super::graph_parts::pending_on(obj, GraphCheck::MissingFinalizer { what }),
     });
 }
 

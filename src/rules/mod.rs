@@ -9,6 +9,7 @@ mod duplicate_finalizer;
 pub mod edits;
 mod finalizer_items;
 pub mod graph;
+mod graph_parts;
 mod missing_finalizer;
 mod multiple_parents;
 pub(crate) mod not_checked;

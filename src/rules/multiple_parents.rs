@@ -3,7 +3,7 @@
 //! source prunes it while the other recreates it. A candidate on every object of the
 //! walk, kept only if the graph shows two parents.
 
-use super::graph::{and_list, named, pending_on, related};
+use super::graph_parts::{and_list, named, pending_on, related};
 use super::{builtin, Context, MULTIPLE_PARENTS};
 use crate::diagnostic::{Diagnostic, GraphCheck};
 use crate::graph::context::ObjectFacts;

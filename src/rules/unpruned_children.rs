@@ -4,7 +4,7 @@
 //! candidate with its fix, kept if the graph shows Application children): the walk leaves
 //! it to the second look at the parents the graph names, most Applications having none.
 
-use super::graph::{and_list, named, pending_on, related};
+use super::graph_parts::{and_list, named, pending_on, related};
 use super::{builtin, edits, Context, UNPRUNED_CHILDREN};
 use crate::diagnostic::{Diagnostic, Edit, Fix, GraphCheck};
 use crate::graph::context::ObjectFacts;
@@ -23,7 +23,7 @@ pub fn check(obj: &ArgoObject, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(spec) = obj.node.at(route).filter(|s| s.is_mapping()) else {
         return;
     };
-    if crate::graph::build::prunes(spec) || !super::graph::may_have_children(spec) {
+    if crate::graph::build::prunes(spec) || !super::graph_parts::may_have_children(spec) {
         return;
     }
     let automated = spec.at("syncPolicy.automated");
