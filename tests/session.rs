@@ -22,6 +22,7 @@ fn options(dir: &Path, config: ConfigChoice) -> Options {
         stdin: None,
         cwd: Some(dir.to_path_buf()),
         keep_node_texts: false,
+        keep_graph: true,
     }
 }
 

@@ -58,6 +58,7 @@ fn options(args: &GraphArgs, threads: usize) -> Options {
         stdin: None,
         cwd: std::env::current_dir().ok(),
         keep_node_texts: true,
+        keep_graph: true,
     }
 }
 

@@ -62,6 +62,7 @@ fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin
         stdin,
         cwd: std::env::current_dir().ok(),
         keep_node_texts: false,
+        keep_graph: false,
     }
 }
 

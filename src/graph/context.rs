@@ -213,27 +213,30 @@ impl Analysis {
                 .take(SHOWN_CHILDREN)
                 .map(|&c| texts.place(&graph, c))
                 .collect();
-            let argocd_below = chain(&below, id)
+            let argocd_below: Vec<Arc<Place>> = chain(&below, id)
                 .into_iter()
                 .map(|c| texts.place(&graph, c))
                 .collect();
-            files
-                .entry(node.file.clone())
-                .or_default()
-                .objects
-                .push(ObjectFacts {
-                    document: node.document,
-                    name: node.name.clone(),
-                    kind: node.kind,
-                    parents,
-                    app_children,
-                    app_children_count: children.len(),
-                    keeps_on_prune: node.keeps_on_prune,
-                    installs_argocd: installs[id],
-                    argocd_below,
-                    cascade: node.cascade,
-                    prune: node.prune,
-                });
+            let ctx = files.entry(node.file.clone()).or_default();
+            // An object the graph relates to nothing has no facts to keep (its file is
+            // still known: most Applications of a large tree are such).
+            if parents.is_empty() && children.is_empty() && !installs[id] && argocd_below.is_empty()
+            {
+                continue;
+            }
+            ctx.objects.push(ObjectFacts {
+                document: node.document,
+                name: node.name.clone(),
+                kind: node.kind,
+                parents,
+                app_children,
+                app_children_count: children.len(),
+                keeps_on_prune: node.keeps_on_prune,
+                installs_argocd: installs[id],
+                argocd_below,
+                cascade: node.cascade,
+                prune: node.prune,
+            });
         }
         for ctx in files.values_mut() {
             ctx.objects
@@ -421,7 +424,8 @@ mod tests {
             (child.parents[0].place.line, child.parents[0].place.column),
             (4, 9)
         );
-        let set = ctx.object(0, "set").expect("set");
-        assert_eq!(set.app_children_count, 0);
+        // The ApplicationSet relates to nothing but what it generates (not its children):
+        // no facts of its own.
+        assert!(ctx.object(0, "set").is_none());
     }
 }

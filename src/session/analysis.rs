@@ -98,6 +98,9 @@ pub fn analyse(
         configured,
     };
     let graph = graph::build(nodes, &tree, &repo);
+    // The tree's listing is used up: freed before the facts per file are derived (the
+    // run's peak of memory).
+    drop(files);
     let text_of = |p: &str| {
         facts
             .node_files
@@ -105,9 +108,7 @@ pub fn analyse(
             .and_then(|f| f.text.clone())
             .or_else(|| kustomizations.get(p).map(|t| Arc::clone(t)))
     };
-    let analysis = Analysis::new(graph, &text_of);
-    facts.files = files;
-    analysis
+    Analysis::new(graph, &text_of)
 }
 
 /// The files the git file generators of the ApplicationSets among `nodes` name

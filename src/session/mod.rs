@@ -82,6 +82,9 @@ pub struct Options {
     /// Keep the text of every file holding an Application or ApplicationSet in
     /// [`Run::node_texts`] (the `graph` command shows their lines).
     pub keep_node_texts: bool,
+    /// Keep the app graph itself in [`Run::analysis`] (the `graph` command draws it); else
+    /// it is dropped once its facts per file are derived, and only those are kept.
+    pub keep_graph: bool,
 }
 
 /// Why a run could not be made (nothing was linted).
@@ -115,7 +118,8 @@ pub struct Run {
     pub stdin_output: Option<Vec<u8>>,
     /// The repository root (see [`repository_root`]).
     pub root: Option<PathBuf>,
-    /// The app graph of the repository, and its facts per file.
+    /// The app graph of the repository (empty unless [`Options::keep_graph`]), and its
+    /// facts per file.
     pub analysis: Analysis,
     /// The text of each file holding a node, by repo-relative path (only with
     /// [`Options::keep_node_texts`]).
@@ -283,6 +287,12 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         &mut run.messages,
     );
     run.failed |= run.messages.len() > before;
+    // The walk's facts are used up; the graph too, unless asked for (its facts per file
+    // stay): the rest of the run holds the files with findings only.
+    walked.facts = walk::Facts::default();
+    if !options.keep_graph {
+        run.analysis.graph = graph::Graph::default();
+    }
     walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let stage = stage::Stage {
         options,
