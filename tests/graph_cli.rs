@@ -248,3 +248,55 @@ fn an_empty_repository_has_an_empty_graph() {
     assert!(doc["nodes"].as_array().is_some_and(Vec::is_empty));
     assert_eq!(doc["summary"]["applications"], 0);
 }
+
+/// The Kubefirst bug report's state (v2.3.8): linted as a user would, every
+/// `missing-finalizer` on an Application bound to `registry` (a file directly in
+/// registry/clusters/mgmt/) names `registry` with the registry's file as a related
+/// location; and with the registry's prune turned off, `unpruned-children` is reported
+/// on registry.yaml.
+#[test]
+fn kubefirst_v2_3_8_findings_name_the_registry() {
+    let dir = materialize("kubefirst-gitops-v2.3.8");
+    let lint = |dir: &Path| {
+        let r = run(dir, &["lint", "--format", "json", "."]);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        parse_json(&r)
+    };
+    let doc = lint(dir.path());
+    let in_mgmt = |d: &&Value| {
+        let path = d["path"].as_str().unwrap_or("");
+        path.rsplit_once('/').map(|(dir, _)| dir) == Some(MGMT) && !path.ends_with("/registry.yaml")
+    };
+    let diagnostics: Vec<&Value> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "missing-finalizer")
+        .filter(in_mgmt)
+        .collect();
+    assert!(diagnostics.len() > 10, "{}", diagnostics.len());
+    for d in &diagnostics {
+        let message = d["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("bound to `registry` (registry/clusters/mgmt/registry.yaml:"),
+            "{message}"
+        );
+        let related = d["related"].as_array().expect("related");
+        assert_eq!(related.len(), 1, "{d}");
+        assert_eq!(related[0]["path"], format!("{MGMT}/registry.yaml"));
+    }
+    // The registry's prune off: removing a child's file would never delete the child.
+    let registry = dir.path().join(MGMT).join("registry.yaml");
+    let text = std::fs::read_to_string(&registry).expect("registry.yaml");
+    assert!(text.contains("prune: true"), "{text}");
+    std::fs::write(&registry, text.replacen("prune: true", "prune: false", 1)).expect("write");
+    let doc = lint(dir.path());
+    let unpruned: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "unpruned-children")
+        .map(|d| d["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(unpruned, [format!("{MGMT}/registry.yaml")]);
+}
