@@ -2,7 +2,6 @@
 //! sources of this repository resolve to files, and the Applications defined in those
 //! files are its children.
 
-use std::collections::HashMap;
 
 use super::model::{AppKind, Cascade, Edge, Graph, Match, Node, Unresolved, UnresolvedReason};
 use super::repo::{is_this_repo, UrlMatch};
@@ -298,12 +297,16 @@ pub fn place_names(nodes: &mut [Node], text: &str) {
 pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     let mut edges = super::appset_expand::expand(&mut nodes, tree, repo);
     let generators: std::collections::HashSet<usize> = edges.iter().map(|e| e.parent).collect();
-    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (id, n) in nodes.iter().enumerate() {
-        if n.generated.is_none() {
-            by_file.entry(n.file.as_str()).or_default().push(id);
-        }
-    }
+    // The nodes defined in each file: ids sorted by file (the pipeline gives nodes in file
+    // order already: sorting them again is linear), looked up by binary search.
+    let mut by_file: Vec<usize> = (0..nodes.len())
+        .filter(|&id| nodes[id].generated.is_none())
+        .collect();
+    by_file.sort_by(|&a, &b| nodes[a].file.cmp(&nodes[b].file));
+    let by_file = ByFile {
+        nodes: &nodes,
+        ids: by_file,
+    };
     // Each parent's sources resolve independently: in parallel, kept in node order.
     use rayon::prelude::*;
     let per_node: Vec<(Vec<Edge>, Vec<Unresolved>)> = nodes
@@ -325,6 +328,26 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     Graph::new(nodes, edges, unresolved)
 }
 
+/// Node ids sorted by the file defining them.
+struct ByFile<'n> {
+    nodes: &'n [Node],
+    ids: Vec<usize>,
+}
+
+impl ByFile<'_> {
+    /// The ids of the nodes defined in `file`.
+    fn defined_in(&self, file: &str) -> &[usize] {
+        let at = self
+            .ids
+            .partition_point(|&id| self.nodes[id].file.as_str() < file);
+        let len = self.ids[at..]
+            .iter()
+            .take_while(|&&id| self.nodes[id].file == file)
+            .count();
+        &self.ids[at..at + len]
+    }
+}
+
 /// The edges from `parent`'s sources of this repository to the nodes of the files they
 /// sync, and its sources that resolve to nothing.
 fn edges_of(
@@ -332,7 +355,7 @@ fn edges_of(
     node: &Node,
     tree: &Tree,
     repo: &Repo,
-    by_file: &HashMap<&str, Vec<usize>>,
+    by_file: &ByFile,
 ) -> (Vec<Edge>, Vec<Unresolved>) {
     let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
     for (index, src) in node.sources.iter().enumerate() {
@@ -368,11 +391,7 @@ fn edges_of(
             });
         }
         for file in &resolved.files {
-            for &child in by_file
-                .get(file.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
+            for &child in by_file.defined_in(file) {
                 edges.push(Edge {
                     parent,
                     child,
