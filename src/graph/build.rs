@@ -2,7 +2,6 @@
 //! sources of this repository resolve to files, and the Applications defined in those
 //! files are its children.
 
-
 use super::model::{AppKind, Cascade, Edge, Graph, Match, Node, Unresolved, UnresolvedReason};
 use super::repo::{is_this_repo, UrlMatch};
 use super::resolve::{resolve, Source, SourceKind, Tree};

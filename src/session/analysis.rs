@@ -115,10 +115,12 @@ pub fn analyse(
 /// (`files[].path` globs), read for their parameters, by repo-relative path. They hold no
 /// Argo CD object, so the walk read them and kept nothing: they are found again under each
 /// pattern's literal directory (honouring `.gitignore`, as Git would hold them) and read a
-/// second time — a few small files, at most [`MAX_GENERATOR_FILES`] in all.
+/// second time — a few small files, at most [`MAX_GENERATOR_FILES`] and
+/// [`MAX_GENERATOR_BYTES`] in all.
 fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String> {
     use crate::graph::appset::{literal_prefix, Generator};
     let mut out = HashMap::new();
+    let mut total: u64 = 0;
     let patterns: Vec<&crate::graph::appset::DirectoryPattern> = nodes
         .iter()
         .filter_map(|n| n.appset.as_deref())
@@ -137,6 +139,7 @@ fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String
         let walk = ignore::WalkBuilder::new(root.join(&dir))
             .hidden(false)
             .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walk.flatten() {
             if out.len() >= MAX_GENERATOR_FILES {
@@ -154,6 +157,10 @@ fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String
             let mut bytes = Vec::new();
             let read = crate::read::read_file(entry.path(), &mut bytes, MAX_GENERATOR_FILE, true);
             if let (Ok(()), Ok(text)) = (read, String::from_utf8(bytes)) {
+                total += text.len() as u64;
+                if total > MAX_GENERATOR_BYTES {
+                    return out;
+                }
                 out.insert(rel, text);
             }
         }
@@ -161,6 +168,8 @@ fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String
     out
 }
 
-/// The most files [`generator_files`] reads, and the largest it reads.
+/// The most files [`generator_files`] reads, the largest it reads, and the most bytes in
+/// all (a crafted generator cannot make the run hold the repository in memory).
 const MAX_GENERATOR_FILES: usize = 10_000;
 const MAX_GENERATOR_FILE: u64 = 1 << 20;
+const MAX_GENERATOR_BYTES: u64 = 64 << 20;
