@@ -156,7 +156,6 @@ pub fn check_string(
             settings: ctx.settings,
             facts: &facts,
             doc_layout: Default::default(),
-            graph: false,
             graph_facts: false,
         };
         let key = role.key.as_str();

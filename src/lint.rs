@@ -288,7 +288,6 @@ pub fn lint_text_observed(
                 settings: options.settings,
                 facts: &text_facts,
                 doc_layout: Default::default(),
-                graph: !matches!(options.graph, GraphMode::Resolved(None)),
                 graph_facts: matches!(options.graph, GraphMode::Resolved(Some(_))),
             };
             let view = resolved.as_ref().unwrap_or(&doc);
@@ -516,7 +515,6 @@ fn check_strings(
                 settings: env.settings,
                 facts: &facts,
                 doc_layout: Default::default(),
-                graph: false,
                 graph_facts: false,
             };
             check_objects(&found.objects, &ctx, sink, &inner, env.document);

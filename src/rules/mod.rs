@@ -58,9 +58,6 @@ pub struct Context<'a> {
     pub facts: &'a std::cell::OnceCell<crate::source::TextFacts>,
     /// Per-document layout facts for fixes, built on first use.
     pub doc_layout: std::cell::OnceCell<crate::rules::edits::DocLayout>,
-    /// An app graph settles this file's graph findings ([`crate::lint::GraphMode`] is not
-    /// `Resolved(None)`): without one, candidates that only the graph can keep are not made.
-    pub graph: bool,
     /// The app graph's facts of this file are known now ([`crate::lint::GraphMode::Resolved`]
     /// with facts): the findings that only the graph gives and that are rare
     /// (`multiple-parents`, `cascade-deletes-argocd` above Argo CD) are made only then; the

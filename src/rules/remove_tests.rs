@@ -22,7 +22,6 @@ fn removals(text: &str) -> (Vec<String>, Vec<Option<String>>) {
         settings: &settings,
         facts: &facts,
         doc_layout: Default::default(),
-        graph: false,
         graph_facts: false,
     };
     let layout = Layout::new(&ctx);
