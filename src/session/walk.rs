@@ -122,8 +122,11 @@ impl<'a> Walk<'a> {
         let needles = lint::Needles::scan(buf);
         // The repo-relative path, for a file that may hold nodes or that the graph's tree
         // lists (kustomizations, Helm charts); any other file only marks its directory.
-        let listed = is_kustomization(path) || is_chart(path);
-        let rel = (needles.argo || listed)
+        let listed = Listed {
+            kustomization: is_kustomization(path),
+            chart: is_chart(path),
+        };
+        let rel = (needles.argo || listed.kustomization || listed.chart)
             .then(|| {
                 self.root
                     .and_then(|root| repo_relative(path, root, self.cwd))
@@ -151,7 +154,7 @@ impl<'a> Walk<'a> {
         }
         let linted = matches!(outcome, Outcome::Scanned(_));
         self.helm_facts.observe(path, buf, linted, needles.chart);
-        self.keep_facts(path, rel, buf, &outcome, nodes);
+        self.keep_facts(path, listed, rel, buf, &outcome, nodes);
         match outcome {
             Outcome::Skipped => {
                 self.skipped.fetch_add(1, Ordering::Relaxed);
@@ -174,16 +177,17 @@ impl<'a> Walk<'a> {
     fn keep_facts(
         &self,
         path: &Path,
+        listed: Listed,
         rel: Option<String>,
         bytes: &[u8],
         outcome: &Outcome,
         nodes: Vec<Node>,
     ) {
-        let kustomization = is_kustomization(path);
+        let kustomization = listed.kustomization;
         if rel.is_none() && !kustomization {
             return;
         }
-        if nodes.is_empty() && !kustomization && !is_chart(path) {
+        if nodes.is_empty() && !kustomization && !listed.chart {
             // A file that may hold nodes but holds none: its directory is all the tree needs.
             self.mark_directory(path);
             return;
@@ -232,7 +236,8 @@ impl<'a> Walk<'a> {
         }
         let Some(dir) = path.parent() else { return };
         let new = LAST.with_borrow_mut(|(walk, last)| {
-            let new = *walk != self.id || last.as_path() != dir;
+            // By bytes: comparing paths component by component costs more than the mark.
+            let new = *walk != self.id || last.as_os_str() != dir.as_os_str();
             if new {
                 *walk = self.id;
                 dir.clone_into(last);
@@ -262,6 +267,13 @@ impl<'a> Walk<'a> {
             facts: crate::sync::into_inner(self.facts),
         }
     }
+}
+
+/// What a file is to the graph's tree by its name (decided once per file).
+#[derive(Debug, Clone, Copy)]
+struct Listed {
+    kustomization: bool,
+    chart: bool,
 }
 
 /// A digest of a file's bytes, to tell that a file read again is unchanged (not against
