@@ -2,12 +2,13 @@
 """Benchmark gitops-lint against ripgrep on a generated Kubefirst-like tree.
 
     cargo build --release && cargo build --release --example gen_tree
-    python3 scripts/bench.py [--files 100000] [--runs 7] [--tree DIR]
+    python3 scripts/bench.py [--files 100000] [--runs 7] [--tree DIR] [--compare BIN]
 
 Reports (warm cache, runs of the two commands alternated):
 - lint: median wall time of `gitops-lint lint --format json TREE` and of
   `rg -l argoproj.io TREE` (a parallel, .gitignore-aware walk that reads every file), the
-  ratio, and peak RSS of each (wait4 rusage);
+  ratio, and peak RSS of each (wait4 rusage); with `--compare BIN`, the same lint by another
+  build (e.g. of an earlier commit) in the same alternation, and the ratio of the two;
 - pre-commit case: median wall time of `gitops-lint lint FILE` on one Application file;
 - fix: median time of `--fix` on a tree where ~1,000 files need fixing (restored and
   settled before each run), against `lint` on the same tree;
@@ -52,6 +53,7 @@ def main():
                     help="size of the tree for the --fix benchmark (~1,000 files to fix at 20,000)")
     ap.add_argument("--settle", type=float, default=65,
                     help="seconds to wait after restoring the fix tree before each --fix run")
+    ap.add_argument("--compare", help="another gitops-lint binary to time on the same lint, alternated")
     args = ap.parse_args()
     for tool in (BIN, GEN):
         if not os.access(tool, os.X_OK):
@@ -71,7 +73,10 @@ def main():
         # Warm the page cache.
         timed(rg_cmd)
         timed(lint_cmd)
-        lint_t, rg_t, lint_rss, rg_rss = [], [], [], []
+        other_cmd = [args.compare, *lint_cmd[1:]] if args.compare else None
+        if other_cmd:
+            timed(other_cmd)
+        lint_t, rg_t, lint_rss, rg_rss, other_t, other_rss = [], [], [], [], [], []
         for _ in range(args.runs):
             w, m, _ = timed(rg_cmd)
             rg_t.append(w)
@@ -79,12 +84,20 @@ def main():
             w, m, code = timed(lint_cmd)
             lint_t.append(w)
             lint_rss.append(m)
+            if other_cmd:
+                w, m, _ = timed(other_cmd)
+                other_t.append(w)
+                other_rss.append(m)
         lm, rm = statistics.median(lint_t), statistics.median(rg_t)
         print(f"lint --format json: median {lm*1000:.0f} ms (min {min(lint_t)*1000:.0f}, max {max(lint_t)*1000:.0f}), "
               f"peak RSS {max(lint_rss)/1024:.1f} MiB, exit {code}")
         print(f"rg -l argoproj.io:  median {rm*1000:.0f} ms (min {min(rg_t)*1000:.0f}, max {max(rg_t)*1000:.0f}), "
               f"peak RSS {max(rg_rss)/1024:.1f} MiB")
         print(f"ratio lint/rg: {lm/rm:.2f} (goal <= 1.5); peak RSS goal <= 64 MiB")
+        if other_cmd:
+            om = statistics.median(other_t)
+            print(f"--compare {args.compare}: median {om*1000:.0f} ms (min {min(other_t)*1000:.0f}), "
+                  f"peak RSS {max(other_rss)/1024:.1f} MiB; ratio lint/compared {lm/om:.3f}")
 
         # The pre-commit case: one Application file.
         one = None

@@ -71,6 +71,12 @@ pub fn may_hold_argo(bytes: &[u8]) -> bool {
         || may_hide_needle(bytes)
 }
 
+/// Whether a file may hold an object [`lint_scanned`] checks: else it is skipped unparsed
+/// (a caller may skip it first, and spare the work of naming it).
+pub fn may_hold_objects(bytes: &[u8], needles: Needles) -> bool {
+    needles.argo || may_hide_needle(bytes) || utf16_may_hold_argo(bytes)
+}
+
 /// A second pass, only over files without the needle: a backslash followed by `u`, `x`,
 /// `U` or a line break (the escapes that can write an ASCII character or join lines).
 fn may_hide_needle(bytes: &[u8]) -> bool {
@@ -143,7 +149,7 @@ pub fn lint_scanned_observed(
     needles: Needles,
     observe: &mut dyn FnMut(&yaml::Document),
 ) -> Outcome {
-    if !needles.argo && !may_hide_needle(bytes) && !utf16_may_hold_argo(bytes) {
+    if !may_hold_objects(bytes, needles) {
         return Outcome::Skipped;
     }
     // Borrow the bytes as text: nothing is copied unless there is something to report.

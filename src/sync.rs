@@ -14,6 +14,17 @@ pub fn into_inner<T>(m: Mutex<T>) -> T {
     m.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Free `value` on a thread of its own, so that the run goes on meanwhile: the walk's
+/// facts and the app graph of a large tree are many small allocations, and freeing them
+/// one by one is serial work the run need not wait for. Freed here when no thread can be
+/// started.
+pub fn free_later<T: Send + 'static>(value: T) {
+    // A spawn that fails drops its closure, and the value with it, here.
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +42,19 @@ mod tests {
         lock(&m).push(2);
         let m = std::sync::Arc::into_inner(m).unwrap();
         assert_eq!(into_inner(m), [1, 2]);
+    }
+
+    #[test]
+    fn a_value_freed_later_is_dropped() {
+        struct Flag(std::sync::mpsc::Sender<()>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                let _ = self.0.send(());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        free_later(Flag(tx));
+        let waited = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert!(waited.is_ok(), "the value was never dropped");
     }
 }

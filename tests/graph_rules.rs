@@ -110,7 +110,7 @@ fn walk_then_finish(
     text: &str,
     options: FileOptions,
 ) -> Vec<Diagnostic> {
-    if analysis.needs_second_look(path) {
+    if analysis.second_looks().any(|f| f == path) {
         let options = FileOptions {
             graph: GraphMode::Resolved(analysis.file(path)),
             ..options

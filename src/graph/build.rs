@@ -1,289 +1,15 @@
-//! Reading Applications out of parsed documents, and building the [`Graph`]: a parent's
-//! sources of this repository resolve to files, and the Applications defined in those
-//! files are its children.
+//! Building the [`Graph`]: a parent's sources of this repository resolve to files, and
+//! the Applications defined in those files are its children. (The nodes are read out of
+//! parsed documents by [`super::read`].)
 
-use super::model::{AppKind, Cascade, Edge, Graph, Match, Node, Unresolved, UnresolvedReason};
+use super::model::{Edge, Graph, Match, Node, Unresolved, UnresolvedReason};
 use super::repo::{is_this_repo, UrlMatch};
-use super::resolve::{resolve, Source, SourceKind, Tree};
-use crate::yaml::{Document, Node as Yaml};
+use super::resolve::{resolve, Tree};
 
-/// The finalizers that make deleting an Application delete its resources (DOMAIN §2.2);
-/// a near miss (`.../Foreground`) does not cascade.
-const CASCADE_FINALIZERS: [&str; 3] = [
-    "resources-finalizer.argocd.argoproj.io",
-    "resources-finalizer.argocd.argoproj.io/foreground",
-    "resources-finalizer.argocd.argoproj.io/background",
-];
-
+pub use super::read::{
+    has_prune_false, installs_argocd, is_argocd_manifests, node_of, nodes_of, place_names, prunes,
+};
 pub use super::repo::Repo;
-
-/// The Applications and ApplicationSets (`argoproj.io/*`) among the documents of `file`.
-/// A document without a `metadata.name` string is skipped (it has no identity).
-pub fn nodes_of(file: &str, documents: &[Document]) -> Vec<Node> {
-    documents
-        .iter()
-        .filter_map(|doc| node_of(file, doc))
-        .collect()
-}
-
-/// The Application or ApplicationSet of one document of `file`, as [`nodes_of`] reads it.
-pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
-    let root = &doc.root;
-    if !root
-        .get("apiVersion")?
-        .as_str()?
-        .starts_with("argoproj.io/")
-    {
-        return None;
-    }
-    let kind = match root.get("kind")?.as_str()? {
-        "Application" => AppKind::Application,
-        "ApplicationSet" => AppKind::ApplicationSet,
-        _ => return None,
-    };
-    let metadata = root.get("metadata")?;
-    let spec = match kind {
-        AppKind::Application => root.get("spec"),
-        AppKind::ApplicationSet => root.at("spec.template.spec"),
-    };
-    let name = metadata.get("name")?;
-    let namespace = metadata.get("namespace").and_then(Yaml::as_str);
-    Some(Node {
-        name_place: None,
-        name_span: name.span.clone(),
-        destination_namespace: spec
-            .and_then(|s| s.at("destination.namespace"))
-            .and_then(Yaml::as_str)
-            .map(str::to_string),
-        installs_argocd: spec.is_some_and(|s| installs_argocd(s, namespace)),
-        kind,
-        namespace: metadata
-            .get("namespace")
-            .and_then(Yaml::as_str)
-            .map(str::to_string),
-        name: name.as_str()?.to_string(),
-        file: file.to_string(),
-        document: doc.index,
-        span: root.span.clone(),
-        cascade: match kind {
-            AppKind::Application => cascade(metadata.get("finalizers")),
-            AppKind::ApplicationSet => generated_cascade(root),
-        },
-        keeps_on_prune: metadata
-            .at("annotations")
-            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
-            .and_then(Yaml::as_str)
-            .is_some_and(has_prune_false),
-        prune: spec.is_some_and(prunes),
-        sources: spec.map(sources).unwrap_or_default(),
-        appset: match kind {
-            AppKind::ApplicationSet => super::appset::spec_of(root).map(Box::new),
-            AppKind::Application => None,
-        },
-        generated: None,
-    })
-}
-
-/// Whether an Application's `spec` deploys Argo CD itself (self-managed) into Argo CD's
-/// namespace (its own `metadata.namespace`, `argocd` when not written): a source with
-/// `chart: argo-cd`, or whose `repoURL` is Argo CD's repository and `path` its
-/// `manifests/`. (A Kustomize source pulling in the install manifests is told by its
-/// kustomization file: [`is_argocd_manifests`].)
-pub fn installs_argocd(spec: &Yaml, namespace: Option<&str>) -> bool {
-    let own = namespace.unwrap_or("argocd");
-    let into_own = spec
-        .at("destination.namespace")
-        .and_then(Yaml::as_str)
-        .is_some_and(|d| d == own);
-    into_own && argocd_sources(spec)
-}
-
-/// Whether a source of `spec` is Argo CD itself (see [`installs_argocd`]).
-fn argocd_sources(spec: &Yaml) -> bool {
-    let single = spec.get("source").into_iter();
-    let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
-    single.chain(many.iter()).any(|s| {
-        let text = |k: &str| s.get(k).and_then(Yaml::as_str).unwrap_or("");
-        text("chart") == "argo-cd"
-            || (is_argocd_repo(text("repoURL"))
-                && text("path")
-                    .trim_start_matches("./")
-                    .starts_with("manifests"))
-    })
-}
-
-/// `github.com/argoproj/argo-cd` in any URL form.
-fn is_argocd_repo(url: &str) -> bool {
-    let url = url.trim_end_matches('/').trim_end_matches(".git");
-    url.ends_with("argoproj/argo-cd") || url.ends_with("argoproj/argo-cd/")
-}
-
-/// Whether a Kustomize `resources:` entry is Argo CD's install manifests
-/// (`https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.0/manifests/install.yaml`,
-/// `github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.9.0`).
-pub fn is_argocd_manifests(resource: &str) -> bool {
-    resource
-        .split_once("argoproj/argo-cd")
-        .is_some_and(|(_, rest)| rest.contains("/manifests"))
-}
-
-fn cascade(finalizers: Option<&Yaml>) -> Cascade {
-    let Some(list) = finalizers.filter(|f| !f.is_null()) else {
-        return Cascade::No;
-    };
-    if list.items().is_empty() && !matches!(list.kind, crate::yaml::NodeKind::Sequence { .. }) {
-        return Cascade::Unknown;
-    }
-    let mut unknown = false;
-    for item in list.items() {
-        match item.as_str() {
-            Some(f) if CASCADE_FINALIZERS.contains(&f) => return Cascade::Yes,
-            Some(f) if !f.contains("{{") => {}
-            _ => unknown = true,
-        }
-    }
-    if unknown {
-        Cascade::Unknown
-    } else {
-        Cascade::No
-    }
-}
-
-/// Whether the Applications an ApplicationSet generates cascade: the controller adds the
-/// cascade finalizer to a template without finalizers unless
-/// `spec.syncPolicy.preserveResourcesOnDeletion` is true (DOMAIN §2.3). `templatePatch`
-/// and per-generator templates can change it: then unknown.
-fn generated_cascade(root: &Yaml) -> Cascade {
-    let spec = root.get("spec");
-    if spec.is_some_and(|s| s.get("templatePatch").is_some()) {
-        return Cascade::Unknown;
-    }
-    let preserve = spec
-        .and_then(|s| s.at("syncPolicy.preserveResourcesOnDeletion"))
-        .is_some_and(Yaml::is_true);
-    let written = root
-        .at("spec.template.metadata.finalizers")
-        .filter(|f| !f.is_null());
-    match written {
-        Some(list) if !list.items().is_empty() => cascade(Some(list)),
-        Some(list) if !matches!(list.kind, crate::yaml::NodeKind::Sequence { .. }) => {
-            Cascade::Unknown
-        }
-        _ if preserve => Cascade::No,
-        _ => Cascade::Yes,
-    }
-}
-
-/// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
-pub fn has_prune_false(options: &str) -> bool {
-    options
-        .split(',')
-        .any(|o| o.replace(' ', "").eq_ignore_ascii_case("Prune=false"))
-}
-
-/// Whether an Application `spec` prunes (see [`Node::prune`]).
-pub fn prunes(spec: &Yaml) -> bool {
-    // `automated.enabled: false` (Argo CD 3.x) turns automated sync, and so its prune, off.
-    let disabled = spec
-        .at("syncPolicy.automated.enabled")
-        .and_then(Yaml::as_str)
-        .is_some_and(|v| matches!(v, "false" | "False" | "FALSE"));
-    let automated = !disabled
-        && spec
-            .at("syncPolicy.automated.prune")
-            .is_some_and(Yaml::is_true);
-    let options = spec
-        .at("syncPolicy.syncOptions")
-        .map(Yaml::items)
-        .unwrap_or_default();
-    let off = options.iter().filter_map(Yaml::as_str).any(has_prune_false);
-    automated && !off
-}
-
-fn sources(spec: &Yaml) -> Vec<Source> {
-    let single = spec.get("source").filter(|s| s.is_mapping());
-    let many = spec.get("sources").map(Yaml::items).unwrap_or_default();
-    let mut all: Vec<Source> = single
-        .into_iter()
-        .chain(many.iter().filter(|s| s.is_mapping()))
-        .map(source)
-        .collect();
-    // Kept for the whole run, one per Application: no spare capacity.
-    all.shrink_to_fit();
-    all
-}
-
-fn source(node: &Yaml) -> Source {
-    let text = |route: &str| node.at(route).and_then(Yaml::as_str).map(str::to_string);
-    let explicit = if node.get("helm").is_some() {
-        Some(SourceKind::Helm)
-    } else if node.get("kustomize").is_some() {
-        Some(SourceKind::Kustomize)
-    } else if node.get("directory").is_some() {
-        Some(SourceKind::Directory)
-    } else {
-        None
-    };
-    Source {
-        repo_url: text("repoURL").unwrap_or_default(),
-        path: if node.get("chart").is_some() {
-            None
-        } else {
-            text("path")
-        },
-        recurse: node.at("directory.recurse").is_some_and(Yaml::is_true),
-        include: text("directory.include"),
-        exclude: text("directory.exclude"),
-        explicit,
-    }
-}
-
-/// Take, for each node of one file, where its `metadata.name` is (from the file's text,
-/// which the graph then need not keep): the same place as [`TextPlace::of`], found by one
-/// pass over the text up to the last name rather than a line index of the whole file.
-///
-/// [`TextPlace::of`]: super::model::TextPlace::of
-pub fn place_names(nodes: &mut [Node], text: &str) {
-    let bytes = text.as_bytes();
-    let mut order: Vec<usize> = (0..nodes.len()).collect();
-    order.sort_by_key(|&i| nodes[i].name_span.start);
-    // The scan so far: up to `at`, on line `line` (1-based) starting at `line_start`.
-    let (mut at, mut line, mut line_start) = (0, 1, 0);
-    for i in order {
-        if nodes[i].name_span.end > text.len() {
-            continue;
-        }
-        let mut offset = nodes[i].name_span.start;
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        for nl in memchr::memchr_iter(b'\n', &bytes[at.min(offset)..offset]) {
-            line += 1;
-            line_start = at + nl + 1;
-        }
-        at = at.max(offset);
-        let mut from = line_start;
-        if line == 1 && text.starts_with('\u{feff}') {
-            from = from.max('\u{feff}'.len_utf8()).min(offset.max(from));
-        }
-        let column = text
-            .get(from.min(offset)..offset)
-            .map_or(0, |t| t.chars().count())
-            + 1;
-        let end =
-            memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |e| line_start + e);
-        let end = if end > line_start && bytes[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        nodes[i].name_place = Some(super::model::TextPlace {
-            line,
-            column,
-            excerpt: text.get(line_start..end).unwrap_or_default().to_string(),
-        });
-    }
-}
 
 /// Builds the graph of `nodes` over `tree`.
 ///
@@ -301,7 +27,9 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     let mut by_file: Vec<usize> = (0..nodes.len())
         .filter(|&id| nodes[id].generated.is_none())
         .collect();
-    by_file.sort_by(|&a, &b| nodes[a].file.cmp(&nodes[b].file));
+    if !by_file.is_sorted_by(|&a, &b| nodes[a].file <= nodes[b].file) {
+        by_file.sort_by(|&a, &b| nodes[a].file.cmp(&nodes[b].file));
+    }
     let by_file = ByFile {
         nodes: &nodes,
         ids: by_file,
@@ -311,13 +39,16 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
     let per_node: Vec<(Vec<Edge>, Vec<Unresolved>)> = nodes
         .par_iter()
         .enumerate()
-        .map(|(parent, node)| {
-            // an ApplicationSet that generated nodes syncs nothing itself: they do
-            if generators.contains(&parent) {
-                return Default::default();
-            }
-            edges_of(parent, node, tree, repo, &by_file)
-        })
+        .map_init(
+            || LastUrl(None),
+            |last, (parent, node)| {
+                // an ApplicationSet that generated nodes syncs nothing itself: they do
+                if generators.contains(&parent) {
+                    return Default::default();
+                }
+                edges_of(parent, node, tree, repo, &by_file, last)
+            },
+        )
         .collect();
     let mut unresolved = Vec::new();
     for (e, u) in per_node {
@@ -325,6 +56,23 @@ pub fn build(mut nodes: Vec<Node>, tree: &Tree, repo: &Repo) -> Graph {
         unresolved.extend(u);
     }
     Graph::new(nodes, edges, unresolved)
+}
+
+/// The last `repoURL` told apart on a thread, and how it relates to this repository:
+/// consecutive Applications mostly share theirs.
+struct LastUrl<'n>(Option<(&'n str, UrlMatch)>);
+
+impl<'n> LastUrl<'n> {
+    fn of(&mut self, url: &'n str, repo: &Repo) -> UrlMatch {
+        match self.0 {
+            Some((last, m)) if last == url => m,
+            _ => {
+                let m = is_this_repo(url, repo.remotes, repo.configured);
+                self.0 = Some((url, m));
+                m
+            }
+        }
+    }
 }
 
 /// Node ids sorted by the file defining them.
@@ -349,16 +97,17 @@ impl ByFile<'_> {
 
 /// The edges from `parent`'s sources of this repository to the nodes of the files they
 /// sync, and its sources that resolve to nothing.
-fn edges_of(
+fn edges_of<'n>(
     parent: usize,
-    node: &Node,
+    node: &'n Node,
     tree: &Tree,
     repo: &Repo,
     by_file: &ByFile,
+    last: &mut LastUrl<'n>,
 ) -> (Vec<Edge>, Vec<Unresolved>) {
     let (mut edges, mut unresolved) = (Vec::new(), Vec::new());
     for (index, src) in node.sources.iter().enumerate() {
-        let url = is_this_repo(&src.repo_url, repo.remotes, repo.configured);
+        let url = last.of(&src.repo_url, repo);
         let Some(via) = Match::from_url(url) else {
             continue;
         };

@@ -1,4 +1,5 @@
 use super::*;
+use crate::graph::{AppKind, Cascade, SourceKind};
 
 fn nodes(file: &str, text: &str) -> Vec<Node> {
     nodes_of(file, &crate::yaml::parse(text, text).documents)

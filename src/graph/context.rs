@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::model::{AppKind, Cascade, Graph, NodeId};
-use crate::source::{LineIndex, Span};
+use super::model::{AppKind, Graph};
+use crate::source::Span;
 
 /// Where an object of the graph is named: its `metadata.name`, with the line facts taken
 /// from its file's text (1-based line and column in characters; the line's text).
@@ -72,6 +72,16 @@ pub struct FileContext {
 }
 
 impl FileContext {
+    /// See [`Analysis::second_looks`].
+    fn needs_second_look(&self) -> bool {
+        self.objects.iter().any(|o| {
+            let cascades = o.cascade != crate::graph::Cascade::No;
+            o.parents.len() >= 2
+                || o.app_children_count > 0 && !o.prune
+                || cascades && (o.installs_argocd || !o.argocd_below.is_empty())
+        })
+    }
+
     /// The facts of the object of document `document` named `name`.
     pub fn object(&self, document: usize, name: &str) -> Option<&ObjectFacts> {
         // Sorted by document then name (a file of many documents: a look-up per finding).
@@ -89,163 +99,12 @@ impl FileContext {
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub graph: Graph,
-    files: HashMap<String, FileContext>,
-}
-
-/// The file texts read for [`Place`]s, each with its line index, read once.
-struct Texts<'t> {
-    text_of: &'t dyn Fn(&str) -> Option<Arc<str>>,
-    cache: HashMap<String, Option<(Arc<str>, LineIndex)>>,
-    /// Each node's place, made once and shared by every object naming it (a registry
-    /// is the parent of hundreds).
-    places: HashMap<NodeId, Arc<Place>>,
-}
-
-impl Texts<'_> {
-    /// The place of `node`'s name from its file's text, when the walk did not take it.
-    fn read_place(&mut self, node: &crate::graph::Node) -> (usize, usize, String) {
-        let text_of = self.text_of;
-        let entry = self.cache.entry(node.file.clone()).or_insert_with(|| {
-            text_of(&node.file).map(|t| {
-                let lines = LineIndex::new(&t);
-                (t, lines)
-            })
-        });
-        match entry {
-            Some((text, lines)) if node.name_span.end <= text.len() => {
-                let p = crate::graph::model::TextPlace::of(text, lines, node.name_span.start);
-                (p.line, p.column, p.excerpt)
-            }
-            _ => (0, 0, String::new()),
-        }
-    }
-
-    fn place(&mut self, graph: &Graph, id: NodeId) -> Arc<Place> {
-        if let Some(place) = self.places.get(&id) {
-            return Arc::clone(place);
-        }
-        let place = Arc::new(self.make_place(graph, id));
-        self.places.insert(id, Arc::clone(&place));
-        place
-    }
-
-    fn make_place(&mut self, graph: &Graph, id: NodeId) -> Place {
-        let node = &graph.nodes[id];
-        let (line, column, excerpt) = match &node.name_place {
-            Some(p) => (p.line, p.column, p.excerpt.clone()),
-            None => self.read_place(node),
-        };
-        Place {
-            name: node.name.clone(),
-            kind: node.kind,
-            file: node.file.clone(),
-            span: node.name_span.clone(),
-            line,
-            column,
-            excerpt,
-        }
-    }
+    /// Every file defining a node, sorted by path (most have no facts: the graph relates
+    /// their objects to nothing).
+    pub(super) files: Vec<(String, FileContext)>,
 }
 
 impl Analysis {
-    /// Derives the per-file facts. `text_of` gives the text of a file holding a node, and
-    /// of a kustomization file (repo-relative path), from the bytes the walk read.
-    pub fn new(graph: Graph, text_of: &dyn Fn(&str) -> Option<Arc<str>>) -> Analysis {
-        let installs: Vec<bool> = (0..graph.nodes.len())
-            .map(|id| installs_argocd(&graph, id, text_of))
-            .collect();
-        let below = argocd_reach(&graph, &installs);
-        let mut texts = Texts {
-            text_of,
-            cache: HashMap::new(),
-            places: HashMap::new(),
-        };
-        let mut files: HashMap<String, FileContext> = HashMap::new();
-        for (id, node) in graph.nodes.iter().enumerate() {
-            let mut parent_ids: Vec<NodeId> = graph
-                .parents(id)
-                .map(|e| e.parent)
-                .filter(|&p| p != id)
-                .collect();
-            parent_ids.sort_unstable();
-            parent_ids.dedup();
-            let parents: Vec<Parent> = parent_ids
-                .iter()
-                .map(|&pid| {
-                    let p = &graph.nodes[pid];
-                    Parent {
-                        place: texts.place(&graph, pid),
-                        prunes: p.prune,
-                        generates: p.kind == AppKind::ApplicationSet
-                            && p.file == node.file
-                            && p.document == node.document,
-                    }
-                })
-                .collect();
-            // Applications an ApplicationSet generates (nodes of its own document) are
-            // deleted by its controller, not pruned: they are not children here.
-            let generated = |c: NodeId| {
-                graph.nodes[c].file == node.file && graph.nodes[c].document == node.document
-            };
-            let mut children: Vec<NodeId> = graph
-                .children(id)
-                .map(|e| e.child)
-                .filter(|&c| c != id && !generated(c))
-                .collect();
-            // An ApplicationSet's template syncs, through each Application it generates,
-            // what those sync: its template's policy prunes them.
-            for g in graph
-                .children(id)
-                .map(|e| e.child)
-                .filter(|&c| generated(c))
-            {
-                children.extend(
-                    graph
-                        .children(g)
-                        .map(|e| e.child)
-                        .filter(|&c| c != g && c != id),
-                );
-            }
-            children.sort_unstable();
-            children.dedup();
-            let app_children = children
-                .iter()
-                .take(SHOWN_CHILDREN)
-                .map(|&c| texts.place(&graph, c))
-                .collect();
-            let argocd_below: Vec<Arc<Place>> = chain(&below, id)
-                .into_iter()
-                .map(|c| texts.place(&graph, c))
-                .collect();
-            let ctx = files.entry(node.file.clone()).or_default();
-            // An object the graph relates to nothing has no facts to keep (its file is
-            // still known: most Applications of a large tree are such).
-            if parents.is_empty() && children.is_empty() && !installs[id] && argocd_below.is_empty()
-            {
-                continue;
-            }
-            ctx.objects.push(ObjectFacts {
-                document: node.document,
-                name: node.name.clone(),
-                kind: node.kind,
-                parents,
-                app_children,
-                app_children_count: children.len(),
-                keeps_on_prune: node.keeps_on_prune,
-                installs_argocd: installs[id],
-                argocd_below,
-                cascade: node.cascade,
-                prune: node.prune,
-            });
-        }
-        for ctx in files.values_mut() {
-            ctx.objects
-                .sort_by(|a, b| (a.document, &a.name).cmp(&(b.document, &b.name)));
-            ctx.objects.shrink_to_fit();
-        }
-        Analysis { graph, files }
-    }
-
     /// Shows the other files named by the facts (in messages and related locations) as
     /// `prefix` + their repo-relative path, e.g. `fixtures/kubefirst-example/` when the
     /// report's paths are relative to another directory than the repository's root. The
@@ -264,131 +123,37 @@ impl Analysis {
             });
             *p = Arc::clone(new);
         };
-        for object in self.files.values_mut().flat_map(|c| c.objects.iter_mut()) {
+        for object in self
+            .files
+            .iter_mut()
+            .flat_map(|(_, c)| c.objects.iter_mut())
+        {
             object.parents.iter_mut().for_each(|p| fix(&mut p.place));
             object.app_children.iter_mut().for_each(&mut fix);
             object.argocd_below.iter_mut().for_each(&mut fix);
         }
     }
 
-    /// Whether `file` (repo-relative) holds an object with a finding that only the graph
+    /// The files (repo-relative) holding an object with a finding that only the graph
     /// gives and that the walk does not prepare (they are rare): two parents, Application
     /// children it does not prune, or a cascade into Argo CD (its own, through its
-    /// Kustomize source, or below it). Such a file is linted again with its facts (its second look).
-    pub fn needs_second_look(&self, file: &str) -> bool {
-        self.files.get(file).is_some_and(|c| {
-            c.objects.iter().any(|o| {
-                let cascades = o.cascade != crate::graph::Cascade::No;
-                o.parents.len() >= 2
-                    || o.app_children_count > 0 && !o.prune
-                    || cascades && (o.installs_argocd || !o.argocd_below.is_empty())
-            })
-        })
+    /// Kustomize source, or below it). Such a file is linted again with its facts (its
+    /// second look).
+    pub fn second_looks(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|(_, c)| c.needs_second_look())
+            .map(|(f, _)| f.as_str())
     }
 
     /// The facts of the objects in `file` (repo-relative), if the graph has any.
     pub fn file(&self, file: &str) -> Option<&FileContext> {
-        self.files.get(file)
+        let at = self
+            .files
+            .binary_search_by(|(f, _)| f.as_str().cmp(file))
+            .ok()?;
+        Some(&self.files[at].1)
     }
-}
-
-/// Whether node `id` deploys Argo CD: by its own text, or (into Argo CD's namespace) by
-/// a Kustomize source whose kustomization lists Argo CD's install manifests.
-fn installs_argocd(graph: &Graph, id: NodeId, text_of: &dyn Fn(&str) -> Option<Arc<str>>) -> bool {
-    let node = &graph.nodes[id];
-    if node.installs_argocd {
-        return true;
-    }
-    let own = node.namespace.as_deref().unwrap_or("argocd");
-    if node.destination_namespace.as_deref() != Some(own) {
-        return false;
-    }
-    node.sources.iter().any(|s| {
-        let Some(dir) = s.path.as_deref().and_then(super::resolve::normalize) else {
-            return false;
-        };
-        ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-            .iter()
-            .filter_map(|k| {
-                text_of(&if dir.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{dir}/{k}")
-                })
-            })
-            .any(|text| lists_argocd_manifests(&text))
-    })
-}
-
-/// Whether a kustomization's `resources:` (or `bases:`) name Argo CD's install manifests.
-fn lists_argocd_manifests(text: &str) -> bool {
-    if !text.contains("argoproj/argo-cd") {
-        return false;
-    }
-    let parsed = crate::yaml::parse(text, text);
-    parsed.documents.iter().any(|d| {
-        ["resources", "bases"].iter().any(|k| {
-            d.root
-                .get(k)
-                .map(crate::yaml::Node::items)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(crate::yaml::Node::as_str)
-                .any(super::build::is_argocd_manifests)
-        })
-    })
-}
-
-/// How a node reaches an Application deploying Argo CD through cascading deletions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// It deploys Argo CD and cascades.
-    Itself,
-    /// Its child `0` reaches it (every node after it on the way cascades).
-    Via(NodeId),
-}
-
-/// For each node, how a cascade deletion from it would reach a cascading Application that
-/// deploys Argo CD (breadth first up the parent edges from those: linear, cycle-safe).
-fn argocd_reach(graph: &Graph, installs: &[bool]) -> Vec<Option<Reach>> {
-    let cascades = |n: NodeId| graph.nodes[n].cascade == Cascade::Yes;
-    let mut reach: Vec<Option<Reach>> = vec![None; graph.nodes.len()];
-    let mut queue = std::collections::VecDeque::new();
-    for n in 0..graph.nodes.len() {
-        if installs[n] && cascades(n) {
-            reach[n] = Some(Reach::Itself);
-            queue.push_back(n);
-        }
-    }
-    while let Some(x) = queue.pop_front() {
-        for e in graph.parents(x) {
-            let p = e.parent;
-            if p == x || reach[p].is_some() {
-                continue;
-            }
-            reach[p] = Some(Reach::Via(x));
-            // Only a cascading parent passes the deletion on to its own parents' view.
-            if cascades(p) {
-                queue.push_back(p);
-            }
-        }
-    }
-    reach
-}
-
-/// The nodes from `id`'s child down to the Argo CD Application (empty when none, or when
-/// `id` is that Application itself).
-fn chain(reach: &[Option<Reach>], id: NodeId) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    let mut at = id;
-    while let Some(Reach::Via(next)) = reach[at] {
-        if out.contains(&next) || out.len() > reach.len() {
-            break;
-        }
-        out.push(next);
-        at = next;
-    }
-    out
 }
 
 #[cfg(test)]

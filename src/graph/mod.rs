@@ -11,7 +11,9 @@
 //!   directory generator selects; [`appset_params`]: the parameter sets of git generators;
 //!   [`appset_render`]: template strings rendered with them; [`appset_expand`]: the
 //!   generated Applications as nodes, owned by their ApplicationSet.
-//! - [`build`](mod@build): Applications out of parsed documents, and the graph over a tree.
+//! - [`read`]: Applications out of parsed documents; [`build`](mod@build): the graph over
+//!   a tree.
+//! - [`context`]: the facts per file the rules use; [`derive`]: those facts from the graph.
 //!
 //! Its output (`gitops-lint graph`: text, JSON, Mermaid, dot) is [`crate::report::graph`].
 //!
@@ -28,8 +30,10 @@ pub mod appset_params;
 pub mod appset_render;
 pub mod build;
 pub mod context;
+pub mod derive;
 pub mod glob;
 pub mod model;
+pub mod read;
 pub mod repo;
 pub mod resolve;
 

@@ -61,7 +61,7 @@ pub struct Tree<'a> {
 
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-impl Tree<'_> {
+impl<'a> Tree<'a> {
     pub fn has_file(&self, path: &str) -> bool {
         self.files
             .binary_search_by(|f| f.as_str().cmp(path))
@@ -69,13 +69,23 @@ impl Tree<'_> {
     }
 
     /// The files under directory `dir` ("" is the root), any depth.
-    pub fn under(&self, dir: &str) -> &[String] {
+    pub fn under(&self, dir: &str) -> &'a [String] {
         if dir.is_empty() {
             return self.files;
         }
-        let prefix = format!("{dir}/");
-        let start = self.files.partition_point(|f| f.as_str() < prefix.as_str());
-        let len = self.files[start..].partition_point(|f| f.starts_with(&prefix));
+        // The files after `dir/` in sort order that start with it (compared in place:
+        // this is asked once per source of every Application).
+        let below =
+            |f: &str| f.len() > dir.len() && f.as_bytes()[dir.len()] == b'/' && f.starts_with(dir);
+        let start = self.files.partition_point(|f| {
+            let f = f.as_bytes();
+            let n = dir.len().min(f.len());
+            match f[..n].cmp(&dir.as_bytes()[..n]) {
+                std::cmp::Ordering::Equal => f.len() <= dir.len() || f[dir.len()] < b'/',
+                order => order.is_lt(),
+            }
+        });
+        let len = self.files[start..].partition_point(|f| below(f));
         &self.files[start..start + len]
     }
 
@@ -103,7 +113,15 @@ fn join(dir: &str, name: &str) -> String {
 
 /// A repo-relative path with `.` and `..` resolved, leading `./` and `/` and trailing `/`
 /// removed; `None` if it leaves the root. The root is "".
-pub fn normalize(path: &str) -> Option<String> {
+pub fn normalize(path: &str) -> Option<std::borrow::Cow<'_, str>> {
+    // Most paths are written normalised already: no copy made part by part.
+    let plain = path
+        .as_bytes()
+        .split(|&b| b == b'/')
+        .all(|step| !matches!(step, b"" | b"." | b".."));
+    if plain {
+        return Some(std::borrow::Cow::Borrowed(path));
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -114,7 +132,7 @@ pub fn normalize(path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    Some(std::borrow::Cow::Owned(parts.join("/")))
 }
 
 /// The files `source` syncs in `tree` (its `repoURL` is assumed to be this repository).
@@ -125,20 +143,21 @@ pub fn resolve(source: &Source, tree: &Tree) -> Resolved {
             ..Resolved::default()
         };
     };
-    if !tree.has_dir(&dir) {
+    let below = Below::new(tree, &dir);
+    if below.files.is_empty() {
         return Resolved {
             missing: true,
             ..Resolved::default()
         };
     }
-    let kind = source.explicit.unwrap_or_else(|| detect(&dir, tree));
+    let kind = source.explicit.unwrap_or_else(|| detect(&below));
     let mut out = Resolved {
         kind: Some(kind),
         ..Resolved::default()
     };
     match kind {
-        SourceKind::Directory => out.files = directory(source, &dir, tree),
-        SourceKind::Helm => out.files = helm_templates(&dir, tree),
+        SourceKind::Directory => out.files = directory(source, &below),
+        SourceKind::Helm => out.files = helm_templates(&below),
         SourceKind::Kustomize => {
             let mut walk = KustomizeWalk::default();
             kustomize(&dir, tree, &mut walk, &mut out);
@@ -149,10 +168,53 @@ pub fn resolve(source: &Source, tree: &Tree) -> Resolved {
     out
 }
 
-fn detect(dir: &str, tree: &Tree) -> SourceKind {
-    if tree.kustomization(dir).is_some() {
+/// The files below a directory ([`Tree::under`]), found once per source and looked up
+/// by the rest of their paths (they all start with the directory's).
+struct Below<'t> {
+    files: &'t [String],
+    /// The length of the directory's prefix (`dir/`; none for the root).
+    skip: usize,
+}
+
+impl<'t> Below<'t> {
+    fn new(tree: &Tree<'t>, dir: &str) -> Below<'t> {
+        Below {
+            files: tree.under(dir),
+            skip: if dir.is_empty() { 0 } else { dir.len() + 1 },
+        }
+    }
+
+    /// Whether `name` (a path below the directory) is a file of the tree.
+    fn has(&self, name: &str) -> bool {
+        self.files
+            .binary_search_by(|f| f[self.skip..].cmp(name))
+            .is_ok()
+    }
+
+    /// The files below the subdirectory `name`, with their rest after the directory.
+    fn sub(&self, name: &str) -> &'t [String] {
+        let skip = self.skip;
+        let below = |f: &String| {
+            let r = &f.as_bytes()[skip..];
+            r.len() > name.len() && r[name.len()] == b'/' && r.starts_with(name.as_bytes())
+        };
+        let start = self.files.partition_point(|f| {
+            let r = &f.as_bytes()[skip..];
+            let n = name.len().min(r.len());
+            match r[..n].cmp(&name.as_bytes()[..n]) {
+                std::cmp::Ordering::Equal => r.len() <= name.len() || r[name.len()] < b'/',
+                order => order.is_lt(),
+            }
+        });
+        let len = self.files[start..].partition_point(below);
+        &self.files[start..start + len]
+    }
+}
+
+fn detect(below: &Below) -> SourceKind {
+    if KUSTOMIZATIONS.iter().any(|k| below.has(k)) {
         SourceKind::Kustomize
-    } else if tree.has_file(&join(dir, "Chart.yaml")) {
+    } else if below.has("Chart.yaml") {
         SourceKind::Helm
     } else {
         SourceKind::Directory
@@ -165,13 +227,13 @@ fn is_manifest(path: &str) -> bool {
         .any(|ext| path.ends_with(ext))
 }
 
-fn directory(source: &Source, dir: &str, tree: &Tree) -> Vec<String> {
-    let skip = if dir.is_empty() { 0 } else { dir.len() + 1 };
-    tree.under(dir)
+fn directory(source: &Source, below: &Below) -> Vec<String> {
+    below
+        .files
         .iter()
         .filter(|f| is_manifest(f))
         .filter(|f| {
-            let rel = &f[skip..];
+            let rel = &f[below.skip..];
             (source.recurse || !rel.contains('/'))
                 && source
                     .include
@@ -186,8 +248,9 @@ fn directory(source: &Source, dir: &str, tree: &Tree) -> Vec<String> {
         .collect()
 }
 
-fn helm_templates(dir: &str, tree: &Tree) -> Vec<String> {
-    tree.under(&join(dir, "templates"))
+fn helm_templates(below: &Below) -> Vec<String> {
+    below
+        .sub("templates")
         .iter()
         .filter(|f| {
             let name = f.rsplit('/').next().unwrap_or(f);
@@ -232,7 +295,7 @@ fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolve
         if entry.contains("://") || entry.starts_with("git@") {
             continue;
         }
-        let Some(target) = normalize(&join(dir, &entry)) else {
+        let Some(target) = normalize(&join(dir, &entry)).map(|t| t.into_owned()) else {
             continue;
         };
         if tree.has_file(&target) {

@@ -292,3 +292,56 @@ fn kustomize_diamonds_are_expanded_once_and_depth_is_bounded() {
     );
     assert_eq!(got.files.len(), MAX_KUSTOMIZE_DEPTH);
 }
+
+/// `normalize` part by part, without its shortcut for paths written normalised.
+fn normalize_slowly(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+proptest::proptest! {
+    /// The files under a directory, found by binary search, are those a scan finds
+    /// (names close to the directory's in sort order: `a-b`, `a.b`, `a/b`, `a0`).
+    #[test]
+    fn under_is_a_scan(
+        paths in proptest::collection::vec("[ab./0-]{0,6}", 0..24),
+        dir in "[ab./0-]{1,4}",
+    ) {
+        let mut files: Vec<String> = paths;
+        files.sort();
+        files.dedup();
+        let read = |_: &str| None;
+        let tree = Tree { files: &files, read: &read };
+        let prefix = format!("{dir}/");
+        let scanned: Vec<&String> = files.iter().filter(|f| f.starts_with(&prefix)).collect();
+        let found: Vec<&String> = tree.under(&dir).iter().collect();
+        proptest::prop_assert_eq!(found, scanned);
+    }
+
+    #[test]
+    fn normalize_shortcut_agrees(path in "[a./]{0,8}") {
+        proptest::prop_assert_eq!(normalize(&path).map(|p| p.into_owned()), normalize_slowly(&path));
+    }
+}
+
+#[test]
+fn prune_false_ignores_spaces_and_case() {
+    use crate::graph::build::has_prune_false;
+    assert!(has_prune_false("Prune=false"));
+    assert!(has_prune_false("CreateNamespace=true, Prune = FALSE"));
+    assert!(!has_prune_false("Prune=falsey"));
+    assert!(!has_prune_false("Prune=true"));
+    assert!(!has_prune_false("Prune=fals"));
+    assert!(!has_prune_false(""));
+    // a tab is not a space Argo CD strips
+    assert!(!has_prune_false("Prune=\tfalse"));
+}

@@ -6,6 +6,7 @@ use super::paths::repo_relative;
 use super::walk::{Facts, Kustomization};
 use crate::graph::context::Analysis;
 use crate::graph::{self, Repo, Tree};
+use rayon::slice::ParallelSliceMut;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,23 +62,33 @@ pub fn analyse(
 ) -> Analysis {
     let is_patch =
         |p: &Path| !patches.is_empty() && patches.contains(&crate::kustomize::normalize(p));
-    facts.node_files.retain(|_, f| !is_patch(&f.path));
-    let mut node_files: Vec<(&String, &mut super::walk::NodeFile)> =
-        facts.node_files.iter_mut().collect();
-    node_files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut nodes: Vec<graph::Node> =
-        Vec::with_capacity(node_files.iter().map(|(_, f)| f.nodes.len()).sum());
-    for (_, f) in node_files {
-        nodes.append(&mut f.nodes);
-        f.nodes = Vec::new();
-    }
+    facts.node_files.retain(|(_, f)| !is_patch(&f.path));
     let mut files: Vec<String> = std::mem::take(&mut facts.files);
     files.extend(facts.kustomizations.iter().filter_map(|k| k.rel.clone()));
+    // The nodes in file order, and the tree's listing sorted: at once.
+    let node_files = &mut facts.node_files;
+    let (nodes, ()) = rayon::join(
+        || {
+            super::walk::sort_node_files(node_files);
+            let mut nodes: Vec<graph::Node> =
+                Vec::with_capacity(node_files.iter().map(|(_, f)| f.nodes.len()).sum());
+            for (_, f) in node_files.iter_mut() {
+                nodes.append(&mut f.nodes);
+                f.nodes = Vec::new();
+            }
+            nodes
+        },
+        || {
+            files.par_sort_unstable();
+            files.dedup();
+        },
+    );
     let generated = root.map(|r| generator_files(&nodes, r)).unwrap_or_default();
-    files.extend(generated.keys().cloned());
-    files.sort_unstable();
-    files.dedup();
-    files.shrink_to_fit();
+    if !generated.is_empty() {
+        files.extend(generated.keys().cloned());
+        files.sort_unstable();
+        files.dedup();
+    }
     let kustomizations: HashMap<&str, &Arc<str>> = facts
         .kustomizations
         .iter()
@@ -98,13 +109,11 @@ pub fn analyse(
         configured,
     };
     let graph = graph::build(nodes, &tree, &repo);
-    // The tree's listing is used up: freed before the facts per file are derived (the
-    // run's peak of memory).
-    drop(files);
+    // The tree's listing is used up: freed meanwhile.
+    crate::sync::free_later(files);
     let text_of = |p: &str| {
         facts
-            .node_files
-            .get(p)
+            .node_file(p)
             .and_then(|f| f.text.clone())
             .or_else(|| kustomizations.get(p).map(|t| Arc::clone(t)))
     };
@@ -136,7 +145,7 @@ fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String
         let Some(dir) = crate::graph::resolve::normalize(&prefix) else {
             continue;
         };
-        let walk = ignore::WalkBuilder::new(root.join(&dir))
+        let walk = ignore::WalkBuilder::new(root.join(&*dir))
             .hidden(false)
             .follow_links(false)
             .filter_entry(|e| e.file_name() != ".git")

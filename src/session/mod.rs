@@ -289,10 +289,13 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     run.failed |= run.messages.len() > before;
     // The walk's facts are used up; the graph too, unless asked for (its facts per file
     // stay): the rest of the run holds the files with findings only.
-    walked.facts = walk::Facts::default();
-    if !options.keep_graph {
-        run.analysis.graph = graph::Graph::default();
-    }
+    // (Freed once the files are processed: freeing beside them would take a core from
+    // them; beside the rendering that follows, it takes an idle one.)
+    let facts = std::mem::take(&mut walked.facts);
+    let graph = match options.keep_graph {
+        true => graph::Graph::default(),
+        false => std::mem::take(&mut run.analysis.graph),
+    };
     walked.found.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let stage = stage::Stage {
         options,
@@ -308,6 +311,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         .into_par_iter()
         .map(|(path, report)| stage.process(&path, report))
         .collect();
+    crate::sync::free_later((facts, graph));
     run.summary = Summary {
         files_scanned: walked.scanned + unparsed,
         files_skipped: walked.skipped.saturating_sub(unparsed),

@@ -116,15 +116,39 @@ fn plain_relative(path: &Path, root: &Path, cwd: Option<&Path>) -> Option<String
 
 /// `rest` when it is `name/name/...` with no `.`, `..` or empty step (nor `\\`).
 fn plain(rest: &str) -> Option<String> {
-    let ok = !rest.is_empty()
-        && !rest.contains('\\')
-        && rest.split('/').all(|step| !matches!(step, "" | "." | ".."));
+    // (Asked for every file holding an Application and every directory of the walk.)
+    let bytes = rest.as_bytes();
+    let ok = !bytes.is_empty()
+        && memchr::memchr(b'\\', bytes).is_none()
+        && bytes
+            .split(|&b| b == b'/')
+            .all(|step| !matches!(step, b"" | b"." | b".."));
     ok.then(|| rest.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_steps() {
+        for (rest, ok) in [
+            ("a/b.yaml", true),
+            ("a", true),
+            ("..a/b.", true),
+            ("", false),
+            ("/a", false),
+            ("a/", false),
+            ("a//b", false),
+            ("./a", false),
+            ("a/./b", false),
+            ("a/..", false),
+            ("..", false),
+            ("a\\b", false),
+        ] {
+            assert_eq!(plain(rest).is_some(), ok, "{rest:?}");
+        }
+    }
 
     #[test]
     fn display_paths() {

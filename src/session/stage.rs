@@ -24,14 +24,18 @@ pub(super) fn second_look(
     cwd: Option<&Path>,
     messages: &mut Vec<String>,
 ) -> HashSet<PathBuf> {
-    let have: HashSet<&Path> = walked.found.iter().map(|(p, _)| p.as_path()).collect();
     let mut look = HashSet::new();
+    let files: Vec<&walk::NodeFile> = analysis
+        .second_looks()
+        .filter_map(|rel| walked.facts.node_file(rel))
+        .collect();
+    if files.is_empty() {
+        return look;
+    }
+    let have: HashSet<&Path> = walked.found.iter().map(|(p, _)| p.as_path()).collect();
     let mut added = Vec::new();
     let mut buf = Vec::new();
-    for (rel, f) in &walked.facts.node_files {
-        if !analysis.needs_second_look(rel) {
-            continue;
-        }
+    for f in files {
         look.insert(f.path.clone());
         if have.contains(f.path.as_path()) {
             continue;

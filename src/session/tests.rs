@@ -20,7 +20,7 @@ fn app(name: &str, path: Option<&str>) -> String {
 fn node_file(facts: &mut Facts, rel: &str, text: &str) {
     let parsed = crate::yaml::parse(text, text);
     let nodes = crate::graph::nodes_of(rel, &parsed.documents);
-    facts.node_files.insert(
+    facts.node_files.push((
         rel.to_string(),
         NodeFile {
             path: Path::new(GONE).join(rel),
@@ -28,7 +28,7 @@ fn node_file(facts: &mut Facts, rel: &str, text: &str) {
             digest: super::walk::digest(text.as_bytes()),
             nodes,
         },
-    );
+    ));
     facts.files.push(rel.to_string());
 }
 

@@ -7,7 +7,6 @@ use super::paths::{display_path, repo_relative};
 use crate::diagnostic::FileReport;
 use crate::graph::{self, Node};
 use crate::lint::{self, FileOptions, Outcome};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,8 +47,28 @@ pub struct Facts {
     pub files: Vec<String>,
     /// The kustomization files read.
     pub kustomizations: Vec<Kustomization>,
-    /// The files holding nodes, by repo-relative path.
-    pub node_files: HashMap<String, NodeFile>,
+    /// The files holding nodes, with their repo-relative paths: in the walk's order,
+    /// sorted by path (and without duplicates) from the analysis on
+    /// ([`sort_node_files`], [`Facts::node_file`]).
+    pub node_files: Vec<(String, NodeFile)>,
+}
+
+impl Facts {
+    /// The file holding nodes at `rel` (once sorted: [`sort_node_files`]).
+    pub fn node_file(&self, rel: &str) -> Option<&NodeFile> {
+        let at = self
+            .node_files
+            .binary_search_by(|(r, _)| r.as_str().cmp(rel))
+            .ok()?;
+        Some(&self.node_files[at].1)
+    }
+}
+
+/// Sort the files holding nodes by path, keeping one of a path walked twice.
+pub fn sort_node_files(files: &mut Vec<(String, NodeFile)>) {
+    use rayon::slice::ParallelSliceMut;
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
 }
 
 /// What the walk gave.
@@ -118,14 +137,10 @@ impl<'a> Walk<'a> {
                 .push(format!("{display}: {}", super::read_error_message(&e)));
             return;
         }
-        let display = display_path(path, self.cwd);
         let needles = lint::Needles::scan(buf);
         // The repo-relative path, for a file that may hold nodes or that the graph's tree
         // lists (kustomizations, Helm charts); any other file only marks its directory.
-        let listed = Listed {
-            kustomization: is_kustomization(path),
-            chart: is_chart(path),
-        };
+        let listed = Listed::of(path);
         let rel = (needles.argo || listed.kustomization || listed.chart)
             .then(|| {
                 self.root
@@ -136,21 +151,28 @@ impl<'a> Walk<'a> {
             self.mark_directory(path);
         }
         let mut nodes = Vec::new();
+        // (A file that cannot hold an object is skipped before it is even named.)
+        let may_hold = lint::may_hold_objects(buf, needles);
+        let display = || display_path(path, self.cwd);
         let outcome = match &rel {
+            _ if !may_hold => Outcome::Skipped,
             Some(rel) => {
                 let observe = &mut |doc: &crate::yaml::Document| {
-                    nodes.extend(graph::node_of(rel, doc));
+                    if let Some(node) = graph::node_of(rel, doc) {
+                        // Kept to the end of the walk: no spare capacity (most files
+                        // hold one node).
+                        nodes.reserve_exact(1);
+                        nodes.push(node);
+                    }
                 };
-                lint::lint_scanned_observed(&display, buf, self.options, needles, observe)
+                lint::lint_scanned_observed(&display(), buf, self.options, needles, observe)
             }
-            None => lint::lint_scanned(&display, buf, self.options, needles),
+            None => lint::lint_scanned(&display(), buf, self.options, needles),
         };
         if !nodes.is_empty() {
             if let Ok(text) = std::str::from_utf8(buf) {
                 graph::build::place_names(&mut nodes, text);
             }
-            // Kept to the end of the walk: no spare capacity (most files hold one node).
-            nodes.shrink_to_fit();
         }
         let linted = matches!(outcome, Outcome::Scanned(_));
         self.helm_facts.observe(path, buf, linted, needles.chart);
@@ -221,7 +243,7 @@ impl<'a> Walk<'a> {
                 digest: digest(bytes),
                 nodes,
             };
-            facts.node_files.insert(rel.clone(), file);
+            facts.node_files.push((rel.clone(), file));
         }
         facts.files.push(rel);
     }
@@ -230,27 +252,42 @@ impl<'a> Walk<'a> {
     /// one directory on this thread: a source's `path` exists when a file is below it.
     fn mark_directory(&self, path: &Path) {
         thread_local! {
-            /// The walk and directory this thread marked last.
-            static LAST: std::cell::RefCell<(usize, PathBuf)> =
-                std::cell::RefCell::new((0, PathBuf::new()));
+            /// The walk and the directory (its bytes) this thread marked last.
+            static LAST: std::cell::RefCell<(usize, Vec<u8>)> =
+                const { std::cell::RefCell::new((0, Vec::new())) };
         }
-        let Some(dir) = path.parent() else { return };
+        // Told by the bytes before the last separator: parsing the path's components for
+        // every file would cost more than the mark (the directory is parsed when new).
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let separators: &[u8] = if cfg!(windows) { b"/\\" } else { b"/" };
+        let key = match bytes.iter().rposition(|b| separators.contains(b)) {
+            Some(at) => &bytes[..at],
+            None => &[],
+        };
         let new = LAST.with_borrow_mut(|(walk, last)| {
-            // By bytes: comparing paths component by component costs more than the mark.
-            let new = *walk != self.id || last.as_os_str() != dir.as_os_str();
+            let new = *walk != self.id || last.as_slice() != key;
             if new {
                 *walk = self.id;
-                dir.clone_into(last);
+                last.clear();
+                last.extend_from_slice(key);
             }
             new
         });
         if !new {
             return;
         }
+        let Some(dir) = path.parent() else {
+            return;
+        };
         let marker = self
             .root
             .and_then(|root| repo_relative(dir, root, self.cwd))
-            .map(|d| format!("{d}/"));
+            .map(|d| {
+                let mut marker = String::with_capacity(d.len() + 1);
+                marker.push_str(&d);
+                marker.push('/');
+                marker
+            });
         if let Some(marker) = marker {
             crate::sync::lock(&self.facts).files.push(marker);
         }
@@ -276,6 +313,16 @@ struct Listed {
     chart: bool,
 }
 
+impl Listed {
+    fn of(path: &Path) -> Listed {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        Listed {
+            kustomization: crate::discover::KUSTOMIZATION_NAMES.contains(&name),
+            chart: name == "Chart.yaml" || name == "Chart.yml",
+        }
+    }
+}
+
 /// A digest of a file's bytes, to tell that a file read again is unchanged (not against
 /// an adversary: the file is ours to read): FNV-1a over 8-byte words, with the length.
 pub fn digest(bytes: &[u8]) -> u64 {
@@ -291,17 +338,4 @@ pub fn digest(bytes: &[u8]) -> u64 {
         h = (h ^ u64::from(b)).wrapping_mul(PRIME);
     }
     h
-}
-
-/// A Helm chart's `Chart.yaml` (a directory source holding one is a Helm source).
-pub fn is_chart(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n == "Chart.yaml" || n == "Chart.yml")
-}
-
-/// A Kustomize kustomization file, by its name.
-pub fn is_kustomization(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| crate::discover::KUSTOMIZATION_NAMES.contains(&n))
 }
