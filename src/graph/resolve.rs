@@ -122,6 +122,11 @@ pub fn normalize(path: &str) -> Option<std::borrow::Cow<'_, str>> {
     if plain {
         return Some(std::borrow::Cow::Borrowed(path));
     }
+    normalize_parts(path).map(std::borrow::Cow::Owned)
+}
+
+/// [`normalize`] part by part (what its shortcut for a path written normalised stands for).
+fn normalize_parts(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -132,7 +137,7 @@ pub fn normalize(path: &str) -> Option<std::borrow::Cow<'_, str>> {
             p => parts.push(p),
         }
     }
-    Some(std::borrow::Cow::Owned(parts.join("/")))
+    Some(parts.join("/"))
 }
 
 /// The files `source` syncs in `tree` (its `repoURL` is assumed to be this repository).
