@@ -14,6 +14,8 @@ use std::path::PathBuf;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_FAILURE: i32 = 2;
+/// No file to lint was found under the directories given (zizmor's "no inputs collected").
+pub const EXIT_NO_FILES: i32 = 3;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,7 +25,8 @@ pub const EXIT_FAILURE: i32 = 2;
     long_about = "Find Argo CD Applications and ApplicationSets whose deletion would orphan the \
                   resources they manage (no cascade finalizer), with diagnostics that point at \
                   the exact bytes.\n\nExit status: 0 no error-severity problem, 1 problems \
-                  found, 2 usage, configuration or I/O failure."
+                  found, 2 usage, configuration or I/O failure (a path that does not exist \
+                  included), 3 no YAML or JSON file found under the directories given."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,6 +36,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
+    #[command(visible_alias = "check")]
     Lint(LintArgs),
     /// Show the app-of-apps graph: which parent Application syncs (and prunes) which
     /// child, and what deleting each one deletes (text, json, mermaid, dot).

@@ -593,10 +593,11 @@ fn explicit_files_are_always_linted() {
     write(dir.path(), ".gitignore", "ignored.yaml\n");
     write(dir.path(), "app.txt", &bad("txt"));
     write(dir.path(), "ignored.yaml", &bad("ignored"));
-    // Walking skips both: the unusual extension and the ignored file.
-    let (code, json) = lint_json(dir.path(), &[]);
-    assert_eq!(code, Some(0));
-    assert_eq!(json["summary"]["files_scanned"], 0);
+    // Walking skips both: the unusual extension and the ignored file; nothing is found
+    // (exit 3).
+    let r = run(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(r.code, Some(3), "{r:?}");
+    assert_eq!(parse_json(&r)["summary"]["files_scanned"], 0);
     // Named explicitly, both are linted.
     let (code, json) = lint_json(dir.path(), &["app.txt", "ignored.yaml"]);
     assert_eq!(code, Some(1));

@@ -228,9 +228,10 @@ fn isolated_ignores_configuration_files() {
         ".gitops-lint.yaml",
         "rules:\n  missing-finalizer: off\nexclude: [apps/]\n",
     );
-    let (code, json) = lint_json(dir.path(), &["apps"]);
-    assert_eq!(found(&json), []);
-    assert_eq!(code, Some(0));
+    // The configuration excludes the whole directory: no file found (exit 3).
+    let r = run(dir.path(), &["lint", "--format", "json", "apps"]);
+    assert_eq!(found(&parse_json(&r)), []);
+    assert_eq!(r.code, Some(3), "{r:?}");
     let (code, json) = lint_json(dir.path(), &["--isolated", "apps"]);
     assert_eq!(
         found(&json),

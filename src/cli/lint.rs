@@ -1,11 +1,12 @@
 //! `lint`: the arguments become [`session::Options`]; the [`session::Run`] is rendered,
 //! its messages printed, and the exit code chosen.
 
-use super::{use_color, LintArgs, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use super::{use_color, LintArgs, EXIT_FAILURE, EXIT_FINDINGS, EXIT_NO_FILES, EXIT_OK};
 use crate::diagnostic::Severity;
 use crate::report::{self, Format};
 use crate::session::{self, ConfigChoice, Mode, Options, Run};
 use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The most threads per core `--threads` may ask for.
@@ -85,8 +86,58 @@ fn read_stdin(args: &LintArgs) -> Result<Option<session::Stdin>, String> {
     }
 }
 
-pub(super) fn run_lint(args: LintArgs) -> i32 {
+/// Report the paths that do not exist (each on a line of its own) and take them out of
+/// `args`; `Err` with the exit code when nothing is left to lint, or `--stdin-filename`
+/// is given without `-`.
+fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if args.stdin_filename.is_some() && !stdin {
+        eprintln!(
+            "error: --stdin-filename names the input read from stdin, but `-` is not among \
+             the paths (add `-` to read stdin)"
+        );
+        return Err(EXIT_FAILURE);
+    }
+    let given = args.paths.len();
+    let (missing, kept): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut args.paths)
+        .into_iter()
+        .partition(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err());
+    args.paths = kept;
+    for path in &missing {
+        let message = format!("error: {}: no such file or directory", path.display());
+        eprintln!("{}", report::escape::message(&message));
+    }
+    if given > 0 && args.paths.is_empty() {
+        return Err(EXIT_FAILURE);
+    }
+    Ok(!missing.is_empty())
+}
+
+/// When no file was found under the directories given (none named explicitly, no
+/// stdin), the message saying so.
+fn no_files_message(run: &Run, options: &Options) -> Option<String> {
+    let summary = &run.summary;
+    let none = summary.files_scanned + summary.files_skipped == 0;
+    if !none || run.failed || options.stdin.is_some() {
+        return None;
+    }
+    let dirs: Vec<String> = match options.paths.as_slice() {
+        [] => vec![".".to_string()],
+        paths if paths.iter().all(|p| p.is_dir()) => {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        }
+        _ => return None,
+    };
+    let message = format!("no YAML or JSON files found under {}", dirs.join(", "));
+    Some(report::escape::message(&message))
+}
+
+pub(super) fn run_lint(mut args: LintArgs) -> i32 {
     let started = Instant::now();
+    let missing = match check_paths(&mut args) {
+        Ok(missing) => missing,
+        Err(code) => return code,
+    };
     let threads = thread_count(args.threads);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -117,7 +168,14 @@ pub(super) fn run_lint(args: LintArgs) -> i32 {
     if !args.quiet && (args.format != Format::Json || options.mode == Mode::Diff) {
         print_outcome(&run, options.mode, args.unsafe_fixes);
     }
-    let code = exit_code(&run, options.mode, args.exit_zero);
+    let code = match no_files_message(&run, &options) {
+        _ if missing => EXIT_FAILURE,
+        Some(message) => {
+            eprintln!("{message}");
+            EXIT_NO_FILES
+        }
+        None => exit_code(&run, options.mode, args.exit_zero),
+    };
     // The process ends here: freeing every report, node and path one by one would cost
     // a few percent of a large run for nothing.
     std::mem::forget(run);

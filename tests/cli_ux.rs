@@ -1,0 +1,113 @@
+//! The command line users expect from ruff and zizmor: the `check` alias, every missing
+//! path reported, the "no files found" exit code, `--stdin-filename` without `-`, rule
+//! selection, statistics, output files, fix listings, `FORCE_COLOR`, configuration
+//! errors all at once, and `--version`.
+
+mod common;
+use common::*;
+
+#[test]
+fn check_is_an_alias_of_lint() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    let lint = run(dir.path(), &["lint", "--format", "concise", "a.yaml"]);
+    let check = run(dir.path(), &["check", "--format", "concise", "a.yaml"]);
+    assert_eq!(check.code, Some(1), "{check:?}");
+    assert_eq!(check.stdout, lint.stdout);
+    assert!(check.stdout.contains("missing-finalizer"), "{check:?}");
+    let help = run(dir.path(), &["--help"]);
+    assert!(help.stdout.contains("check"), "{}", help.stdout);
+}
+
+#[test]
+fn stdin_filename_without_dash_is_an_error() {
+    let dir = repo_tempdir();
+    // A finding in the directory would be reported if it were linted.
+    write(dir.path(), "a.yaml", &bad("a"));
+    let r = run(dir.path(), &["lint", "--stdin-filename", "x.yaml"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("`-` is not among the paths"), "{r:?}");
+    assert!(!r.stdout.contains("missing-finalizer"), "{r:?}");
+}
+
+#[test]
+fn every_missing_path_is_reported_and_the_others_linted() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "nope1",
+            "a.yaml",
+            "no/pe\u{1b}2",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{r:?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines.contains(&"error: nope1: no such file or directory"),
+        "{r:?}"
+    );
+    // The control character is escaped, not written to the terminal.
+    assert!(!r.stderr.contains('\u{1b}'), "{r:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("error: no/pe") && l.ends_with("2: no such file or directory")),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("a.yaml:3:1"), "{r:?}");
+}
+
+#[test]
+fn only_missing_paths_exit_2_without_linting_the_current_directory() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    let r = run(dir.path(), &["lint", "--format", "concise", "x", "y"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert_eq!(
+        r.stderr.matches("no such file or directory").count(),
+        2,
+        "{r:?}"
+    );
+    assert!(r.stdout.is_empty(), "{r:?}");
+}
+
+#[test]
+fn no_files_found_exits_3() {
+    let dir = repo_tempdir();
+    write(dir.path(), "sub/readme.txt", "hello");
+    let r = run(dir.path(), &["lint", "sub"]);
+    assert_eq!(r.code, Some(3), "{r:?}");
+    assert!(
+        r.stderr.contains("no YAML or JSON files found under sub"),
+        "{r:?}"
+    );
+    // The current directory (by default) too.
+    let r = run(&dir.path().join("sub"), &["lint"]);
+    assert_eq!(r.code, Some(3), "{r:?}");
+    assert!(
+        r.stderr.contains("no YAML or JSON files found under ."),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn files_found_but_skipped_are_not_no_files() {
+    let dir = repo_tempdir();
+    // A YAML file without Argo CD objects is skipped, but it was found.
+    write(dir.path(), "sub/cm.yaml", "kind: ConfigMap\n");
+    let r = run(dir.path(), &["lint", "sub"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    // A file named explicitly and excluded is merely skipped.
+    write(dir.path(), "x.txt", "hello");
+    let r = run(
+        dir.path(),
+        &["lint", "--force-exclude", "--exclude", "x.txt", "x.txt"],
+    );
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert!(!r.stderr.contains("no YAML"), "{r:?}");
+}
