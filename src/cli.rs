@@ -129,6 +129,16 @@ pub struct LintArgs {
     /// command line too, as pre-commit passes every file by name.
     #[arg(long)]
     pub force_exclude: bool,
+    /// Enable only these rules (comma-separated ids, `ALL` for every rule), replacing
+    /// the configuration's choice; `syntax-error` stays on unless ignored.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Enable these rules too, also those the configuration turns `off`.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Disable these rules (wins over --select and --extend-select).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 /// Parse the command line and run; returns the exit code.

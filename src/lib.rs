@@ -24,6 +24,7 @@ pub mod route;
 pub mod rule_data;
 pub mod rules;
 pub mod safety;
+pub mod selection;
 pub mod session;
 pub mod settings;
 pub mod source;

@@ -111,3 +111,131 @@ fn files_found_but_skipped_are_not_no_files() {
     assert_eq!(r.code, Some(0), "{r:?}");
     assert!(!r.stderr.contains("no YAML"), "{r:?}");
 }
+
+/// Two Applications: `a` without a finalizer (missing-finalizer, line 3), `b` with a
+/// misspelt one (missing-finalizer line 13, unknown-finalizer line 14).
+const TWO_RULES: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  \
+    name: a\n  namespace: argocd\nspec:\n  project: default\n---\napiVersion: \
+    argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: b\n  finalizers:\n    \
+    - resources-finaliser.argocd.argoproj.io\nspec:\n  project: default\n";
+
+/// The rule ids of the concise report, in order.
+fn rules_of(r: &Run) -> Vec<String> {
+    r.stdout
+        .lines()
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_string()))
+        .collect()
+}
+
+#[test]
+fn select_replaces_the_enabled_rules() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    let all = run(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(
+        rules_of(&all),
+        [
+            "missing-finalizer",
+            "missing-finalizer",
+            "unknown-finalizer"
+        ]
+    );
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--select",
+            "unknown-finalizer",
+        ],
+    );
+    assert_eq!(rules_of(&r), ["unknown-finalizer"], "{r:?}");
+    // A warning only: exit 0.
+    assert_eq!(r.code, Some(0), "{r:?}");
+}
+
+#[test]
+fn ignore_removes_rules_and_wins_over_select() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--ignore",
+            "missing-finalizer",
+        ],
+    );
+    assert_eq!(rules_of(&r), ["unknown-finalizer"], "{r:?}");
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--select",
+            "missing-finalizer,unknown-finalizer",
+            "--ignore=unknown-finalizer",
+        ],
+    );
+    assert_eq!(
+        rules_of(&r),
+        ["missing-finalizer", "missing-finalizer"],
+        "{r:?}"
+    );
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn extend_select_turns_on_a_rule_the_configuration_turns_off() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    write(
+        dir.path(),
+        ".gitops-lint.yaml",
+        "rules:\n  unknown-finalizer: off\n  missing-finalizer: off\n",
+    );
+    let r = run(dir.path(), &["lint", "--format", "concise"]);
+    assert!(rules_of(&r).is_empty(), "{r:?}");
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--extend-select",
+            "unknown-finalizer",
+        ],
+    );
+    assert_eq!(rules_of(&r), ["unknown-finalizer"], "{r:?}");
+}
+
+#[test]
+fn unknown_rule_ids_are_errors_with_did_you_mean() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "missing-finaliser",
+            "--ignore",
+            "nonsense",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines[0].contains("unknown rule `missing-finaliser` (did you mean `missing-finalizer`?)"),
+        "{r:?}"
+    );
+    assert!(
+        lines[1].contains("--ignore: unknown rule `nonsense`"),
+        "{r:?}"
+    );
+}

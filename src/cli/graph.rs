@@ -59,6 +59,7 @@ fn options(args: &GraphArgs, threads: usize) -> Options {
         cwd: std::env::current_dir().ok(),
         keep_node_texts: true,
         keep_graph: true,
+        rules: Default::default(),
     }
 }
 

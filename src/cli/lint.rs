@@ -64,6 +64,16 @@ fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin
         cwd: std::env::current_dir().ok(),
         keep_node_texts: false,
         keep_graph: false,
+        rules: session_rules(args),
+    }
+}
+
+/// The rules chosen with `--select`, `--extend-select` and `--ignore`.
+fn session_rules(args: &LintArgs) -> crate::selection::RuleSelection {
+    crate::selection::RuleSelection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
     }
 }
 
@@ -96,6 +106,13 @@ fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
             "error: --stdin-filename names the input read from stdin, but `-` is not among \
              the paths (add `-` to read stdin)"
         );
+        return Err(EXIT_FAILURE);
+    }
+    let unknown = session_rules(args).unknown();
+    if !unknown.is_empty() {
+        for message in unknown {
+            eprintln!("{}", report::escape::message(&message));
+        }
         return Err(EXIT_FAILURE);
     }
     let given = args.paths.len();

@@ -85,6 +85,8 @@ pub struct Options {
     /// Keep the app graph itself in [`Run::analysis`] (the `graph` command draws it); else
     /// it is dropped once its facts per file are derived, and only those are kept.
     pub keep_graph: bool,
+    /// The rules chosen on the command line (`--select`, `--extend-select`, `--ignore`).
+    pub rules: crate::selection::RuleSelection,
 }
 
 /// Why a run could not be made (nothing was linted).
@@ -164,10 +166,11 @@ fn configure(options: &Options, paths: &[PathBuf]) -> Result<Setup, SessionError
         config_exclude: config.exclude.clone(),
         include: config.include.clone(),
     };
-    let settings = Settings::from_config(&config, paths).map_err(|e| {
+    let mut settings = Settings::from_config(&config, paths).map_err(|e| {
         let path = config_path.as_deref().unwrap_or(Path::new("")).display();
         SessionError::Message(format!("error: {path}: {e}"))
     })?;
+    options.rules.apply(&mut settings.levels);
     Ok(Setup {
         config,
         settings,
