@@ -2,6 +2,7 @@
 
 mod graph;
 mod lint;
+mod outputs;
 
 use crate::report::{self, Format};
 pub use crate::session::display_path;
@@ -69,7 +70,7 @@ pub enum RulesFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and `NO_COLOR` is not set.
+    /// Colour when stdout is a terminal or `FORCE_COLOR` is set, unless `NO_COLOR` is.
     Auto,
     Always,
     Never,
@@ -139,6 +140,16 @@ pub struct LintArgs {
     /// Disable these rules (wins over --select and --extend-select).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Print the number of findings per rule (`[*]`: fixable) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Write the report to this file (atomically) instead of stdout; the summary stays
+    /// on stderr.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// After --fix (or --diff), list the fixes per file and rule on stderr.
+    #[arg(long)]
+    pub show_fixes: bool,
 }
 
 /// Parse the command line and run; returns the exit code.
@@ -252,14 +263,16 @@ fn run_session(
 }
 
 /// Whether to colour a stream that `is_terminal` (or not): `auto` colours a terminal
-/// unless `NO_COLOR` is set.
+/// unless `NO_COLOR` is set (no-color.org), and any stream when `FORCE_COLOR` is
+/// (force-color.org); both non-empty to count, `NO_COLOR` winning over `FORCE_COLOR`,
+/// and `--color always|never` over both.
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
-        }
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto => set("FORCE_COLOR") || is_terminal,
     }
 }
 

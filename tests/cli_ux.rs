@@ -239,3 +239,127 @@ fn unknown_rule_ids_are_errors_with_did_you_mean() {
         "{r:?}"
     );
 }
+
+#[test]
+fn statistics_count_per_rule_with_a_fixable_marker() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    write(dir.path(), "b.yaml", &bad("c"));
+    let r = run(dir.path(), &["lint", "--statistics"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 2, "{r:?}");
+    // Most frequent first; `[*]` fixable with --fix, `[-]` only with --unsafe-fixes.
+    assert_eq!(lines[0][..2], ["3", "missing-finalizer"], "{r:?}");
+    assert!(lines[0][2].starts_with("[*] "), "{r:?}");
+    assert_eq!(lines[1][..2], ["1", "unknown-finalizer"], "{r:?}");
+    assert!(lines[1][2].starts_with("[-] "), "{r:?}");
+    let r = run(dir.path(), &["lint", "--statistics", "--unsafe-fixes"]);
+    assert!(r.stdout.lines().nth(1).unwrap().contains("\t[*] "), "{r:?}");
+    let r = run(dir.path(), &["lint", "--statistics", "--format", "json"]);
+    let json = parse_json(&r);
+    assert_eq!(json[0]["code"], "missing-finalizer");
+    assert_eq!(json[0]["count"], 3);
+    assert_eq!(json[0]["fixable"], true);
+    assert_eq!(json[1]["fixable"], false);
+}
+
+#[test]
+fn output_file_gets_the_report_and_stderr_the_summary() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--output-file",
+            "out/report.json",
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("Found 2 errors"), "{r:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "out/report.json")).unwrap();
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 3);
+    // Replaced, not appended to; no temporary file left beside it.
+    let r = run(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--output-file",
+            "out/report.json",
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert_eq!(read(dir.path(), "out/report.json").lines().count(), 3);
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn output_file_that_cannot_be_written_is_exit_2() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    std::fs::create_dir(dir.path().join("adir")).unwrap();
+    let r = run(dir.path(), &["lint", "--output-file", "adir"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("--output-file adir"), "{r:?}");
+}
+
+#[test]
+fn show_fixes_lists_the_fixes_per_file() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", TWO_RULES);
+    write(dir.path(), "b.yaml", &bad("c"));
+    write(dir.path(), "c.yaml", &good("d"));
+    let r = run(
+        dir.path(),
+        &["lint", "--fix", "--show-fixes", "--format", "concise"],
+    );
+    assert!(
+        r.stderr.contains(
+            "Fixed 3 problems:\n- a.yaml:\n    2 × missing-finalizer\n- b.yaml:\n    1 × missing-finalizer\n"
+        ),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("c.yaml"), "{r:?}");
+    // Nothing left to fix.
+    let r = run(dir.path(), &["lint", "--fix", "--show-fixes"]);
+    assert!(r.stderr.contains("No fixes applied."), "{r:?}");
+    // Without --show-fixes, no list.
+    write(dir.path(), "e.yaml", &bad("e"));
+    let r = run(dir.path(), &["lint", "--fix"]);
+    assert!(!r.stderr.contains("- e.yaml:"), "{r:?}");
+}
+
+#[test]
+fn force_color_colours_a_pipe_and_no_color_wins() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    let plain = run(dir.path(), &["lint"]);
+    assert!(!plain.stdout.contains('\u{1b}'), "{plain:?}");
+    let forced = run_env(dir.path(), &["lint"], "FORCE_COLOR", "1");
+    assert!(forced.stdout.contains("\u{1b}["), "{forced:?}");
+    // Empty is unset.
+    let empty = run_env(dir.path(), &["lint"], "FORCE_COLOR", "");
+    assert!(!empty.stdout.contains('\u{1b}'), "{empty:?}");
+    let both = command(dir.path(), &["lint"])
+        .env("FORCE_COLOR", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&both.stdout).contains('\u{1b}'));
+    // --color never wins over FORCE_COLOR.
+    let never = run_env(
+        dir.path(),
+        &["lint", "--color", "never"],
+        "FORCE_COLOR",
+        "1",
+    );
+    assert!(!never.stdout.contains('\u{1b}'), "{never:?}");
+}

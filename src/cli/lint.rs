@@ -173,7 +173,7 @@ pub(super) fn run_lint(mut args: LintArgs) -> i32 {
         Err(code) => return code,
     };
     run.summary.elapsed = started.elapsed();
-    if let Err(e) = render_run(&args, &run, options.mode, color) {
+    if let Err(e) = render_output(&args, &run, options.mode, color) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!(
                 "{}",
@@ -182,7 +182,12 @@ pub(super) fn run_lint(mut args: LintArgs) -> i32 {
         }
         return EXIT_FAILURE;
     }
-    if !args.quiet && (args.format != Format::Json || options.mode == Mode::Diff) {
+    if args.show_fixes && options.mode != Mode::Check {
+        let list = super::outputs::show_fixes(&run.applied, options.mode == Mode::Diff);
+        eprint!("{list}");
+    }
+    let json_on_stdout = args.format == Format::Json && args.output_file.is_none();
+    if !args.quiet && (!json_on_stdout || options.mode == Mode::Diff) {
         print_outcome(&run, options.mode, args.unsafe_fixes);
     }
     let code = match no_files_message(&run, &options) {
@@ -199,43 +204,56 @@ pub(super) fn run_lint(mut args: LintArgs) -> i32 {
     code
 }
 
-/// Render the findings (or the diffs, or stdin's fixed text then the findings on stderr).
-fn render_run(args: &LintArgs, run: &Run, mode: Mode, color: bool) -> std::io::Result<()> {
-    let mut out = BufWriter::new(std::io::stdout().lock());
+/// Render the report to stdout, or to `--output-file`.
+fn render_output(args: &LintArgs, run: &Run, mode: Mode, color: bool) -> std::io::Result<()> {
+    match &args.output_file {
+        Some(path) => super::outputs::write_atomically(path, |out| {
+            render_run(args, run, mode, (false, false), out)
+        })
+        .map_err(|e| {
+            std::io::Error::new(e.kind(), format!("--output-file {}: {e}", path.display()))
+        }),
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let terminal = std::io::stdout().is_terminal();
+            render_run(args, run, mode, (color, terminal), &mut out).and_then(|_| out.flush())
+        }
+    }
+}
+
+/// Render the findings, their statistics or the diffs to `out` (`(color, terminal)`:
+/// what `out` is); stdin's fixed text goes to stdout, its findings to `out` when it is
+/// a file, else to stderr.
+fn render_run(
+    args: &LintArgs,
+    run: &Run,
+    mode: Mode,
+    (color, terminal): (bool, bool),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let style = |color| report::Style {
         color,
         quiet: args.quiet,
     };
+    let findings = |color, out: &mut dyn Write| {
+        if args.statistics {
+            let json = matches!(args.format, Format::Json | Format::JsonLines);
+            super::outputs::statistics(&run.reports, args.unsafe_fixes, json, out)
+        } else {
+            report::render(args.format, &run.reports, &run.summary, style(color), out)
+        }
+    };
     if mode == Mode::Diff {
-        let terminal = std::io::stdout().is_terminal();
-        report::render_diffs(
-            run.diffs.iter().map(|(_, d)| d.as_str()),
-            terminal,
-            &mut out,
-        )
-        .and_then(|_| out.flush())
+        report::render_diffs(run.diffs.iter().map(|(_, d)| d.as_str()), terminal, out)
     } else if let Some(fixed) = &run.stdin_output {
-        let mut err = std::io::stderr().lock();
-        out.write_all(fixed)
-            .and_then(|_| out.flush())
-            .and_then(|_| {
-                report::render(
-                    args.format,
-                    &run.reports,
-                    &run.summary,
-                    style(false),
-                    &mut err,
-                )
-            })
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(fixed).and_then(|_| stdout.flush())?;
+        match args.output_file {
+            Some(_) => findings(false, out),
+            None => findings(false, &mut std::io::stderr().lock()),
+        }
     } else {
-        report::render(
-            args.format,
-            &run.reports,
-            &run.summary,
-            style(color),
-            &mut out,
-        )
-        .and_then(|_| out.flush())
+        findings(color, out)
     }
 }
 

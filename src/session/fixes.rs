@@ -16,6 +16,8 @@ pub(super) struct FileResult {
     pub(super) diff: Option<String>,
     /// Problems fixed (or that would be, with `--diff`).
     pub(super) applied: usize,
+    /// The rule of each fix applied (or that would be).
+    pub(super) applied_rules: Vec<&'static str>,
     /// Messages for stderr (fixes refused or not written).
     pub(super) messages: Vec<String>,
     /// The tool failed on this file (exit 2).
@@ -43,6 +45,7 @@ impl FileResult {
             outcome,
             diff: None,
             applied: 0,
+            applied_rules: Vec::new(),
             messages: Vec::new(),
             failed: false,
             fixed_text: None,
@@ -67,6 +70,7 @@ impl FileResult {
         // tool; an I/O error is.
         self.failed = err.is_failure();
         self.applied = 0;
+        self.applied_rules.clear();
         self.outcome = Outcome::Scanned(pending.report);
     }
 
@@ -241,6 +245,7 @@ pub(super) fn fix_report(
         return result;
     };
     result.applied = fixed.applied.len();
+    result.applied_rules = fixed.applied.iter().map(|d| d.rule).collect();
     if mode != Mode::Fix {
         let name = report.path_bytes.as_deref().unwrap_or(display.as_bytes());
         result.diff = Some(fix::unified_diff_named(name, &text, &new_text));

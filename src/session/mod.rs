@@ -114,6 +114,9 @@ pub struct Run {
     pub failed: bool,
     /// Problems and files fixed (or that would be, with `Mode::Diff`).
     pub fixed: (usize, usize),
+    /// The rules of the fixes applied (or that would be, with `Mode::Diff`), by shown
+    /// path, sorted by path (`--show-fixes`).
+    pub applied: Vec<(String, Vec<&'static str>)>,
     /// Files written to while being replaced (a conflict copy was made beside them).
     pub conflict_copies: usize,
     /// The fixed text of stdin (`Mode::Fix`), the original when nothing changed.
@@ -336,6 +339,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     }
     run.reports.sort_by(|a, b| a.path.cmp(&b.path));
     run.diffs.sort();
+    run.applied.sort();
     run.summary.count(&run.reports);
     run.summary.elapsed = started.elapsed();
     Ok(run)

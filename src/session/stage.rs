@@ -161,6 +161,8 @@ impl Run {
         if result.applied > 0 {
             self.fixed.0 += result.applied;
             self.fixed.1 += 1;
+            self.applied
+                .push((result.path.clone(), result.applied_rules));
         }
         if let Some(diff) = result.diff {
             self.diffs.push((result.path.clone(), diff));

@@ -64,10 +64,13 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The binary with `args`, run in `dir`, with `NO_COLOR` unset.
+/// The binary with `args`, run in `dir`, with `NO_COLOR` and `FORCE_COLOR` unset.
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 
