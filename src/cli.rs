@@ -224,10 +224,13 @@ fn run_explain(rule: &str) -> i32 {
         }
         None => {
             let known: Vec<&str> = rules::all().iter().map(|m| m.id.as_str()).collect();
+            let hint = config::nearest_rule_id(rule)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
             eprintln!(
                 "{}",
                 report::escape::message(&format!(
-                    "error: unknown rule `{rule}`; known rules: {}",
+                    "error: unknown rule `{rule}`{hint}; known rules: {}",
                     known.join(", ")
                 ))
             );
@@ -249,6 +252,12 @@ fn run_session(
         Err(SessionError::Config(err)) => {
             let color = use_color(color, std::io::stderr().is_terminal());
             eprint!("{}", report::render_error(&*err, color));
+            for more in &err.more {
+                eprint!("{}", report::render_error(more, color));
+            }
+            if err.left_out > 0 {
+                eprintln!("… and {} more problems in this file", err.left_out);
+            }
             return Err(EXIT_FAILURE);
         }
         Err(SessionError::Message(message)) => {

@@ -215,14 +215,21 @@ pub struct ConfigError {
     pub message: String,
     /// The offending bytes, when the problem is in the file's content.
     pub span: Option<Span>,
-    /// The file's text, for rendering the snippet.
-    pub text: String,
+    /// The file's text, for rendering the snippet (shared by the problems of a file).
+    pub text: std::sync::Arc<str>,
     /// What the snippet shows: the lines around the error, cut to a bounded width.
     snippet: Option<snippet::Snippet>,
+    /// The other problems of the same file, in its order (at most
+    /// [`MAX_CONFIG_PROBLEMS`] in all), and how many more were left out.
+    pub more: Vec<ConfigError>,
+    pub left_out: usize,
 }
 
+/// The most problems of one configuration file reported.
+pub const MAX_CONFIG_PROBLEMS: usize = 50;
+
 impl ConfigError {
-    fn new(path: &Path, message: String, span: Option<Span>, text: String) -> Self {
+    fn new(path: &Path, message: String, span: Option<Span>, text: std::sync::Arc<str>) -> Self {
         ConfigError {
             snippet: span
                 .as_ref()
@@ -231,12 +238,30 @@ impl ConfigError {
             message: snippet::bounded_message(message),
             span,
             text,
+            more: Vec::new(),
+            left_out: 0,
         }
+    }
+
+    /// The problems of a file's text, the first holding the others.
+    fn all(path: &Path, problems: Vec<Problem>, text: &str) -> Box<Self> {
+        let text: std::sync::Arc<str> = text.into();
+        let total = problems.len();
+        let mut errors = problems
+            .into_iter()
+            .take(MAX_CONFIG_PROBLEMS)
+            .map(|(span, message)| ConfigError::new(path, message, span, text.clone()));
+        let Some(mut first) = errors.next() else {
+            return ConfigError::file(path, "invalid configuration".into());
+        };
+        first.more = errors.collect();
+        first.left_out = total.saturating_sub(MAX_CONFIG_PROBLEMS);
+        Box::new(first)
     }
 
     /// A problem with the file itself (not its content).
     fn file(path: &Path, message: String) -> Box<Self> {
-        Box::new(ConfigError::new(path, message, None, String::new()))
+        Box::new(ConfigError::new(path, message, None, "".into()))
     }
 }
 
@@ -374,8 +399,8 @@ fn load_file(path: &Path, follow: bool) -> Result<Config, Box<ConfigError>> {
         })
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let mut config = parse(&text)
-        .map_err(|(span, message)| ConfigError::new(path, message, span, text.clone()))?;
+    let mut config =
+        parse_all(&text).map_err(|problems| ConfigError::all(path, problems, &text))?;
     config.root = root;
     config.path = Some(path.to_path_buf());
     Ok(config)
@@ -493,14 +518,32 @@ fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
     let names: Vec<String> = known.iter().map(|k| format!("`{}`", k.name)).collect();
     let name = key.as_str().unwrap_or("?");
     let full = section.map_or_else(|| name.to_string(), |s| format!("{s}.{name}"));
+    let hint = nearest(name, known.iter().map(|k| k.name))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
     (
         Some(key.span.clone()),
         format!(
-            "unknown key {}; expected one of {}",
+            "unknown key {}{hint}; expected one of {}",
             quote(&full),
             names.join(", ")
         ),
     )
+}
+
+/// The candidate closest to `name` when it is close enough to be a typo of it.
+fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    candidates
+        .map(|c| (crate::distance::levenshtein(&lower, c), c))
+        .min()
+        .filter(|&(d, c)| d <= (c.len() / 4).max(2))
+        .map(|(_, c)| c)
+}
+
+/// The rule id closest to `id` when it is close enough to be a typo of it.
+pub fn nearest_rule_id(id: &str) -> Option<&'static str> {
+    nearest(id, crate::rule_data::all().iter().map(|m| m.id.as_str()))
 }
 
 fn rule_exists(id: &str) -> bool {
@@ -512,24 +555,33 @@ fn unknown_rule(node: &Node, id: &str) -> Problem {
         .iter()
         .map(|m| format!("`{}`", m.id))
         .collect();
+    let hint = nearest_rule_id(id)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
     (
         Some(node.span.clone()),
         format!(
-            "unknown rule {}; known rules: {}",
+            "unknown rule {}{hint}; known rules: {}",
             quote(id),
             known.join(", ")
         ),
     )
 }
 
-/// Validate a configuration text.
+/// Validate a configuration text: the first problem (see [`parse_all`]).
 pub fn parse(text: &str) -> Result<Config, Problem> {
+    parse_all(text).map_err(|mut problems| problems.swap_remove(0))
+}
+
+/// Validate a configuration text; every problem found, in the file's order (at least
+/// one on `Err`). Invalid YAML, or a root that is not a mapping, stops there.
+pub fn parse_all(text: &str) -> Result<Config, Vec<Problem>> {
     let parsed = yaml::parse(text, text);
     if let Some(err) = parsed.errors.first() {
-        return Err((
+        return Err(vec![(
             Some(err.offset..err.offset),
             format!("invalid YAML: {}", err.message),
-        ));
+        )]);
     }
     let mut config = Config::default();
     let mut globs = GlobCount::default();
@@ -537,96 +589,141 @@ pub fn parse(text: &str) -> Result<Config, Problem> {
         return Ok(config);
     };
     if parsed.documents.len() > 1 {
-        return Err((
+        return Err(vec![(
             Some(parsed.documents[1].root.span.clone()),
             "expected one YAML document".into(),
-        ));
+        )]);
     }
-    for entry in mapping(&doc.root, "a mapping of settings")? {
-        let Some(name) = entry.key.as_str() else {
-            return Err((Some(entry.key.span.clone()), "keys must be strings".into()));
-        };
-        let value = &entry.value;
-        match name {
-            "include" => config.include = globs.list(value)?,
-            "exclude" => config.exclude = globs.list(value)?,
-            "rules" => {
-                for e in mapping(value, "a mapping of rule id → level")? {
-                    let id = e.key.as_str().unwrap_or_default();
-                    if !rule_exists(id) {
-                        return Err(unknown_rule(&e.key, id));
+    let mut problems = Vec::new();
+    for entry in mapping(&doc.root, "a mapping of settings").map_err(|p| vec![p])? {
+        if let Err(p) = parse_entry(entry, &mut config, &mut globs, &mut problems) {
+            problems.push(p);
+        }
+    }
+    if let Err(p) = globs.check() {
+        problems.push(p);
+    }
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        problems.sort_by_key(|(span, _)| span.as_ref().map_or(0, |s| s.start));
+        Err(problems)
+    }
+}
+
+/// One top-level key: its first problem in `Err`, or further ones (one per rule id, per
+/// key of a section) pushed to `problems`.
+fn parse_entry(
+    entry: &yaml::Entry,
+    config: &mut Config,
+    globs: &mut GlobCount,
+    problems: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    let Some(name) = entry.key.as_str() else {
+        return Err((Some(entry.key.span.clone()), "keys must be strings".into()));
+    };
+    let value = &entry.value;
+    match name {
+        "include" => config.include = globs.list(value)?,
+        "exclude" => config.exclude = globs.list(value)?,
+        "rules" => {
+            for e in mapping(value, "a mapping of rule id → level")? {
+                match rule_level(e) {
+                    Ok((id, level)) => {
+                        config.rules.insert(id.to_string(), level);
                     }
-                    let level = match e.value.as_str() {
-                        Some("off") | Some("false") => RuleLevel::Off,
-                        Some("info") => RuleLevel::Severity(Severity::Info),
-                        Some("warning") => RuleLevel::Severity(Severity::Warning),
-                        Some("error") | Some("true") => RuleLevel::Severity(Severity::Error),
-                        _ => {
-                            return Err((
-                                Some(e.value.span.clone()),
-                                format!(
-                                    "expected `off`, `info`, `warning` or `error` for rule `{id}`, found {}",
-                                    e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), quote)
-                                ),
-                            ))
-                        }
-                    };
-                    config.rules.insert(id.to_string(), level);
+                    Err(p) => problems.push(p),
                 }
             }
-            "per-path-ignores" => {
-                for e in mapping(value, "a mapping of glob → list of rule ids")? {
-                    let glob = e.key.as_str().unwrap_or_default().to_string();
-                    globs.add(&glob, &e.key)?;
-                    let ids = strings(&e.value, "rule ids")?;
-                    for (i, id) in ids.iter().enumerate() {
-                        if !rule_exists(id) {
-                            return Err(unknown_rule(&e.value.items()[i], id));
-                        }
+        }
+        "per-path-ignores" => {
+            for e in mapping(value, "a mapping of glob → list of rule ids")? {
+                let glob = e.key.as_str().unwrap_or_default().to_string();
+                globs.add(&glob, &e.key)?;
+                let ids = strings(&e.value, "rule ids")?;
+                let before = problems.len();
+                for (i, id) in ids.iter().enumerate() {
+                    if !rule_exists(id) {
+                        problems.push(unknown_rule(&e.value.items()[i], id));
                     }
+                }
+                if problems.len() == before {
                     config.per_path_ignores.push((glob, ids));
                 }
             }
-            "repositories" => config.repositories = strings(value, "repository URLs")?,
-            "finalizers" => {
-                let keys = section("finalizers");
-                for e in mapping(value, "a mapping")? {
-                    match e.key.as_str() {
-                        Some("accepted") => {
-                            config.accepted_finalizers = strings(&e.value, "finalizers")?
-                        }
-                        _ => return Err(unknown_key(&e.key, keys, Some("finalizers"))),
-                    }
-                }
-            }
-            "fix" => {
-                let keys = section("fix");
-                for e in mapping(value, "a mapping")? {
-                    match e.key.as_str() {
-                        Some("finalizer-position") => {
-                            config.fix.finalizer_position = e
-                                .value
-                                .as_str()
-                                .and_then(FinalizerPosition::parse)
-                                .ok_or_else(|| {
-                                    (
-                                        Some(e.value.span.clone()),
-                                        format!(
-                                            "expected one of `end`, `after-name`, `after-namespace`, found {}",
-                                            e.value.as_str().map_or_else(|| type_name(&e.value).to_string(), quote)
-                                        ),
-                                    )
-                                })?;
-                        }
-                        _ => return Err(unknown_key(&e.key, keys, Some("fix"))),
-                    }
-                }
-            }
-            _ => return Err(unknown_key(&entry.key, KEYS, None)),
         }
+        "repositories" => config.repositories = strings(value, "repository URLs")?,
+        "finalizers" => {
+            let keys = section("finalizers");
+            for e in mapping(value, "a mapping")? {
+                match e.key.as_str() {
+                    Some("accepted") => match strings(&e.value, "finalizers") {
+                        Ok(list) => config.accepted_finalizers = list,
+                        Err(p) => problems.push(p),
+                    },
+                    _ => problems.push(unknown_key(&e.key, keys, Some("finalizers"))),
+                }
+            }
+        }
+        "fix" => {
+            let keys = section("fix");
+            for e in mapping(value, "a mapping")? {
+                match e.key.as_str() {
+                    Some("finalizer-position") => match finalizer_position(&e.value) {
+                        Ok(position) => config.fix.finalizer_position = position,
+                        Err(p) => problems.push(p),
+                    },
+                    _ => problems.push(unknown_key(&e.key, keys, Some("fix"))),
+                }
+            }
+        }
+        _ => return Err(unknown_key(&entry.key, KEYS, None)),
     }
-    globs.check()?;
-    Ok(config)
+    Ok(())
+}
+
+/// A `rules:` entry: the rule id and its level.
+fn rule_level(e: &yaml::Entry) -> Result<(&str, RuleLevel), Problem> {
+    let id = e.key.as_str().unwrap_or_default();
+    if !rule_exists(id) {
+        return Err(unknown_rule(&e.key, id));
+    }
+    let level = match e.value.as_str() {
+        Some("off") | Some("false") => RuleLevel::Off,
+        Some("info") => RuleLevel::Severity(Severity::Info),
+        Some("warning") => RuleLevel::Severity(Severity::Warning),
+        Some("error") | Some("true") => RuleLevel::Severity(Severity::Error),
+        _ => {
+            return Err((
+                Some(e.value.span.clone()),
+                format!(
+                    "expected `off`, `info`, `warning` or `error` for rule `{id}`, found {}",
+                    e.value
+                        .as_str()
+                        .map_or_else(|| type_name(&e.value).to_string(), quote)
+                ),
+            ))
+        }
+    };
+    Ok((id, level))
+}
+
+/// The value of `fix.finalizer-position`.
+fn finalizer_position(value: &Node) -> Result<FinalizerPosition, Problem> {
+    value
+        .as_str()
+        .and_then(FinalizerPosition::parse)
+        .ok_or_else(|| {
+            (
+                Some(value.span.clone()),
+                format!(
+                    "expected one of `end`, `after-name`, `after-namespace`, found {}",
+                    value
+                        .as_str()
+                        .map_or_else(|| type_name(value).to_string(), quote)
+                ),
+            )
+        })
 }
 
 fn schema_of(ty: &ValueType, doc: &str) -> serde_json::Value {

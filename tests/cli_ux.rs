@@ -363,3 +363,75 @@ fn force_color_colours_a_pipe_and_no_color_wins() {
     );
     assert!(!never.stdout.contains('\u{1b}'), "{never:?}");
 }
+
+#[test]
+fn every_configuration_error_is_reported_at_its_key_with_did_you_mean() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    write(
+        dir.path(),
+        ".gitops-lint.yaml",
+        "rules:\n  missing-finaliser: off\n  unknown-finalizer: loud\nexlude: [x]\nfix:\n  \
+         finalizer-postion: end\n",
+    );
+    let r = run(dir.path(), &["lint", "--color", "never"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    let expected = [
+        ":2:3: unknown rule `missing-finaliser` (did you mean `missing-finalizer`?)",
+        ":3:22: expected `off`, `info`, `warning` or `error` for rule `unknown-finalizer`",
+        ":4:1: unknown key `exlude` (did you mean `exclude`?)",
+        ":6:3: unknown key `fix.finalizer-postion` (did you mean `finalizer-position`?)",
+    ];
+    let mut at = 0;
+    for want in expected {
+        let found = r.stderr[at..].find(want);
+        assert!(found.is_some(), "{want} after byte {at}: {}", r.stderr);
+        at += found.unwrap();
+    }
+}
+
+#[test]
+fn no_message_wraps_inside_a_rule_id() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    // The message lists every rule id: long enough to wrap.
+    let key = "x".repeat(120);
+    write(
+        dir.path(),
+        ".gitops-lint.yaml",
+        &format!("rules:\n  {key}: off\n"),
+    );
+    let r = run(dir.path(), &["lint", "--color", "never"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    for line in r.stderr.lines() {
+        let line = line.trim_end();
+        assert!(
+            !line.ends_with('-') && !line.ends_with("`cascade"),
+            "a line ends inside a word: {line:?}\n{}",
+            r.stderr
+        );
+    }
+    // Every rule id is whole on some line.
+    for id in [
+        "controller-managed-finalizer",
+        "cascade-deletes-argocd",
+        "unused-suppression",
+    ] {
+        assert!(r.stderr.contains(&format!("`{id}`")), "{id}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn explain_of_an_unknown_rule_suggests_the_nearest() {
+    let dir = repo_tempdir();
+    let r = run(dir.path(), &["explain", "missing-finaliser"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("unknown rule `missing-finaliser` (did you mean `missing-finalizer`?)"),
+        "{r:?}"
+    );
+    let r = run(dir.path(), &["explain", "zzzz"]);
+    assert!(!r.stderr.contains("did you mean"), "{r:?}");
+}

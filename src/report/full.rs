@@ -105,9 +105,11 @@ pub fn render(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
-        .with_width(100);
+    let handler = super::unsplit_words(
+        GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(100),
+    );
     let gha = escape::github_actions();
     let mut fence = escape::Fence::new(gha);
     for report in reports {

@@ -217,6 +217,16 @@ pub fn render_diffs<'a>(
     fence.close(out)
 }
 
+/// `handler` wrapping lines between words only: never inside a rule id or finalizer
+/// string at a hyphen, nor inside a long word.
+pub(crate) fn unsplit_words(
+    handler: miette::GraphicalReportHandler,
+) -> miette::GraphicalReportHandler {
+    handler
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
+}
+
 /// Render a tool error (e.g. a configuration problem) with miette: message, location and
 /// snippet.
 pub fn render_error(err: &dyn miette::Diagnostic, color: bool) -> String {
@@ -226,7 +236,8 @@ pub fn render_error(err: &dyn miette::Diagnostic, color: bool) -> String {
         miette::GraphicalTheme::unicode_nocolor()
     };
     let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    let handler =
+        unsplit_words(miette::GraphicalReportHandler::new_themed(theme).with_links(false));
     let safe = snippet::SafeError::new(err);
     if handler.render_report(&mut out, &safe).is_err() {
         out = format!("error: {}\n", escape::text(&err.to_string()));
