@@ -11,6 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+/// The version `--version` prints: the package version, and the commit and its date
+/// when built from a Git checkout (see `build.rs`).
+pub const VERSION: &str = env!("GITOPS_LINT_LONG_VERSION");
+
 /// Exit codes.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -21,7 +25,7 @@ pub const EXIT_NO_FILES: i32 = 3;
 #[derive(Debug, Parser)]
 #[command(
     name = "gitops-lint",
-    version,
+    version = VERSION,
     about = "Find Argo CD Applications whose deletion would orphan their resources",
     long_about = "Find Argo CD Applications and ApplicationSets whose deletion would orphan the \
                   resources they manage (no cascade finalizer), with diagnostics that point at \

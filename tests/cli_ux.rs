@@ -435,3 +435,65 @@ fn explain_of_an_unknown_rule_suggests_the_nearest() {
     let r = run(dir.path(), &["explain", "zzzz"]);
     assert!(!r.stderr.contains("did you mean"), "{r:?}");
 }
+
+/// `git ARGS` in the package's directory, when it works.
+fn git(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn version_names_the_commit_and_its_date_in_a_checkout() {
+    let dir = repo_tempdir();
+    let r = run(dir.path(), &["--version"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let line = r.stdout.trim_end();
+    let version = concat!("gitops-lint ", env!("CARGO_PKG_VERSION"));
+    assert!(line.starts_with(version), "{line}");
+    let top = git(&["rev-parse", "--show-toplevel"]).map(std::path::PathBuf::from);
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checkout = top.is_some_and(|t| t.canonicalize().ok() == manifest.canonicalize().ok());
+    if !checkout {
+        // A build outside a checkout: the package version alone.
+        assert_eq!(line, version);
+        return;
+    }
+    let hash = git(&["rev-parse", "--short=9", "HEAD"]).unwrap();
+    let date = git(&["log", "-1", "--format=%cd", "--date=short", "HEAD"]).unwrap();
+    assert_eq!(line, format!("{version} ({hash} {date})"));
+}
+
+/// The build script, to test where it finds a commit.
+#[allow(dead_code)]
+mod build_script {
+    include!("../build.rs");
+}
+
+#[test]
+fn build_script_falls_back_outside_the_checkout() {
+    // Not a Git work tree at all (or no `git`): no commit, no failure.
+    let dir = tempdir();
+    assert_eq!(build_script::commit(dir.path()), None);
+    // Inside a repository, but not at its top (a vendored or crates.io copy in a
+    // checkout): not this package's commit.
+    let repo = tempdir();
+    let inited = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo.path())
+        .args(["init", "-q"])
+        .status()
+        .is_ok_and(|s| s.success());
+    std::fs::create_dir(repo.path().join("pkg")).unwrap();
+    assert_eq!(build_script::commit(&repo.path().join("pkg")), None);
+    // At the top of a repository without any commit: none either.
+    if inited {
+        assert_eq!(build_script::commit(repo.path()), None);
+    }
+}
