@@ -6,7 +6,6 @@ use crate::diagnostic::Severity;
 use crate::report::{self, Format};
 use crate::session::{self, ConfigChoice, Mode, Options, Run};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
 use std::time::Instant;
 
 /// The most threads per core `--threads` may ask for.
@@ -97,8 +96,8 @@ fn read_stdin(args: &LintArgs) -> Result<Option<session::Stdin>, String> {
 }
 
 /// Report the paths that do not exist (each on a line of its own) and take them out of
-/// `args`; `Err` with the exit code when nothing is left to lint, or `--stdin-filename`
-/// is given without `-`.
+/// `args` (`Ok(true)`: some did not); `Err` with the exit code when nothing is left to
+/// lint, a rule id is unknown, or `--stdin-filename` is given without `-`.
 fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if args.stdin_filename.is_some() && !stdin {
@@ -116,12 +115,20 @@ fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
         return Err(EXIT_FAILURE);
     }
     let given = args.paths.len();
-    let (missing, kept): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut args.paths)
-        .into_iter()
-        .partition(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err());
-    args.paths = kept;
-    for path in &missing {
-        let message = format!("error: {}: no such file or directory", path.display());
+    let mut missing = Vec::new();
+    args.paths.retain(|p| match std::fs::metadata(p) {
+        Err(e) if p.as_os_str() != "-" => {
+            missing.push((p.clone(), e));
+            false
+        }
+        _ => true,
+    });
+    for (path, e) in &missing {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            _ => e.to_string(),
+        };
+        let message = format!("error: {}: {why}", path.display());
         eprintln!("{}", report::escape::message(&message));
     }
     if given > 0 && args.paths.is_empty() {
@@ -237,7 +244,7 @@ fn render_run(
     };
     let findings = |color, out: &mut dyn Write| {
         if args.statistics {
-            let json = matches!(args.format, Format::Json | Format::JsonLines);
+            let json = args.format == Format::Json;
             super::outputs::statistics(&run.reports, args.unsafe_fixes, json, out)
         } else {
             report::render(args.format, &run.reports, &run.summary, style(color), out)
