@@ -243,6 +243,30 @@ fn run_explain(rule: &str) -> i32 {
     }
 }
 
+/// The most bytes the problems of a configuration file take on stderr, past the first:
+/// a file of 10,000 unknown keys is not 10,000 snippets.
+const CONFIG_REPORT_BUDGET: usize = 3500;
+
+/// A configuration file's problems, in its order, as many as fit in
+/// [`CONFIG_REPORT_BUDGET`] (the first always), then how many more there are.
+fn config_report(err: &config::ConfigError, color: bool) -> String {
+    let mut out = report::render_error(err, color);
+    let mut left = err.left_out;
+    for (i, more) in err.more.iter().enumerate() {
+        let next = report::render_error(more, color);
+        if out.len() + next.len() > CONFIG_REPORT_BUDGET {
+            left += err.more.len() - i;
+            break;
+        }
+        out.push_str(&next);
+    }
+    if left > 0 {
+        let s = if left == 1 { "" } else { "s" };
+        out.push_str(&format!("… and {left} more problem{s} in this file\n"));
+    }
+    out
+}
+
 /// Run the pipeline and print its messages on stderr; on failure, print why and give
 /// the exit code (`color`: the colour choice for a configuration error's report).
 fn run_session(
@@ -255,13 +279,7 @@ fn run_session(
         Ok(run) => run,
         Err(SessionError::Config(err)) => {
             let color = use_color(color, std::io::stderr().is_terminal());
-            eprint!("{}", report::render_error(&*err, color));
-            for more in &err.more {
-                eprint!("{}", report::render_error(more, color));
-            }
-            if err.left_out > 0 {
-                eprintln!("… and {} more problems in this file", err.left_out);
-            }
+            eprint!("{}", config_report(&err, color));
             return Err(EXIT_FAILURE);
         }
         Err(SessionError::Message(message)) => {

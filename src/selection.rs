@@ -37,10 +37,10 @@ impl RuleSelection {
         let mut out = Vec::new();
         for (flag, list) in lists {
             for id in list {
-                if id == "ALL" || crate::rules::meta(id).is_some() {
+                if id == "ALL" || crate::rule_data::meta(id).is_some() {
                     continue;
                 }
-                let hint = crate::suppress::nearest_rule(id)
+                let hint = crate::config::nearest_rule_id(id)
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 out.push(format!(
@@ -53,7 +53,7 @@ impl RuleSelection {
 
     /// Apply the selection to the configuration's rule levels.
     pub fn apply(&self, levels: &mut BTreeMap<String, RuleLevel>) {
-        for meta in crate::rules::all() {
+        for meta in crate::rule_data::all() {
             let id = meta.id.as_str();
             let selected = match &self.select {
                 Some(list) => names(list, id) || id == ALWAYS,
@@ -82,7 +82,7 @@ mod tests {
     }
 
     fn enabled(levels: &BTreeMap<String, RuleLevel>) -> Vec<String> {
-        crate::rules::all()
+        crate::rule_data::all()
             .iter()
             .map(|m| m.id.to_string())
             .filter(|id| levels.get(id) != Some(&RuleLevel::Off))

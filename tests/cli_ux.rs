@@ -497,3 +497,22 @@ fn build_script_falls_back_outside_the_checkout() {
         assert_eq!(build_script::commit(repo.path()), None);
     }
 }
+
+#[test]
+fn many_configuration_errors_are_bounded_and_counted() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    let keys: String = (0..100).map(|i| format!("  nope-{i}: off\n")).collect();
+    write(dir.path(), ".gitops-lint.yaml", &format!("rules:\n{keys}"));
+    let r = run(dir.path(), &["lint", "--color", "never"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    // The first ones, in order, then how many more.
+    let first = r.stderr.find("`nope-0`").unwrap();
+    let second = r.stderr.find("`nope-1`").unwrap();
+    assert!(first < second, "{}", r.stderr);
+    let shown = r.stderr.matches("unknown rule `nope-").count();
+    assert!(shown >= 2, "{}", r.stderr);
+    let trailer = format!("… and {} more problems in this file", 100 - shown);
+    assert!(r.stderr.trim_end().ends_with(&trailer), "{}", r.stderr);
+    assert!(r.stderr.len() < 8192, "{} bytes", r.stderr.len());
+}
