@@ -132,3 +132,65 @@ fn the_cache_is_saved_before_linting_whatever_the_outcome() {
     let restore_key = &all[restore]["with"]["key"];
     assert_eq!(restore_key, &all[save]["with"]["key"]);
 }
+
+/// The install step as the runner runs it, with GITHUB_SERVER_URL a local directory laid out
+/// like a release's download URLs: the archive installs; a changed byte in it stops the step.
+#[test]
+fn the_install_step_installs_from_the_release_url_and_rejects_tampering() {
+    let all = steps(&action());
+    let step = all
+        .iter()
+        .find(|s| !s["env"]["GITOPS_LINT_VERSION"].is_null())
+        .expect("install step");
+    let script = step["run"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = dir.path().join("server");
+    let release = server.join("gitops-lint/gitops-lint/releases/download/v3.4.5");
+    let name = "gitops-lint-x86_64-unknown-linux-musl-v3.4.5";
+    let stage = dir.path().join("stage").join(name);
+    fs::create_dir_all(&stage).unwrap();
+    fs::create_dir_all(&release).unwrap();
+    fs::write(stage.join("gitops-lint"), "#!/bin/sh\necho from-release\n").unwrap();
+    let sh = |cmd: &str| {
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{cmd}");
+    };
+    sh(&format!("chmod 755 stage/{name}/gitops-lint && tar -C stage -czf server/gitops-lint/gitops-lint/releases/download/v3.4.5/{name}.tgz {name}"));
+    sh(&format!("cd server/gitops-lint/gitops-lint/releases/download/v3.4.5 && sha256sum {name}.tgz > {name}.tgz.sha256"));
+    let run = |root: &Path| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .env("ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("GITHUB_SERVER_URL", &server)
+            .env("GITOPS_LINT_REPOSITORY", "gitops-lint/gitops-lint")
+            .env("GITOPS_LINT_VERSION", "3.4.5")
+            .env("GITOPS_LINT_ROOT", root)
+            .env("GITOPS_LINT_VERIFY_ATTESTATION", "false")
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .output()
+            .unwrap()
+    };
+    let out = run(&dir.path().join("root"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("from-release"));
+    // Flip the last byte of the archive: same name, same published checksum.
+    let archive = release.join(format!("{name}.tgz"));
+    let mut bytes = fs::read(&archive).unwrap();
+    *bytes.last_mut().unwrap() ^= 0xff;
+    fs::write(&archive, bytes).unwrap();
+    let out = run(&dir.path().join("root2"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"));
+    assert!(!dir.path().join("root2/bin/gitops-lint").exists());
+}
