@@ -101,7 +101,11 @@ install() {
 
   mkdir -p "$work/x"
   if [ "$ext" = zip ]; then
-    (cd "$work/x" && unzip -q "../$name.zip")
+    if command -v unzip >/dev/null 2>&1; then
+      (cd "$work/x" && unzip -q "../$name.zip")
+    else
+      (cd "$work/x" && 7z x -y "../$name.zip" >/dev/null) # Windows runners have 7z
+    fi
   else
     tar -xzf "$work/$name.tgz" -C "$work/x"
   fi
