@@ -72,6 +72,8 @@ fi
 echo "--- the mirror rendered for $version, tagged v$version"
 mkdir "$work/mirror"
 python3 "$repo/scripts/render-mirror.py" "$version" "$work/mirror" >/dev/null
+"$pre_commit" validate-manifest "$work/mirror/.pre-commit-hooks.yaml" \
+  || fail "pre-commit rejects the mirror's .pre-commit-hooks.yaml"
 gitq() { git -C "$1" -c user.email=ci@example.com -c user.name=ci "${@:2}"; }
 gitq "$work/mirror" init -q
 gitq "$work/mirror" add -A

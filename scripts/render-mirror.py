@@ -23,19 +23,23 @@ OTHER_PLACEHOLDER_RE = re.compile(r"@[A-Z_]+@")
 
 
 def render(version: str, out_dir: pathlib.Path) -> list[pathlib.Path]:
-    """Write the rendered templates under out_dir; return the paths written."""
-    written = []
+    """Write the rendered templates under out_dir; return the paths written.
+
+    Every template is rendered before any file is written: an error writes nothing."""
+    rendered = {}
     for src in sorted(p for p in TEMPLATES.rglob("*") if p.is_file()):
-        text = src.read_text(encoding="utf-8")
-        rendered = text.replace(PLACEHOLDER, version)
-        leftover = OTHER_PLACEHOLDER_RE.search(rendered)
+        rel = src.relative_to(TEMPLATES)
+        text = src.read_text(encoding="utf-8").replace(PLACEHOLDER, version)
+        leftover = OTHER_PLACEHOLDER_RE.search(text)
         if leftover:
-            rel = src.relative_to(TEMPLATES)
-            line = rendered.count("\n", 0, leftover.start()) + 1
+            line = text.count("\n", 0, leftover.start()) + 1
             raise ValueError(f"{rel}:{line}: unknown placeholder {leftover.group(0)}")
-        dest = out_dir / src.relative_to(TEMPLATES)
+        rendered[rel] = text
+    written = []
+    for rel, text in rendered.items():
+        dest = out_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(rendered, encoding="utf-8")
+        dest.write_text(text, encoding="utf-8")
         written.append(dest)
     return written
 
