@@ -61,8 +61,8 @@ wheel=$(ls "$links"/gitops_lint-*.whl)
 echo "mirror-check: wheel $(basename "$wheel"), $(stat -c %s "$wheel") bytes"
 # The mirror package's build backend, offline: the setuptools wheel virtualenv (a
 # dependency of pre-commit) embeds; from the index only when it has none.
-embed=$("$pc_python" -c 'import os, virtualenv; print(os.path.dirname(virtualenv.__file__))')
-setuptools=$(ls "$embed"/seed/wheels/embed/setuptools-*.whl 2>/dev/null | sort -V | tail -n 1 || true)
+embed=$("$pc_python" -c 'import os, virtualenv; print(os.path.dirname(virtualenv.__file__))' || true)
+setuptools=$(find "$embed/seed/wheels/embed" -name "setuptools-*.whl" 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -n "$setuptools" ]; then
   cp "$setuptools" "$links"/
 else
