@@ -518,7 +518,7 @@ fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
     let names: Vec<String> = known.iter().map(|k| format!("`{}`", k.name)).collect();
     let name = key.as_str().unwrap_or("?");
     let full = section.map_or_else(|| name.to_string(), |s| format!("{s}.{name}"));
-    let hint = nearest(name, known.iter().map(|k| k.name))
+    let hint = crate::distance::nearest(name, known.iter().map(|k| k.name))
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     (
@@ -531,21 +531,6 @@ fn unknown_key(key: &Node, known: &[Key], section: Option<&str>) -> Problem {
     )
 }
 
-/// The candidate closest to `name` when it is close enough to be a typo of it.
-fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase().replace('_', "-");
-    candidates
-        .map(|c| (crate::distance::levenshtein(&lower, c), c))
-        .min()
-        .filter(|&(d, c)| d <= (c.len() / 4).max(2))
-        .map(|(_, c)| c)
-}
-
-/// The rule id closest to `id` when it is close enough to be a typo of it.
-pub fn nearest_rule_id(id: &str) -> Option<&'static str> {
-    nearest(id, crate::rule_data::all().iter().map(|m| m.id.as_str()))
-}
-
 fn rule_exists(id: &str) -> bool {
     crate::rule_data::meta(id).is_some()
 }
@@ -555,7 +540,7 @@ fn unknown_rule(node: &Node, id: &str) -> Problem {
         .iter()
         .map(|m| format!("`{}`", m.id))
         .collect();
-    let hint = nearest_rule_id(id)
+    let hint = crate::suppress::nearest_rule(id)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     (

@@ -20,6 +20,17 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The candidate closest to `name` when it is close enough to be a typo of it (case and
+/// `_` for `-` ignored; at most a quarter of the candidate's length, or 2, edits away).
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    candidates
+        .map(|c| (levenshtein(&lower, c), c))
+        .min()
+        .filter(|&(d, c)| d <= (c.len() / 4).max(2))
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::levenshtein;

@@ -327,13 +327,7 @@ impl Scanner<'_> {
 
 /// The rule id closest to `name` when it is close enough to be a typo of it.
 pub fn nearest_rule(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase().replace('_', "-");
-    rules::all()
-        .iter()
-        .map(|m| (crate::distance::levenshtein(&lower, &m.id), m.id.as_str()))
-        .min()
-        .filter(|&(d, id)| d <= (id.len() / 4).max(2))
-        .map(|(_, id)| id)
+    crate::distance::nearest(name, rules::all().iter().map(|m| m.id.as_str()))
 }
 
 #[cfg(test)]
