@@ -15,6 +15,8 @@
 # Usage: scripts/mirror-check.sh PRE_COMMIT [WHEEL_DIR]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/hook-project.sh
+. "$repo/scripts/hook-project.sh"
 pre_commit=${1:?usage: mirror-check.sh PRE_COMMIT [WHEEL_DIR]}
 wheel_dir=${2:-}
 pc_python=$(dirname "$(command -v "$pre_commit")")/python
@@ -82,26 +84,7 @@ gitq "$work/mirror" tag "v$version"
 
 mkdir "$work/project"
 cd "$work/project"
-cat > bad-app.yaml <<'YAML'
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: bad
-  namespace: argocd
-spec:
-  project: default
-YAML
-cat > good-app.yaml <<'YAML'
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: good
-  namespace: argocd
-  finalizers:
-    - resources-finalizer.argocd.argoproj.io
-spec:
-  project: default
-YAML
+write_hook_apps
 cat > .pre-commit-config.yaml <<YAML
 repos:
   - repo: $work/mirror

@@ -9,6 +9,8 @@
 # Usage: scripts/precommit-check.sh [PRE_COMMIT]   (default: pre-commit on PATH)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/hook-project.sh
+. "$repo/scripts/hook-project.sh"
 pre_commit=${1:-pre-commit}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -18,26 +20,7 @@ mkdir project && cd project
 git init -q
 git config user.email ci@example.com
 git config user.name ci
-cat > bad-app.yaml <<'YAML'
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: bad
-  namespace: argocd
-spec:
-  project: default
-YAML
-cat > good-app.yaml <<'YAML'
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: good
-  namespace: argocd
-  finalizers:
-    - resources-finalizer.argocd.argoproj.io
-spec:
-  project: default
-YAML
+write_hook_apps
 # A Go-templated file named as helmfile names them: linted and fixed like the others.
 cat > apps.yaml.gotmpl <<'YAML'
 apiVersion: argoproj.io/v1alpha1

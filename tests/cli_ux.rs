@@ -96,6 +96,47 @@ fn no_files_found_exits_3() {
 }
 
 #[test]
+fn graph_reports_missing_paths_and_no_files_as_lint_does() {
+    let dir = repo_tempdir();
+    write(dir.path(), "a.yaml", &bad("a"));
+    write(dir.path(), "sub/readme.txt", "hello");
+    // A missing path beside a real one: reported, the real one still drawn, exit 2.
+    let r = run(dir.path(), &["graph", "--format", "json", "nope", "a.yaml"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l == "error: nope: no such file or directory"),
+        "{r:?}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["nodes"].as_array().map(Vec::len), Some(1), "{r:?}");
+    // Only missing paths: not the current directory instead.
+    let r = run(dir.path(), &["graph", "x"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    // Nothing to read.
+    let r = run(dir.path(), &["graph", "sub"]);
+    assert_eq!(r.code, Some(3), "{r:?}");
+    assert!(
+        r.stderr.contains("no YAML or JSON files found under sub"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_directory_whose_files_are_all_excluded_has_no_files() {
+    let dir = repo_tempdir();
+    write(dir.path(), "sub/a.yaml", &bad("a"));
+    let r = run(dir.path(), &["lint", "--exclude", "*.yaml", "sub"]);
+    assert_eq!(r.code, Some(3), "{r:?}");
+    assert!(
+        r.stderr.contains("no YAML or JSON files found under sub"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn files_found_but_skipped_are_not_no_files() {
     let dir = repo_tempdir();
     // A YAML file without Argo CD objects is skipped, but it was found.
@@ -335,6 +376,15 @@ fn show_fixes_lists_the_fixes_per_file() {
     write(dir.path(), "e.yaml", &bad("e"));
     let r = run(dir.path(), &["lint", "--fix"]);
     assert!(!r.stderr.contains("- e.yaml:"), "{r:?}");
+    // Without --fix or --diff there is nothing to list: said, not silently ignored.
+    write(dir.path(), "f.yaml", &bad("f"));
+    let r = run(dir.path(), &["lint", "--show-fixes", "f.yaml"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("warning: --show-fixes lists the fixes of --fix or --diff"),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -244,9 +244,16 @@ fn bad_input_is_an_error_with_exit_2() {
 #[test]
 fn an_empty_repository_has_an_empty_graph() {
     let dir = common::repo_tempdir();
-    let doc = graph_json(dir.path(), &[]);
+    // No file at all: the empty graph, and the "no files" exit code (as `lint` has).
+    let r = run(dir.path(), &["graph", "--format", "json"]);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    let doc = parse_json(&r);
     assert!(doc["nodes"].as_array().is_some_and(Vec::is_empty));
     assert_eq!(doc["summary"]["applications"], 0);
+    // Files, none of them an Application: the empty graph, exit 0.
+    std::fs::write(dir.path().join("cm.yaml"), "kind: ConfigMap\n").unwrap();
+    let doc = graph_json(dir.path(), &[]);
+    assert!(doc["nodes"].as_array().is_some_and(Vec::is_empty));
 }
 
 /// The Kubefirst bug report's state (v2.3.8): linted as a user would, every

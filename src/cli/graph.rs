@@ -63,8 +63,9 @@ fn options(args: &GraphArgs, threads: usize) -> Options {
     }
 }
 
-/// Runs the pipeline and prints the graph; exit 0, or 2 when something failed (a file
-/// that could not be read, a bad configuration). Findings do not change the exit code:
+/// Runs the pipeline and prints the graph; exit 0, 2 when something failed (a path that
+/// does not exist, a file that could not be read, a bad configuration), 3 when no file was
+/// found. Findings do not change the exit code:
 /// `lint` is the check.
 pub(super) fn run_graph(args: GraphArgs) -> i32 {
     let threads = super::lint::thread_count(args.threads);
@@ -75,10 +76,16 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
         eprintln!("error: `graph` reads a repository, not stdin (`-`)");
         return EXIT_FAILURE;
     }
-    let run = match super::run_session(&options(&args, threads), args.color) {
+    let options = options(&args, threads);
+    let run = match super::run_session(&options, args.color) {
         Ok(run) => run,
         Err(code) => return code,
     };
+    let read = run.summary.files_scanned + run.summary.files_skipped;
+    if run.failed && read == 0 {
+        // Nothing was read (every path missing, or unreadable): no graph to draw.
+        return EXIT_FAILURE;
+    }
     let graph = &run.analysis.graph;
     let files: Vec<(&str, &[crate::diagnostic::Diagnostic])> = run
         .reports
@@ -104,6 +111,9 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
     }
     if run.failed {
         EXIT_FAILURE
+    } else if let Some(message) = super::outputs::no_files_message(&run, &options) {
+        eprintln!("{message}");
+        super::EXIT_NO_FILES
     } else {
         EXIT_OK
     }

@@ -95,10 +95,10 @@ fn read_stdin(args: &LintArgs) -> Result<Option<session::Stdin>, String> {
     }
 }
 
-/// Report the paths that do not exist (each on a line of its own) and take them out of
-/// `args` (`Ok(true)`: some did not); `Err` with the exit code when nothing is left to
-/// lint, a rule id is unknown, or `--stdin-filename` is given without `-`.
-fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
+/// The arguments the session cannot judge: `Err` with the exit code when a rule id is
+/// unknown, or `--stdin-filename` is given without `-` (missing paths are the session's:
+/// `graph` reports them the same way).
+fn check_args(args: &LintArgs) -> Result<(), i32> {
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if args.stdin_filename.is_some() && !stdin {
         eprintln!(
@@ -114,54 +114,17 @@ fn check_paths(args: &mut LintArgs) -> Result<bool, i32> {
         }
         return Err(EXIT_FAILURE);
     }
-    let given = args.paths.len();
-    let mut missing = Vec::new();
-    args.paths.retain(|p| match std::fs::metadata(p) {
-        Err(e) if p.as_os_str() != "-" => {
-            missing.push((p.clone(), e));
-            false
-        }
-        _ => true,
-    });
-    for (path, e) in &missing {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-            _ => e.to_string(),
-        };
-        let message = format!("error: {}: {why}", path.display());
-        eprintln!("{}", report::escape::message(&message));
-    }
-    if given > 0 && args.paths.is_empty() {
-        return Err(EXIT_FAILURE);
-    }
-    Ok(!missing.is_empty())
+    Ok(())
 }
 
-/// When no file was found under the directories given (none named explicitly, no
-/// stdin), the message saying so.
-fn no_files_message(run: &Run, options: &Options) -> Option<String> {
-    let summary = &run.summary;
-    let none = summary.files_scanned + summary.files_skipped == 0;
-    if !none || run.failed || options.stdin.is_some() {
-        return None;
-    }
-    let dirs: Vec<String> = match options.paths.as_slice() {
-        [] => vec![".".to_string()],
-        paths if paths.iter().all(|p| p.is_dir()) => {
-            paths.iter().map(|p| p.display().to_string()).collect()
-        }
-        _ => return None,
-    };
-    let message = format!("no YAML or JSON files found under {}", dirs.join(", "));
-    Some(report::escape::message(&message))
-}
-
-pub(super) fn run_lint(mut args: LintArgs) -> i32 {
+pub(super) fn run_lint(args: LintArgs) -> i32 {
     let started = Instant::now();
-    let missing = match check_paths(&mut args) {
-        Ok(missing) => missing,
-        Err(code) => return code,
-    };
+    if let Err(code) = check_args(&args) {
+        return code;
+    }
+    if args.show_fixes && !args.fix && !args.diff && !args.quiet {
+        eprintln!("warning: --show-fixes lists the fixes of --fix or --diff; neither was given");
+    }
     let threads = thread_count(args.threads);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -197,8 +160,7 @@ pub(super) fn run_lint(mut args: LintArgs) -> i32 {
     if !args.quiet && (!json_on_stdout || options.mode == Mode::Diff) {
         print_outcome(&run, options.mode, args.unsafe_fixes);
     }
-    let code = match no_files_message(&run, &options) {
-        _ if missing => EXIT_FAILURE,
+    let code = match super::outputs::no_files_message(&run, &options) {
         Some(message) => {
             eprintln!("{message}");
             EXIT_NO_FILES

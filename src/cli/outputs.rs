@@ -1,4 +1,5 @@
-//! What `lint` writes besides the report: `--statistics` (a count per rule, like
+//! What `lint` writes besides the report (and what `graph` shares with it: the message for
+//! a run that found no file): `--statistics` (a count per rule, like
 //! `ruff check --statistics`), `--show-fixes` (the fixes applied, per file) and
 //! `--output-file` (the report written to a file atomically).
 
@@ -7,6 +8,8 @@ use crate::report::escape;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+
+use crate::session::{Options, Run};
 
 /// Per rule: (findings, with a fix `--fix` applies, with a fix only `--unsafe-fixes`
 /// applies).
@@ -140,4 +143,23 @@ fn default_permissions(_: &std::fs::File) -> io::Result<std::fs::Permissions> {
 #[cfg(not(unix))]
 fn default_permissions(file: &std::fs::File) -> io::Result<std::fs::Permissions> {
     Ok(file.metadata()?.permissions())
+}
+
+/// When no file was found under the directories given (none named explicitly, no
+/// stdin), the message saying so.
+pub(super) fn no_files_message(run: &Run, options: &Options) -> Option<String> {
+    let summary = &run.summary;
+    let none = summary.files_scanned + summary.files_skipped == 0;
+    if !none || run.failed || options.stdin.is_some() {
+        return None;
+    }
+    let dirs: Vec<String> = match options.paths.as_slice() {
+        [] => vec![".".to_string()],
+        paths if paths.iter().all(|p| p.is_dir()) => {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        }
+        _ => return None,
+    };
+    let message = format!("no YAML or JSON files found under {}", dirs.join(", "));
+    Some(escape::message(&message))
 }

@@ -240,12 +240,24 @@ fn walk_all(
 pub fn run(options: &Options) -> Result<Run, SessionError> {
     let started = Instant::now();
     let cwd = options.cwd.as_deref();
-    let paths = paths_of(options);
+    let (paths, missing) = paths::existing(paths_of(options));
+    if paths.is_empty() && !missing.is_empty() && options.stdin.is_none() {
+        // Every path given is missing: nothing to lint (not the working directory).
+        return Ok(Run {
+            messages: missing,
+            failed: true,
+            ..Run::default()
+        });
+    }
     let setup = configure(options, &paths)?;
     let root = Some(root_of(options, &paths, &setup.config));
     let helm_facts = crate::helm_stage::Collector::new(&paths);
     let (mut walked, visited) = walk_all(options, &setup, &paths, root.as_deref(), &helm_facts)?;
-    let mut run = Run::default();
+    let mut run = Run {
+        failed: !missing.is_empty(),
+        messages: missing,
+        ..Run::default()
+    };
     for err in visited.errors.iter().chain(&walked.read_errors) {
         run.messages.push(format!("error: {err}"));
         run.failed = true;

@@ -3,6 +3,27 @@
 
 use std::path::{Path, PathBuf};
 
+/// The paths given that exist, and an error message for each that does not (every one is
+/// reported; the others are still linted, and the run fails at the end).
+pub(super) fn existing(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
+    let mut missing = Vec::new();
+    let paths = paths
+        .into_iter()
+        .filter(|path| match std::fs::metadata(path) {
+            Ok(_) => true,
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    _ => e.to_string(),
+                };
+                missing.push(format!("error: {}: {why}", path.display()));
+                false
+            }
+        })
+        .collect();
+    (paths, missing)
+}
+
 /// The path to show for a file: relative to the working directory when it is below it,
 /// `/`-separated, without a leading `./`.
 pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
