@@ -1,8 +1,9 @@
-//! Command line: `lint`, `graph`, `rules`, `explain`.
+//! Command line: `lint`, `graph`, `plan`, `rules`, `explain`.
 
 mod graph;
 mod lint;
 mod outputs;
+mod plan;
 
 use crate::report::{self, Format};
 pub use crate::session::display_path;
@@ -46,6 +47,9 @@ pub enum Command {
     /// Show the app-of-apps graph: which parent Application syncs (and prunes) which
     /// child, and what deleting each one deletes (text, json, mermaid, dot).
     Graph(graph::GraphArgs),
+    /// What a change deletes: compare the app graph of a base commit (`--base REV`) with
+    /// the working tree's (or `--head REV`'s), most severe consequence first.
+    Plan(plan::PlanArgs),
     /// List the built-in rules.
     Rules {
         /// Output format.
@@ -173,6 +177,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Lint(args) => lint::run_lint(args),
         Command::Graph(args) => graph::run_graph(args),
+        Command::Plan(args) => plan::run_plan(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
         Command::Completions { shell } => {

@@ -248,6 +248,26 @@ fn is_kustomization(path: &Path) -> bool {
         .is_some_and(|n| KUSTOMIZATION_NAMES.contains(&n))
 }
 
+/// For the files of a Git tree (not on disk): whether a walk would lint the file at
+/// `path` — a linted name, not excluded by `--exclude` or the configuration. Ignore files
+/// do not apply: Git holds the file, and Argo CD reads what Git holds.
+pub struct TreeFilter(Filter);
+
+impl TreeFilter {
+    pub fn new(options: &Options) -> Result<Self, Error> {
+        Filter::new(options).map(TreeFilter)
+    }
+
+    pub fn admits(&self, path: &Path) -> bool {
+        self.0.included(path) && !self.0.excluded(path, false)
+    }
+
+    /// A kustomization file (read for the Kustomize facts even when not a linted name).
+    pub fn is_kustomization(path: &Path) -> bool {
+        is_kustomization(path)
+    }
+}
+
 /// `--exclude` and the configuration's `exclude`, for files reached other than by the walk
 /// (argocd-apps value files named by an Application).
 pub struct Exclusion(Option<Filter>);

@@ -18,6 +18,7 @@ pub mod helm_tools;
 pub mod kustomize;
 pub mod lint;
 pub mod objects;
+pub mod plan;
 pub mod read;
 pub mod report;
 pub mod route;

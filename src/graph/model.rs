@@ -49,6 +49,9 @@ pub struct Node {
     /// The annotation `argocd.argoproj.io/sync-options` has `Prune=false`: a parent's
     /// prune keeps this object when its file leaves Git.
     pub keeps_on_prune: bool,
+    /// The annotation `argocd.argoproj.io/sync-options` has `Delete=false` (or
+    /// `helm.sh/resource-policy: keep`): deleting its parent keeps this object.
+    pub keeps_on_delete: bool,
     /// `syncPolicy.automated.prune: true` and no `Prune=false` in `syncOptions`: a child
     /// whose file leaves Git is deleted. For an ApplicationSet, its template's policy.
     pub prune: bool,

@@ -10,6 +10,7 @@ fn node(name: &str) -> Node {
         span: 0..0,
         cascade: Cascade::No,
         keeps_on_prune: false,
+        keeps_on_delete: false,
         prune: true,
         sources: Vec::new(),
         appset: None,

@@ -38,6 +38,10 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
         _ => return None,
     };
     let metadata = root.get("metadata")?;
+    let sync_options = metadata
+        .at("annotations")
+        .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
+        .and_then(Yaml::as_str);
     let spec = match kind {
         AppKind::Application => root.get("spec"),
         AppKind::ApplicationSet => root.at("spec.template.spec"),
@@ -65,11 +69,13 @@ pub fn node_of(file: &str, doc: &Document) -> Option<Node> {
             AppKind::Application => cascade(metadata.get("finalizers")),
             AppKind::ApplicationSet => generated_cascade(root),
         },
-        keeps_on_prune: metadata
-            .at("annotations")
-            .and_then(|a| a.get("argocd.argoproj.io/sync-options"))
-            .and_then(Yaml::as_str)
-            .is_some_and(has_prune_false),
+        keeps_on_prune: sync_options.is_some_and(has_prune_false),
+        keeps_on_delete: sync_options.is_some_and(has_delete_false)
+            || metadata
+                .at("annotations")
+                .and_then(|a| a.get("helm.sh/resource-policy"))
+                .and_then(Yaml::as_str)
+                .is_some_and(|v| v.trim() == "keep"),
         prune: spec.is_some_and(prunes),
         sources: spec.map(sources).unwrap_or_default(),
         appset: match kind {
@@ -172,10 +178,20 @@ fn generated_cascade(root: &Yaml) -> Cascade {
 
 /// A sync-options value (`A=b,Prune=false`) or list item that turns pruning off.
 pub fn has_prune_false(options: &str) -> bool {
+    has_option(options, b"prune=false")
+}
+
+/// A sync-options value with `Delete=false`: deleting the Application keeps this object.
+pub fn has_delete_false(options: &str) -> bool {
+    has_option(options, b"delete=false")
+}
+
+/// `options` (comma-separated) holds `option` (lower case), in any case and spacing.
+fn has_option(options: &str, option: &[u8]) -> bool {
     // Spaces anywhere are ignored ("Prune = false"), without making a copy of each option.
     options.split(',').any(|o| {
         let mut letters = o.bytes().filter(|&b| b != b' ');
-        b"prune=false".iter().all(|&want| {
+        option.iter().all(|&want| {
             letters
                 .next()
                 .is_some_and(|b| b.eq_ignore_ascii_case(&want))

@@ -8,6 +8,7 @@ mod github;
 pub mod graph;
 mod json;
 mod json_lines;
+pub mod plan;
 mod sarif;
 mod snippet;
 

@@ -58,7 +58,7 @@ pub fn analyse(
     patches: &HashSet<PathBuf>,
     remotes: &[String],
     configured: &[String],
-    root: Option<&Path>,
+    files_of: Option<Files>,
 ) -> Analysis {
     let is_patch =
         |p: &Path| !patches.is_empty() && patches.contains(&crate::kustomize::normalize(p));
@@ -83,7 +83,9 @@ pub fn analyse(
             files.dedup();
         },
     );
-    let generated = root.map(|r| generator_files(&nodes, r)).unwrap_or_default();
+    let generated = files_of
+        .map(|f| generator_files(&nodes, f))
+        .unwrap_or_default();
     if !generated.is_empty() {
         files.extend(generated.keys().cloned());
         files.sort_unstable();
@@ -123,10 +125,10 @@ pub fn analyse(
 /// The files the git file generators of the ApplicationSets among `nodes` name
 /// (`files[].path` globs), read for their parameters, by repo-relative path. They hold no
 /// Argo CD object, so the walk read them and kept nothing: they are found again under each
-/// pattern's literal directory (honouring `.gitignore`, as Git would hold them) and read a
-/// second time — a few small files, at most [`MAX_GENERATOR_FILES`] and
+/// pattern's literal directory (on disk honouring `.gitignore`, as Git would hold them) and
+/// read a second time — a few small files, at most [`MAX_GENERATOR_FILES`] and
 /// [`MAX_GENERATOR_BYTES`] in all.
-fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String> {
+fn generator_files(nodes: &[graph::Node], files: Files) -> HashMap<String, String> {
     use crate::graph::appset::{literal_prefix, Generator};
     let mut out = HashMap::new();
     let mut total: u64 = 0;
@@ -140,41 +142,76 @@ fn generator_files(nodes: &[graph::Node], root: &Path) -> HashMap<String, String
         })
         .flatten()
         .collect();
+    let mut bytes = Vec::new();
     for pattern in patterns {
         let prefix = literal_prefix(&pattern.path, false);
         let Some(dir) = crate::graph::resolve::normalize(&prefix) else {
             continue;
         };
-        let walk = ignore::WalkBuilder::new(root.join(&*dir))
-            .hidden(false)
-            .follow_links(false)
-            .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walk.flatten() {
+        for rel in files.under(&dir) {
             if out.len() >= MAX_GENERATOR_FILES {
                 return out;
             }
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let Some(rel) = repo_relative(entry.path(), root, None) else {
-                continue;
-            };
             if out.contains_key(&rel) || !crate::graph::glob::matches(&pattern.path, &rel) {
                 continue;
             }
-            let mut bytes = Vec::new();
-            let read = crate::read::read_file(entry.path(), &mut bytes, MAX_GENERATOR_FILE, true);
-            if let (Ok(()), Ok(text)) = (read, String::from_utf8(bytes)) {
-                total += text.len() as u64;
-                if total > MAX_GENERATOR_BYTES {
-                    return out;
+            if files.read(&rel, &mut bytes) {
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    total += text.len() as u64;
+                    if total > MAX_GENERATOR_BYTES {
+                        return out;
+                    }
+                    out.insert(rel, text.to_string());
                 }
-                out.insert(rel, text);
             }
         }
     }
     out
+}
+
+/// Where the repository's files are: on disk under its root, or in a Git tree.
+#[derive(Clone, Copy)]
+pub enum Files<'a> {
+    Disk(&'a Path),
+    Tree(&'a dyn super::tree::TreeFiles),
+}
+
+impl Files<'_> {
+    /// The repo-relative paths of the files below the repo-relative directory `dir`
+    /// (`""`: all).
+    fn under(&self, dir: &str) -> Vec<String> {
+        match self {
+            Files::Disk(root) => {
+                let walk = ignore::WalkBuilder::new(root.join(dir))
+                    .hidden(false)
+                    .follow_links(false)
+                    .filter_entry(|e| e.file_name() != ".git")
+                    .build();
+                walk.flatten()
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .filter_map(|e| repo_relative(e.path(), root, None))
+                    .take(MAX_GENERATOR_FILES + 1)
+                    .collect()
+            }
+            Files::Tree(tree) => super::tree::under(tree.paths(), dir)
+                .iter()
+                .take(MAX_GENERATOR_FILES + 1)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Read the generator file `rel` into `bytes`; `false` when it cannot be read (or is
+    /// larger than [`MAX_GENERATOR_FILE`]).
+    fn read(&self, rel: &str, bytes: &mut Vec<u8>) -> bool {
+        bytes.clear();
+        match self {
+            Files::Disk(root) => {
+                crate::read::read_file(&root.join(rel), bytes, MAX_GENERATOR_FILE, true).is_ok()
+            }
+            Files::Tree(tree) => tree.read(rel, MAX_GENERATOR_FILE, bytes).is_ok(),
+        }
+    }
 }
 
 /// The most files [`generator_files`] reads, the largest it reads, and the most bytes in

@@ -11,12 +11,14 @@ mod fixes;
 mod paths;
 mod stage;
 mod stdin;
+pub mod tree;
 mod walk;
 
 #[cfg(test)]
 mod tests;
 
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
+pub use tree::{graph_of_tree, root_for, TreeFiles, TreeGraph};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileReport;
@@ -271,7 +273,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         &patches,
         &remotes,
         &setup.config.repositories,
-        root.as_deref(),
+        root.as_deref().map(analysis::Files::Disk),
     );
     // Messages and related locations name other files as the reports show paths: with
     // the prefix a walked file's shown path has before its repo-relative one.

@@ -137,6 +137,13 @@ impl<'a> Walk<'a> {
                 .push(format!("{display}: {}", super::read_error_message(&e)));
             return;
         }
+        self.visit_bytes(path, buf);
+    }
+
+    /// Lint and take the facts of one file already read into `buf` (the walk's own
+    /// reads, or a file of a Git tree that is not on disk: `path` is then where it would
+    /// be).
+    pub fn visit_bytes(&self, path: &Path, buf: &mut Vec<u8>) {
         let needles = lint::Needles::scan(buf);
         // The repo-relative path, for a file that may hold nodes or that the graph's tree
         // lists (kustomizations, Helm charts); any other file only marks its directory.

@@ -1,0 +1,162 @@
+//! `plan --base REV`: what the change from `REV` to the working tree (or `--head REV`)
+//! deletes in the cluster, most severe first.
+
+use super::{ColorChoice, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use crate::plan::{self, Level, PlanError, PlanOptions};
+use crate::report::plan::{render, PlanFormat};
+use crate::report::{self};
+use crate::session::{ConfigChoice, Mode, Options};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// The least level that makes `plan` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Info,
+    Change,
+    Orphan,
+    Delete,
+    Never,
+}
+
+impl FailOn {
+    fn level(self) -> Option<Level> {
+        match self {
+            FailOn::Info => Some(Level::Info),
+            FailOn::Change => Some(Level::Change),
+            FailOn::Orphan => Some(Level::Orphan),
+            FailOn::Delete => Some(Level::Delete),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The repository directory, or the parts of it to compare (default: the current
+    /// directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The commit to compare with: a branch, tag, SHA or expression (`origin/main`,
+    /// `HEAD~1`), read from the object store (nothing is checked out).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// Compare with this commit instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Output format (docs/plan.md).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Exit 1 when a change is at least this severe (`delete`: resources deleted;
+    /// `orphan`: an Application deleted, its resources left running; `change`: what a
+    /// deletion does changes; `info`: anything; `never`).
+    #[arg(long, value_enum, default_value_t = FailOn::Orphan)]
+    pub fail_on: FailOn,
+    /// Exclude paths matching this gitignore-style glob (repeatable; both sides).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore, .ignore and git exclude files (the working tree).
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// When to use colour (unused by the formats so far; accepted for symmetry).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, hide = true)]
+    pub color: ColorChoice,
+    /// Number of threads (default, and with 0: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Files larger than this are not read (an error, exit 2).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::read::parse_size)]
+    pub max_file_size: u64,
+    /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+fn options(args: &PlanArgs, threads: usize) -> PlanOptions {
+    let config = match &args.config {
+        _ if args.isolated => ConfigChoice::Isolated,
+        Some(p) => ConfigChoice::Path(p.clone()),
+        None => ConfigChoice::Discover,
+    };
+    let session = Options {
+        paths: args.paths.clone(),
+        config,
+        exclude: args.exclude.clone(),
+        no_ignore: args.no_ignore,
+        force_exclude: false,
+        threads,
+        max_file_size: args.max_file_size,
+        mode: Mode::Check,
+        unsafe_fixes: false,
+        stdin: None,
+        cwd: std::env::current_dir().ok(),
+        keep_node_texts: false,
+        keep_graph: true,
+        rules: Default::default(),
+    };
+    PlanOptions {
+        session,
+        base: args.base.clone(),
+        head: args.head.clone(),
+    }
+}
+
+/// Exit 0 when no change reaches `--fail-on`, 1 when one does, 2 when no plan could be
+/// made or a file of either side could not be read.
+pub(super) fn run_plan(args: PlanArgs) -> i32 {
+    let threads = super::lint::thread_count(args.threads);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("error: `plan` reads a repository, not stdin (`-`)");
+        return EXIT_FAILURE;
+    }
+    if let Some(missing) = args.paths.iter().find(|p| std::fs::metadata(p).is_err()) {
+        let message = format!("error: {}: no such file or directory", missing.display());
+        eprintln!("{}", report::escape::message(&message));
+        return EXIT_FAILURE;
+    }
+    let plan = match plan::plan(&options(&args, threads)) {
+        Ok(plan) => plan,
+        Err(PlanError::Session(crate::session::SessionError::Message(m)))
+        | Err(PlanError::Git(m)) => {
+            let m = if m.starts_with("error: ") {
+                m
+            } else {
+                format!("error: {m}")
+            };
+            eprintln!("{}", report::escape::message(&m));
+            return EXIT_FAILURE;
+        }
+        Err(PlanError::Session(crate::session::SessionError::Config(err))) => {
+            eprint!("{}", super::config_report(&err, false));
+            return EXIT_FAILURE;
+        }
+    };
+    for error in &plan.errors {
+        eprintln!("{}", report::escape::message(&format!("error: {error}")));
+    }
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = render(&plan, args.format, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!(
+                "{}",
+                report::escape::message(&format!("error: writing output: {e}"))
+            );
+        }
+        return EXIT_FAILURE;
+    }
+    let failing = args
+        .fail_on
+        .level()
+        .is_some_and(|at| plan.worst().is_some_and(|w| w >= at));
+    match () {
+        _ if !plan.errors.is_empty() => EXIT_FAILURE,
+        _ if failing => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}

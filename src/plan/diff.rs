@@ -1,0 +1,485 @@
+//! Two app graphs compared by identity, and what each difference does in the cluster
+//! (DOMAIN §7): a parent that prunes deletes a child whose manifest leaves its source; a
+//! deleted Application deletes its resources only with a cascade finalizer, and those
+//! resources include its child Applications; an ApplicationSet deletes the Applications
+//! it no longer generates (unless `applicationsSync` keeps them).
+
+use super::{AppRef, Change, ChangeKind, Level};
+use crate::graph::{AppKind, Cascade, Graph, Match, Node, NodeId};
+use std::collections::{HashMap, HashSet};
+
+/// Argo CD identifies an object by kind, namespace and name; no namespace written means
+/// Argo CD's own (taken to be `argocd`).
+type Key = (AppKind, String, String);
+
+fn key(node: &Node) -> Key {
+    let namespace = node.namespace.as_deref().unwrap_or("argocd");
+    (node.kind, namespace.to_string(), node.name.clone())
+}
+
+/// Every change from `base` to `head`, most severe first.
+pub fn changes(base: &Graph, head: &Graph) -> Vec<Change> {
+    let index = |g: &Graph| -> HashMap<Key, NodeId> {
+        let mut map = HashMap::new();
+        for (id, n) in g.nodes.iter().enumerate() {
+            map.entry(key(n)).or_insert(id);
+        }
+        map
+    };
+    let (in_base, in_head) = (index(base), index(head));
+    let gone: Vec<NodeId> = (0..base.nodes.len())
+        .filter(|&b| !in_head.contains_key(&key(&base.nodes[b])) && first_of_key(base, &in_base, b))
+        .collect();
+    let new: Vec<NodeId> = (0..head.nodes.len())
+        .filter(|&h| !in_base.contains_key(&key(&head.nodes[h])) && first_of_key(head, &in_head, h))
+        .collect();
+    let sides = Sides {
+        base,
+        head,
+        in_head: &in_head,
+        in_base: &in_base,
+    };
+    let fates = sides.fates();
+    let renames = renames(base, head, &gone, &new);
+    let renamed_to: HashMap<NodeId, NodeId> = renames.iter().copied().collect();
+    let renamed_from: HashSet<NodeId> = renames.iter().map(|&(_, h)| h).collect();
+    let mut out = Vec::new();
+    for &b in &gone {
+        // The Applications that go with a deleted parent are counted under it.
+        if fates.get(&b) == Some(&Fate::WithParent) {
+            continue;
+        }
+        out.push(sides.removal(b, &fates, renamed_to.get(&b).copied()));
+    }
+    for &h in new.iter().filter(|h| !renamed_from.contains(h)) {
+        let node = &head.nodes[h];
+        out.push(Change {
+            level: Level::Info,
+            kind: ChangeKind::Added,
+            app: AppRef::of(node),
+            previous: None,
+            message: format!("creates {} `{}`", kind_name(node), node.name),
+            deleted_below: Vec::new(),
+            base_side: false,
+        });
+    }
+    for (b, h) in sides.kept() {
+        sides.modified(b, h, &fates, &mut out);
+    }
+    out.sort_by(|a, b| {
+        let place = |c: &Change| (c.app.file.clone(), c.app.line, c.app.name.clone());
+        b.level.cmp(&a.level).then_with(|| place(a).cmp(&place(b)))
+    });
+    out
+}
+
+/// The first node of its key in `graph` (a duplicate identity counts once).
+fn first_of_key(graph: &Graph, index: &HashMap<Key, NodeId>, id: NodeId) -> bool {
+    index.get(&key(&graph.nodes[id])) == Some(&id)
+}
+
+fn kind_name(node: &Node) -> &'static str {
+    match node.kind {
+        AppKind::Application => "Application",
+        AppKind::ApplicationSet => "ApplicationSet",
+    }
+}
+
+/// What happens to a base object in the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fate {
+    /// A parent that prunes deletes it (its manifest left the parent's source).
+    Pruned(NodeId),
+    /// Its ApplicationSet no longer generates it.
+    Ungenerated(NodeId),
+    /// A deleted parent's cascade deletes it (it is one of the parent's resources).
+    WithParent,
+    /// Nothing deletes it: it stays running.
+    Stays(Why),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Why {
+    /// Its parents do not prune (named), or it opts out (`Prune=false`).
+    NoPrune(Vec<NodeId>),
+    KeepsOnPrune,
+    /// Its ApplicationSet keeps Applications it no longer generates.
+    AppSetKeeps(NodeId),
+    /// No parent in the repository syncs it (a root, applied by hand).
+    NoParent,
+}
+
+struct Sides<'a> {
+    base: &'a Graph,
+    head: &'a Graph,
+    in_head: &'a HashMap<Key, NodeId>,
+    in_base: &'a HashMap<Key, NodeId>,
+}
+
+impl Sides<'_> {
+    /// The head node of a base node, when the object is still there.
+    fn head_of(&self, b: NodeId) -> Option<NodeId> {
+        self.in_head.get(&key(&self.base.nodes[b])).copied()
+    }
+
+    /// The base nodes still in head, with their head node.
+    fn kept(&self) -> Vec<(NodeId, NodeId)> {
+        (0..self.base.nodes.len())
+            .filter(|&b| first_of_key(self.base, self.in_base, b))
+            .filter_map(|b| Some((b, self.head_of(b)?)))
+            .collect()
+    }
+
+    /// Whether `parent` (base) still syncs `child` (base) in head.
+    fn still_synced_by(&self, parent: NodeId, child: NodeId) -> bool {
+        let (Some(p), Some(c)) = (self.head_of(parent), self.head_of(child)) else {
+            return false;
+        };
+        self.head.parents(c).any(|e| e.parent == p)
+    }
+
+    /// The fate of every base object the change touches: gone from head, or no longer
+    /// synced by a parent that prunes; then everything a deleted cascading parent takes.
+    fn fates(&self) -> HashMap<NodeId, Fate> {
+        let mut fates = HashMap::new();
+        for b in 0..self.base.nodes.len() {
+            if let Some(fate) = self.own_fate(b) {
+                fates.insert(b, fate);
+            }
+        }
+        // A deleted parent with a cascade finalizer deletes its child Applications.
+        let mut todo: Vec<NodeId> = fates
+            .iter()
+            .filter(|(_, f)| deletes(f))
+            .map(|(&b, _)| b)
+            .collect();
+        while let Some(parent) = todo.pop() {
+            let node = &self.base.nodes[parent];
+            let set = node.kind == AppKind::ApplicationSet;
+            for edge in self.base.children(parent) {
+                let child = edge.child;
+                if matches!(fates.get(&child), Some(f) if deletes(f)) {
+                    continue;
+                }
+                // An ApplicationSet's Applications go with it (owner references); an
+                // Application's children, when it cascades and they do not opt out.
+                let taken = match edge.via {
+                    Match::Generator => set,
+                    _ => node.cascade == Cascade::Yes && !self.base.nodes[child].keeps_on_delete,
+                };
+                if taken {
+                    fates.insert(child, Fate::WithParent);
+                    todo.push(child);
+                }
+            }
+        }
+        fates
+    }
+
+    /// What the change itself does to base object `b` (`None`: untouched).
+    fn own_fate(&self, b: NodeId) -> Option<Fate> {
+        let node = &self.base.nodes[b];
+        let gone = self.head_of(b).is_none();
+        if let Some(generated) = node.generated {
+            let set = generated.by;
+            if !gone {
+                return None;
+            }
+            let keeps = self.base.nodes[set]
+                .appset
+                .as_ref()
+                .is_some_and(|s| s.keeps_removed);
+            return Some(match self.head_of(set) {
+                Some(_) if keeps => Fate::Stays(Why::AppSetKeeps(set)),
+                Some(_) => Fate::Ungenerated(set),
+                // The ApplicationSet itself is gone: its own fate decides (below).
+                None => Fate::Stays(Why::NoParent),
+            });
+        }
+        let parents: Vec<NodeId> = self
+            .base
+            .parents(b)
+            .filter(|e| e.via != Match::Generator)
+            .map(|e| e.parent)
+            .collect();
+        let lost: Vec<NodeId> = parents
+            .iter()
+            .copied()
+            .filter(|&p| self.head_of(p).is_some() && !self.still_synced_by(p, b))
+            .collect();
+        if !gone && lost.is_empty() {
+            return None;
+        }
+        if let Some(&pruner) = lost.iter().find(|&&p| self.base.nodes[p].prune) {
+            if !node.keeps_on_prune {
+                return Some(Fate::Pruned(pruner));
+            }
+        }
+        if !gone {
+            // Left a parent that does not prune (or opted out): nothing changes for it.
+            return None;
+        }
+        Some(Fate::Stays(match () {
+            _ if lost.is_empty() && parents.is_empty() => Why::NoParent,
+            _ if node.keeps_on_prune && lost.iter().any(|&p| self.base.nodes[p].prune) => {
+                Why::KeepsOnPrune
+            }
+            _ if lost.is_empty() => Why::NoParent,
+            _ => Why::NoPrune(lost),
+        }))
+    }
+
+    /// The change for a base object gone from head (`to`: the head object it was renamed
+    /// to).
+    fn removal(&self, b: NodeId, fates: &HashMap<NodeId, Fate>, to: Option<NodeId>) -> Change {
+        let node = &self.base.nodes[b];
+        let fate = fates.get(&b).cloned().unwrap_or(Fate::Stays(Why::NoParent));
+        let below = self.deleted_below(b, fates);
+        let mut change = Change {
+            level: Level::Change,
+            kind: ChangeKind::Removed,
+            app: AppRef::of(node),
+            previous: None,
+            message: String::new(),
+            deleted_below: below,
+            base_side: true,
+        };
+        let what = format!("{} `{}`", kind_name(node), node.name);
+        let (level, consequence) = match &fate {
+            Fate::Stays(why) => (Level::Change, stays(self.base, &what, why)),
+            fate => self.deletion(node, &what, fate, &change.deleted_below),
+        };
+        change.level = level;
+        change.message = consequence;
+        if let Some(h) = to {
+            let new = &self.head.nodes[h];
+            change.kind = ChangeKind::Renamed;
+            change.previous = Some(change.app.clone());
+            change.app = AppRef::of(new);
+            change.base_side = false;
+            change.message = renamed(node, new, &fate, change.message);
+        }
+        change
+    }
+
+    /// The level and line of a deletion (`fate` deletes).
+    fn deletion(
+        &self,
+        node: &Node,
+        what: &str,
+        fate: &Fate,
+        below: &[(AppRef, bool)],
+    ) -> (Level, String) {
+        let by = match fate {
+            Fate::Pruned(p) => format!(" (`{}` prunes it)", self.base.nodes[*p].name),
+            Fate::Ungenerated(s) => format!(
+                " (ApplicationSet `{}` no longer generates it)",
+                self.base.nodes[*s].name
+            ),
+            _ => String::new(),
+        };
+        let subtree = subtree_words(below);
+        match node.cascade {
+            Cascade::Yes => (
+                Level::Delete,
+                format!("deletes {what}{by} and, by its cascade finalizer, every resource it manages{subtree}"),
+            ),
+            Cascade::No => (
+                Level::Orphan,
+                format!("deletes {what}{by} and leaves every resource it managed running, unmanaged (no cascade finalizer)"),
+            ),
+            Cascade::Unknown => (
+                Level::Orphan,
+                format!("deletes {what}{by}; whether its resources go cannot be told (its finalizers are templated)"),
+            ),
+        }
+    }
+
+    /// The Applications a deleted object takes with it (its subtree), in base order.
+    fn deleted_below(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<(AppRef, bool)> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::from([b]);
+        let mut todo = vec![b];
+        while let Some(parent) = todo.pop() {
+            for edge in self.base.children(parent) {
+                let child = edge.child;
+                if fates.get(&child) == Some(&Fate::WithParent) && seen.insert(child) {
+                    let node = &self.base.nodes[child];
+                    out.push((AppRef::of(node), node.cascade == Cascade::Yes));
+                    todo.push(child);
+                }
+            }
+        }
+        out
+    }
+
+    /// The changes of an object in both graphs (`b` base, `h` head).
+    fn modified(&self, b: NodeId, h: NodeId, fates: &HashMap<NodeId, Fate>, out: &mut Vec<Change>) {
+        let (old, new) = (&self.base.nodes[b], &self.head.nodes[h]);
+        let what = format!("{} `{}`", kind_name(new), new.name);
+        // (Deleted with a deleted parent: counted under that parent.)
+        if let Some(fate) = fates
+            .get(&b)
+            .filter(|f| deletes(f) && **f != Fate::WithParent)
+        {
+            let below = self.deleted_below(b, fates);
+            let (level, line) = self.deletion(old, &what, fate, &below);
+            let again = match self.head.parents(h).next() {
+                Some(e) => format!(
+                    "; `{}` then creates it again",
+                    self.head.nodes[e.parent].name
+                ),
+                None => String::new(),
+            };
+            out.push(Change {
+                level,
+                kind: ChangeKind::LeftParent,
+                app: AppRef::of(new),
+                previous: None,
+                message: format!("{line}{again}"),
+                deleted_below: below,
+                base_side: false,
+            });
+        }
+        let mut push = |level, kind, message: String| {
+            out.push(Change {
+                level,
+                kind,
+                app: AppRef::of(new),
+                previous: None,
+                message,
+                deleted_below: Vec::new(),
+                base_side: false,
+            })
+        };
+        policy_changes(old, new, &what, &mut push);
+    }
+}
+
+/// Changes of deletion behaviour between two versions of one object.
+fn policy_changes(
+    old: &Node,
+    new: &Node,
+    what: &str,
+    push: &mut dyn FnMut(Level, ChangeKind, String),
+) {
+    let set = new.kind == AppKind::ApplicationSet;
+    match (old.cascade, new.cascade) {
+        (Cascade::Yes, Cascade::No | Cascade::Unknown) => push(
+            Level::Change,
+            ChangeKind::CascadeRemoved,
+            match set {
+                true => format!("{what}: the Applications it generates no longer cascade: deleting one leaves its resources running"),
+                false => format!("cascade finalizer removed from {what}: deleting it now leaves its resources running, unmanaged"),
+            },
+        ),
+        (Cascade::No | Cascade::Unknown, Cascade::Yes) => push(
+            Level::Change,
+            ChangeKind::CascadeAdded,
+            match set {
+                true => format!("{what}: the Applications it generates now cascade: deleting one deletes its resources"),
+                false => format!("cascade finalizer added to {what}: deleting it now deletes every resource it manages"),
+            },
+        ),
+        _ => {}
+    }
+    match (old.prune, new.prune) {
+        (false, true) => push(Level::Change, ChangeKind::PruneOn, format!("prune turned on for {what}: what leaves its source (or is in the cluster but not in Git) is deleted at the next sync")),
+        (true, false) => push(Level::Change, ChangeKind::PruneOff, format!("prune turned off for {what}: what leaves its source now stays running")),
+        _ => {}
+    }
+    match (old.keeps_on_prune, new.keeps_on_prune) {
+        (false, true) => push(Level::Info, ChangeKind::KeepOnPruneAdded, format!("`Prune=false` added to {what}: a parent's prune now keeps it")),
+        (true, false) => push(Level::Change, ChangeKind::KeepOnPruneRemoved, format!("`Prune=false` removed from {what}: a parent that prunes now deletes it when its manifest leaves Git")),
+        _ => {}
+    }
+    match (old.keeps_on_delete, new.keeps_on_delete) {
+        (false, true) => push(
+            Level::Info,
+            ChangeKind::KeepOnDeleteAdded,
+            format!("`Delete=false` added to {what}: deleting its parent now keeps it"),
+        ),
+        (true, false) => push(
+            Level::Change,
+            ChangeKind::KeepOnDeleteRemoved,
+            format!("`Delete=false` removed from {what}: deleting its parent now deletes it"),
+        ),
+        _ => {}
+    }
+}
+
+fn deletes(fate: &Fate) -> bool {
+    !matches!(fate, Fate::Stays(_))
+}
+
+fn stays(base: &Graph, what: &str, why: &Why) -> String {
+    let name = |id: &NodeId| format!("`{}`", base.nodes[*id].name);
+    let reason = match why {
+        Why::NoPrune(parents) => {
+            let names: Vec<String> = parents.iter().map(name).collect();
+            format!("{} does not prune", names.join(", "))
+        }
+        Why::KeepsOnPrune => "it has `Prune=false`".to_string(),
+        Why::AppSetKeeps(set) => format!(
+            "ApplicationSet {} keeps what it no longer generates (applicationsSync)",
+            name(set)
+        ),
+        Why::NoParent => "no parent in the repository syncs it".to_string(),
+    };
+    format!("{what} stays running in the cluster: nothing deletes it ({reason})")
+}
+
+/// ", and with it N child Applications (K delete their resources, M leave theirs)".
+fn subtree_words(below: &[(AppRef, bool)]) -> String {
+    if below.is_empty() {
+        return String::new();
+    }
+    let cascading = below.iter().filter(|(_, c)| *c).count();
+    let plural = if below.len() == 1 { "" } else { "s" };
+    format!(
+        ", among them {} Application{plural} below it: {cascading} delete their resources, {} leave theirs running",
+        below.len(),
+        below.len() - cascading
+    )
+}
+
+fn renamed(old: &Node, new: &Node, fate: &Fate, removal: String) -> String {
+    let (from, to) = (&old.name, &new.name);
+    match fate {
+        _ if deletes(fate) && old.cascade == Cascade::Yes => format!(
+            "renamed `{from}` to `{to}`: deletes `{from}` and every resource it manages, then creates `{to}` (its workloads are deleted and created again)"
+        ),
+        _ if deletes(fate) => format!(
+            "renamed `{from}` to `{to}`: deletes `{from}` without its resources (no cascade finalizer), then creates `{to}`, which takes them over"
+        ),
+        _ => format!("renamed `{from}` to `{to}`: {removal}; `{to}` is created beside it and both manage the same resources"),
+    }
+}
+
+/// Pairs (base, head) of a removed and an added object that are one renamed: the same
+/// kind, and the same file and document, or else the same sources.
+fn renames(base: &Graph, head: &Graph, gone: &[NodeId], new: &[NodeId]) -> Vec<(NodeId, NodeId)> {
+    let mut taken = HashSet::new();
+    let mut out = Vec::new();
+    let same_place = |b: &Node, h: &Node| b.file == h.file && b.document == h.document;
+    let same_sources = |b: &Node, h: &Node| !b.sources.is_empty() && b.sources == h.sources;
+    for test in [&same_place as &dyn Fn(&Node, &Node) -> bool, &same_sources] {
+        for &b in gone {
+            if out.iter().any(|&(x, _)| x == b) {
+                continue;
+            }
+            let old = &base.nodes[b];
+            if let Some(&h) = new.iter().find(|&&h| {
+                let n = &head.nodes[h];
+                !taken.contains(&h)
+                    && n.kind == old.kind
+                    && n.generated.is_none() == old.generated.is_none()
+                    && test(old, n)
+            }) {
+                taken.insert(h);
+                out.push((b, h));
+            }
+        }
+    }
+    out
+}
