@@ -471,3 +471,60 @@ fn output_from_file_names_cannot_inject_workflow_commands() {
     let r = common::run_env(d, &["plan", "--base", "HEAD"], "GITHUB_ACTIONS", "true");
     assert!(!r.stdout.contains('\u{1b}'), "{r:?}");
 }
+
+#[test]
+fn tracked_files_the_walk_ignores_are_ignored_on_the_base_side_too() {
+    if !has_git() {
+        return;
+    }
+    let dir = registry_repo();
+    let d = dir.path();
+    // A render output, committed once by mistake and ignored since: the working tree's
+    // walk skips it, and so must the base tree (else it would look removed).
+    write(
+        d,
+        "build/rendered.yaml",
+        &app("rendered", "", "components/a", ""),
+    );
+    commit(d, "render");
+    write(d, ".gitignore", "build/\n");
+    commit(d, "ignore the render");
+    git(d, &["ls-files", "--error-unmatch", "build/rendered.yaml"]);
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(changes(&doc), []);
+    // With --no-ignore both sides read it.
+    let (r, doc) = plan(d, &["--base", "HEAD", "--no-ignore"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(changes(&doc), []);
+}
+
+#[test]
+fn a_git_directory_removed_deletes_its_generated_application() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["remote", "add", "origin", URL]);
+    write(
+        d,
+        "set.yaml",
+        &format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: clusters\n  namespace: argocd\nspec:\n  generators:\n  - git:\n      repoURL: {URL}\n      revision: HEAD\n      directories:\n      - path: clusters/*\n  template:\n    metadata:\n      name: '{{{{path.basename}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {URL}\n        path: '{{{{path}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{{{path.basename}}}}'\n"
+        ),
+    );
+    for c in ["east", "west"] {
+        write(d, &format!("clusters/{c}/cm.yaml"), "kind: ConfigMap\n");
+    }
+    commit(d, "base");
+    std::fs::remove_dir_all(d.join("clusters/west")).unwrap();
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert_eq!(changes(&doc), [triple("delete", "removed", "west")]);
+    assert!(
+        message_of(&doc, "west").contains("(ApplicationSet `clusters` no longer generates it)"),
+        "{doc}"
+    );
+}

@@ -91,11 +91,18 @@ pub fn graph_of_tree(
             .filter(|p| only.iter().any(|o| is_at_or_below(p, o)))
             .collect(),
     };
+    let ignores = match options.no_ignore {
+        true => Ignores::default(),
+        false => Ignores::of(tree, root),
+    };
     let errors = Mutex::new(Vec::new());
     let unlinted = Mutex::new(Vec::new());
     let read = std::sync::atomic::AtomicUsize::new(0);
     selected.par_iter().for_each_init(Vec::new, |buf, rel| {
         let path = root.join(rel);
+        if ignores.ignored(rel, &path) {
+            return;
+        }
         let linted = filter.admits(&path);
         if !linted && !TreeFilter::is_kustomization(&path) {
             return;
@@ -133,6 +140,65 @@ pub fn graph_of_tree(
         files_read: read.into_inner(),
     })
 }
+
+/// The ignore files of a tree (`.gitignore`, `.ignore`), honoured as a walk on disk
+/// honours them: a file the walk of a checkout would skip is skipped here too.
+#[derive(Default)]
+struct Ignores {
+    /// By directory (repo-relative, `""`: the root), sorted.
+    by_dir: Vec<(String, ignore::gitignore::Gitignore)>,
+}
+
+impl Ignores {
+    fn of(tree: &dyn TreeFiles, root: &Path) -> Ignores {
+        let mut by_dir = Vec::new();
+        let mut buf = Vec::new();
+        for rel in tree.paths() {
+            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+            if name != ".gitignore" && name != ".ignore" {
+                continue;
+            }
+            if tree.read(rel, IGNORE_FILE_LIMIT, &mut buf).is_err() {
+                continue;
+            }
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(root.join(dir));
+            for line in String::from_utf8_lossy(&buf).lines() {
+                let _ = builder.add_line(None, line);
+            }
+            if let Ok(ignore) = builder.build() {
+                by_dir.push((dir.to_string(), ignore));
+            }
+        }
+        by_dir.sort_by(|a, b| a.0.cmp(&b.0));
+        Ignores { by_dir }
+    }
+
+    /// Whether the ignore files of `rel`'s directories (the nearest deciding) leave it out.
+    fn ignored(&self, rel: &str, path: &Path) -> bool {
+        if self.by_dir.is_empty() {
+            return false;
+        }
+        let mut dir = rel;
+        loop {
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            if let Ok(at) = self.by_dir.binary_search_by(|(d, _)| d.as_str().cmp(dir)) {
+                let matched = self.by_dir[at].1.matched_path_or_any_parents(path, false);
+                if matched.is_ignore() {
+                    return true;
+                }
+                if matched.is_whitelist() {
+                    return false;
+                }
+            }
+            if dir.is_empty() {
+                return false;
+            }
+        }
+    }
+}
+
+/// The largest ignore file read.
+const IGNORE_FILE_LIMIT: u64 = 1 << 20;
 
 fn kustomization(path: PathBuf, rel: &str, bytes: &[u8]) -> Kustomization {
     Kustomization {
