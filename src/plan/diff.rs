@@ -4,6 +4,7 @@
 //! resources include its child Applications; an ApplicationSet deletes the Applications
 //! it no longer generates (unless `applicationsSync` keeps them).
 
+use super::words::{policy_changes, renamed, stays, subtree_words};
 use super::{AppRef, Change, ChangeKind, Level};
 use crate::graph::{AppKind, Cascade, Graph, Match, Node, NodeId};
 use std::collections::{HashMap, HashSet};
@@ -87,7 +88,7 @@ fn kind_name(node: &Node) -> &'static str {
 
 /// What happens to a base object in the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Fate {
+pub(super) enum Fate {
     /// A parent that prunes deletes it (its manifest left the parent's source).
     Pruned(NodeId),
     /// Its ApplicationSet no longer generates it.
@@ -99,7 +100,7 @@ enum Fate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Why {
+pub(super) enum Why {
     /// Its parents do not prune (named), or it opts out (`Prune=false`).
     NoPrune(Vec<NodeId>),
     KeepsOnPrune,
@@ -356,104 +357,8 @@ impl Sides<'_> {
     }
 }
 
-/// Changes of deletion behaviour between two versions of one object.
-fn policy_changes(
-    old: &Node,
-    new: &Node,
-    what: &str,
-    push: &mut dyn FnMut(Level, ChangeKind, String),
-) {
-    let set = new.kind == AppKind::ApplicationSet;
-    match (old.cascade, new.cascade) {
-        (Cascade::Yes, Cascade::No | Cascade::Unknown) => push(
-            Level::Change,
-            ChangeKind::CascadeRemoved,
-            match set {
-                true => format!("{what}: the Applications it generates no longer cascade: deleting one leaves its resources running"),
-                false => format!("cascade finalizer removed from {what}: deleting it now leaves its resources running, unmanaged"),
-            },
-        ),
-        (Cascade::No | Cascade::Unknown, Cascade::Yes) => push(
-            Level::Change,
-            ChangeKind::CascadeAdded,
-            match set {
-                true => format!("{what}: the Applications it generates now cascade: deleting one deletes its resources"),
-                false => format!("cascade finalizer added to {what}: deleting it now deletes every resource it manages"),
-            },
-        ),
-        _ => {}
-    }
-    match (old.prune, new.prune) {
-        (false, true) => push(Level::Change, ChangeKind::PruneOn, format!("prune turned on for {what}: what leaves its source (or is in the cluster but not in Git) is deleted at the next sync")),
-        (true, false) => push(Level::Change, ChangeKind::PruneOff, format!("prune turned off for {what}: what leaves its source now stays running")),
-        _ => {}
-    }
-    match (old.keeps_on_prune, new.keeps_on_prune) {
-        (false, true) => push(Level::Info, ChangeKind::KeepOnPruneAdded, format!("`Prune=false` added to {what}: a parent's prune now keeps it")),
-        (true, false) => push(Level::Change, ChangeKind::KeepOnPruneRemoved, format!("`Prune=false` removed from {what}: a parent that prunes now deletes it when its manifest leaves Git")),
-        _ => {}
-    }
-    match (old.keeps_on_delete, new.keeps_on_delete) {
-        (false, true) => push(
-            Level::Info,
-            ChangeKind::KeepOnDeleteAdded,
-            format!("`Delete=false` added to {what}: deleting its parent now keeps it"),
-        ),
-        (true, false) => push(
-            Level::Change,
-            ChangeKind::KeepOnDeleteRemoved,
-            format!("`Delete=false` removed from {what}: deleting its parent now deletes it"),
-        ),
-        _ => {}
-    }
-}
-
-fn deletes(fate: &Fate) -> bool {
+pub(super) fn deletes(fate: &Fate) -> bool {
     !matches!(fate, Fate::Stays(_))
-}
-
-fn stays(base: &Graph, what: &str, why: &Why) -> String {
-    let name = |id: &NodeId| format!("`{}`", base.nodes[*id].name);
-    let reason = match why {
-        Why::NoPrune(parents) => {
-            let names: Vec<String> = parents.iter().map(name).collect();
-            format!("{} does not prune", names.join(", "))
-        }
-        Why::KeepsOnPrune => "it has `Prune=false`".to_string(),
-        Why::AppSetKeeps(set) => format!(
-            "ApplicationSet {} keeps what it no longer generates (applicationsSync)",
-            name(set)
-        ),
-        Why::NoParent => "no parent in the repository syncs it".to_string(),
-    };
-    format!("{what} stays running in the cluster: nothing deletes it ({reason})")
-}
-
-/// ", and with it N child Applications (K delete their resources, M leave theirs)".
-fn subtree_words(below: &[(AppRef, bool)]) -> String {
-    if below.is_empty() {
-        return String::new();
-    }
-    let cascading = below.iter().filter(|(_, c)| *c).count();
-    let plural = if below.len() == 1 { "" } else { "s" };
-    format!(
-        ", among them {} Application{plural} below it: {cascading} delete their resources, {} leave theirs running",
-        below.len(),
-        below.len() - cascading
-    )
-}
-
-fn renamed(old: &Node, new: &Node, fate: &Fate, removal: String) -> String {
-    let (from, to) = (&old.name, &new.name);
-    match fate {
-        _ if deletes(fate) && old.cascade == Cascade::Yes => format!(
-            "renamed `{from}` to `{to}`: deletes `{from}` and every resource it manages, then creates `{to}` (its workloads are deleted and created again)"
-        ),
-        _ if deletes(fate) => format!(
-            "renamed `{from}` to `{to}`: deletes `{from}` without its resources (no cascade finalizer), then creates `{to}`, which takes them over"
-        ),
-        _ => format!("renamed `{from}` to `{to}`: {removal}; `{to}` is created beside it and both manage the same resources"),
-    }
 }
 
 /// Pairs (base, head) of a removed and an added object that are one renamed: the same

@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod git;
+mod words;
 
 use crate::graph::{AppKind, Graph, Node};
 use crate::session::{self, Options, SessionError};
