@@ -9,6 +9,8 @@ pub mod graph;
 mod json;
 mod json_lines;
 pub mod plan;
+mod plan_github;
+mod plan_markdown;
 mod sarif;
 mod snippet;
 

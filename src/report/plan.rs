@@ -1,5 +1,6 @@
-//! `plan`'s output: `text` (a line per change, most severe first) and `json` (versioned:
-//! docs/plan.md).
+//! `plan`'s output: `text` (a line per change, most severe first), `json` (versioned:
+//! docs/plan.md), `markdown` ([`super::plan_markdown`]) and `github`
+//! ([`super::plan_github`]).
 
 use crate::plan::{AppRef, Change, Level, Plan};
 use crate::report::escape;
@@ -10,8 +11,15 @@ pub const JSON_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
+    /// A line per change, most severe first.
     Text,
+    /// One versioned JSON document.
     Json,
+    /// GitHub-flavoured Markdown (a pull-request comment, `$GITHUB_STEP_SUMMARY`): a table
+    /// of the changes and a Mermaid flowchart of what is deleted.
+    Markdown,
+    /// GitHub Actions workflow commands: one annotation per change.
+    Github,
 }
 
 pub fn render(plan: &Plan, format: PlanFormat, out: &mut dyn Write) -> io::Result<()> {
@@ -21,6 +29,8 @@ pub fn render(plan: &Plan, format: PlanFormat, out: &mut dyn Write) -> io::Resul
             serde_json::to_writer_pretty(&mut *out, &json(plan))?;
             writeln!(out)
         }
+        PlanFormat::Markdown => super::plan_markdown::render(plan, out),
+        PlanFormat::Github => super::plan_github::render(plan, out),
     }
 }
 
@@ -30,7 +40,8 @@ fn line(s: &str) -> String {
     escape::neutralize_lines(&escaped, escape::github_actions()).into_owned()
 }
 
-fn place(app: &AppRef) -> String {
+/// `file:line` (`file` when the line is not known).
+pub fn place(app: &AppRef) -> String {
     match app.line {
         0 => app.file.clone(),
         n => format!("{}:{n}", app.file),

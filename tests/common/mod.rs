@@ -2,6 +2,8 @@
 //! temporary trees, and small Argo CD manifests. Each test crate uses only some of them.
 #![allow(dead_code)]
 
+pub mod plan;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
