@@ -351,3 +351,48 @@ fn github_annotations_cannot_start_another_workflow_command() {
         "{r:?}"
     );
 }
+
+/// A repository kept in a directory of another (as the bundled example is): its
+/// configuration names its URL, so the graph's root is that directory; annotations name
+/// files from the top of the checkout, JSON says where the root is.
+#[test]
+fn annotations_of_a_repository_in_a_subdirectory_name_files_from_the_top() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::plan::git(d, &["init", "-q"]);
+    let sub = d.join("example");
+    write(
+        &sub,
+        ".gitops-lint.yaml",
+        &format!("repositories: [{}]\n", common::plan::URL),
+    );
+    write(
+        &sub,
+        "registry.yaml",
+        &app("registry", CASCADE, "apps", PRUNE),
+    );
+    write(&sub, "apps/a.yaml", &app("a", CASCADE, "components/a", ""));
+    write(&sub, "components/a/cm.yaml", "kind: ConfigMap\n");
+    commit(d, "base");
+    std::fs::remove_file(sub.join("apps/a.yaml")).unwrap();
+    let r = run(
+        d,
+        &["plan", "--base", "HEAD", "--format", "github", "example"],
+    );
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(
+        r.stdout
+            .starts_with("::error file=example/apps/a.yaml,line=4,"),
+        "{r:?}"
+    );
+    let r = run(
+        d,
+        &["plan", "--base", "HEAD", "--format", "json", "example"],
+    );
+    let doc = common::parse_json(&r);
+    assert_eq!(doc["root"], "example", "{doc}");
+    assert_eq!(doc["changes"][0]["object"]["file"], "apps/a.yaml", "{doc}");
+}

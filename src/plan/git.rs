@@ -16,6 +16,8 @@ pub struct GitTree {
     blobs: Vec<gix::ObjectId>,
     /// The commit, in full hex.
     pub commit: String,
+    /// Where the graph's root is in the work tree (`""`: its top).
+    pub prefix: String,
 }
 
 /// Why a tree could not be read.
@@ -79,6 +81,7 @@ impl GitTree {
             paths,
             blobs,
             commit: commit.id.to_string(),
+            prefix,
         })
     }
 

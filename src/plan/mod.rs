@@ -133,6 +133,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Files of either side that could not be read (`side: path: why`).
     pub errors: Vec<String>,
+    /// Where the graph's root is in the Git work tree (`""`: its top), `/`-separated: the
+    /// objects' files are relative to the root, annotations name them from the top.
+    pub prefix: String,
 }
 
 impl Plan {
@@ -189,6 +192,7 @@ pub fn plan(options: &PlanOptions) -> Result<Plan, PlanError> {
         head,
         changes: diff::changes(&base.graph, &head_graph),
         errors,
+        prefix: base_tree.prefix.clone(),
     })
 }
 

@@ -141,6 +141,7 @@ pub fn json(plan: &Plan) -> serde_json::Value {
     serde_json::json!({
         "version": JSON_VERSION,
         "base": { "commit": plan.base.0, "rev": plan.base.1 },
+        "root": plan.prefix,
         "head": plan.head.as_ref().map(|(commit, rev)| serde_json::json!({ "commit": commit, "rev": rev })),
         "summary": {
             "changes": plan.changes.len(),

@@ -17,19 +17,24 @@ pub const MAX_BELOW: usize = 50;
 
 pub fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     for change in &plan.changes {
-        writeln!(out, "{}", command(change))?;
+        writeln!(out, "{}", command(change, &plan.prefix))?;
     }
     Ok(())
 }
 
 /// The workflow command of one change.
-pub fn command(change: &Change) -> String {
+pub fn command(change: &Change, prefix: &str) -> String {
     let name = match change.level {
         Level::Delete | Level::Orphan => "error",
         Level::Change => "warning",
         Level::Info => "notice",
     };
-    let mut props = format!("file={}", escape_property(&change.app.file));
+    // Annotations name files from the top of the checkout.
+    let file = match prefix {
+        "" => change.app.file.clone(),
+        prefix => format!("{prefix}/{}", change.app.file),
+    };
+    let mut props = format!("file={}", escape_property(&file));
     if change.app.line > 0 {
         props.push_str(&format!(",line={}", change.app.line));
     }
