@@ -4,6 +4,7 @@ mod graph;
 mod lint;
 mod outputs;
 mod plan;
+mod repo_args;
 
 use crate::report::{self, Format};
 pub use crate::session::display_path;

@@ -4,7 +4,6 @@
 use super::{use_color, ColorChoice, EXIT_FAILURE, EXIT_OK};
 use crate::report::graph::{findings_of_files, lines_of, render, GraphFormat, View};
 use crate::report::{self};
-use crate::session::{ConfigChoice, Mode, Options};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -16,51 +15,11 @@ pub struct GraphArgs {
     /// Output format (docs/graph.md).
     #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
-    /// Exclude paths matching this gitignore-style glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Do not honour .gitignore, .ignore and git exclude files.
-    #[arg(long)]
-    pub no_ignore: bool,
     /// When to use colour (text format).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Number of threads (default, and with 0: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Files larger than this are not read (an error, exit 2).
-    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::read::parse_size)]
-    pub max_file_size: u64,
-    /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-}
-
-fn options(args: &GraphArgs, threads: usize) -> Options {
-    let config = match &args.config {
-        _ if args.isolated => ConfigChoice::Isolated,
-        Some(p) => ConfigChoice::Path(p.clone()),
-        None => ConfigChoice::Discover,
-    };
-    Options {
-        paths: args.paths.clone(),
-        config,
-        exclude: args.exclude.clone(),
-        no_ignore: args.no_ignore,
-        force_exclude: false,
-        threads,
-        max_file_size: args.max_file_size,
-        mode: Mode::Check,
-        unsafe_fixes: false,
-        stdin: None,
-        cwd: std::env::current_dir().ok(),
-        keep_node_texts: true,
-        keep_graph: true,
-        rules: Default::default(),
-    }
+    #[command(flatten)]
+    pub repo: super::repo_args::RepoArgs,
 }
 
 /// Runs the pipeline and prints the graph; exit 0, 2 when something failed (a path that
@@ -68,7 +27,7 @@ fn options(args: &GraphArgs, threads: usize) -> Options {
 /// found. Findings do not change the exit code:
 /// `lint` is the check.
 pub(super) fn run_graph(args: GraphArgs) -> i32 {
-    let threads = super::lint::thread_count(args.threads);
+    let threads = super::lint::thread_count(args.repo.threads);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
@@ -76,7 +35,7 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
         eprintln!("error: `graph` reads a repository, not stdin (`-`)");
         return EXIT_FAILURE;
     }
-    let options = options(&args, threads);
+    let options = args.repo.options(&args.paths, threads, true);
     let run = match super::run_session(&options, args.color) {
         Ok(run) => run,
         Err(code) => return code,

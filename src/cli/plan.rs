@@ -1,11 +1,10 @@
 //! `plan --base REV`: what the change from `REV` to the working tree (or `--head REV`)
 //! deletes in the cluster, most severe first.
 
-use super::{ColorChoice, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::plan::{self, Level, PlanError, PlanOptions};
 use crate::report::plan::{render, PlanFormat};
 use crate::report::{self};
-use crate::session::{ConfigChoice, Mode, Options};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -52,53 +51,13 @@ pub struct PlanArgs {
     /// deletion does changes; `info`: anything; `never`).
     #[arg(long, value_enum, default_value_t = FailOn::Orphan)]
     pub fail_on: FailOn,
-    /// Exclude paths matching this gitignore-style glob (repeatable; both sides).
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Do not honour .gitignore, .ignore and git exclude files (the working tree).
-    #[arg(long)]
-    pub no_ignore: bool,
-    /// When to use colour (unused by the formats so far; accepted for symmetry).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, hide = true)]
-    pub color: ColorChoice,
-    /// Number of threads (default, and with 0: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Files larger than this are not read (an error, exit 2).
-    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = crate::read::parse_size)]
-    pub max_file_size: u64,
-    /// Use this configuration file instead of looking for `.gitops-lint.yaml`.
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
+    #[command(flatten)]
+    pub repo: super::repo_args::RepoArgs,
 }
 
 fn options(args: &PlanArgs, threads: usize) -> PlanOptions {
-    let config = match &args.config {
-        _ if args.isolated => ConfigChoice::Isolated,
-        Some(p) => ConfigChoice::Path(p.clone()),
-        None => ConfigChoice::Discover,
-    };
-    let session = Options {
-        paths: args.paths.clone(),
-        config,
-        exclude: args.exclude.clone(),
-        no_ignore: args.no_ignore,
-        force_exclude: false,
-        threads,
-        max_file_size: args.max_file_size,
-        mode: Mode::Check,
-        unsafe_fixes: false,
-        stdin: None,
-        cwd: std::env::current_dir().ok(),
-        keep_node_texts: false,
-        keep_graph: true,
-        rules: Default::default(),
-    };
     PlanOptions {
-        session,
+        session: args.repo.options(&args.paths, threads, false),
         base: args.base.clone(),
         head: args.head.clone(),
     }
@@ -107,7 +66,7 @@ fn options(args: &PlanArgs, threads: usize) -> PlanOptions {
 /// Exit 0 when no change reaches `--fail-on`, 1 when one does, 2 when no plan could be
 /// made or a file of either side could not be read.
 pub(super) fn run_plan(args: PlanArgs) -> i32 {
-    let threads = super::lint::thread_count(args.threads);
+    let threads = super::lint::thread_count(args.repo.threads);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
