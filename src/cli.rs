@@ -234,7 +234,7 @@ fn run_explain(rule: &str) -> i32 {
         }
         None => {
             let known: Vec<&str> = rules::all().iter().map(|m| m.id.as_str()).collect();
-            let hint = crate::suppress::nearest_rule(rule)
+            let hint = crate::rule_data::nearest_rule(rule)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
             eprintln!(

@@ -29,6 +29,7 @@ pub mod selection;
 pub mod session;
 pub mod settings;
 pub mod source;
+pub mod summary;
 pub mod suppress;
 pub mod sync;
 pub mod template;

@@ -182,6 +182,11 @@ const SOURCES: &[(&str, &str)] = &[
 ];
 
 /// All built-in rules' data, parsed once on first use.
+/// The rule id closest to `name` when it is close enough to be a typo of it.
+pub fn nearest_rule(name: &str) -> Option<&'static str> {
+    crate::distance::nearest(name, all().iter().map(|m| m.id.as_str()))
+}
+
 pub fn all() -> &'static [RuleMeta] {
     static RULES: OnceLock<Vec<RuleMeta>> = OnceLock::new();
     RULES.get_or_init(|| {

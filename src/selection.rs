@@ -40,7 +40,7 @@ impl RuleSelection {
                 if id == "ALL" || crate::rule_data::meta(id).is_some() {
                     continue;
                 }
-                let hint = crate::suppress::nearest_rule(id)
+                let hint = crate::rule_data::nearest_rule(id)
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 out.push(format!(

@@ -214,6 +214,13 @@ impl TextFacts {
     }
 }
 
+/// A character that must not reach a terminal or a log line raw.
+pub fn is_control(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x08' | '\x0a'..='\x1f' | '\x7f'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,7 +140,7 @@ fn unknown_rule(node: &Node, id: &str) -> Problem {
         .iter()
         .map(|m| format!("`{}`", m.id))
         .collect();
-    let hint = crate::suppress::nearest_rule(id)
+    let hint = crate::rule_data::nearest_rule(id)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     (

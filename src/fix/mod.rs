@@ -269,7 +269,7 @@ mod tests {
 /// quotes with C escapes (`\n`, `\t`, `\"`, `\\`, other bytes as octal `\033`), which
 /// `git apply` and GNU `patch` read back to the exact bytes.
 pub fn header_name(prefix: &str, path: &[u8]) -> String {
-    let special = |c: char| crate::report::escape::is_control(c) || matches!(c, '\t' | '"' | '\\');
+    let special = |c: char| crate::source::is_control(c) || matches!(c, '\t' | '"' | '\\');
     if let Some(plain) = std::str::from_utf8(path)
         .ok()
         .filter(|s| !s.contains(special))

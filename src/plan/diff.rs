@@ -4,8 +4,9 @@
 //! resources include its child Applications; an ApplicationSet deletes the Applications
 //! it no longer generates (unless `applicationsSync` keeps them).
 
+use super::fate::{deletes, Fate, Why};
+use super::model::{AppRef, Change, ChangeKind, Level};
 use super::words::{policy_changes, renamed, stays, subtree_words};
-use super::{AppRef, Change, ChangeKind, Level};
 use crate::graph::{AppKind, Cascade, Graph, Match, Node, NodeId};
 use std::collections::{HashMap, HashSet};
 
@@ -84,30 +85,6 @@ fn kind_name(node: &Node) -> &'static str {
         AppKind::Application => "Application",
         AppKind::ApplicationSet => "ApplicationSet",
     }
-}
-
-/// What happens to a base object in the cluster.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Fate {
-    /// A parent that prunes deletes it (its manifest left the parent's source).
-    Pruned(NodeId),
-    /// Its ApplicationSet no longer generates it.
-    Ungenerated(NodeId),
-    /// A deleted parent's cascade deletes it (it is one of the parent's resources).
-    WithParent,
-    /// Nothing deletes it: it stays running.
-    Stays(Why),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Why {
-    /// Its parents do not prune (named), or it opts out (`Prune=false`).
-    NoPrune(Vec<NodeId>),
-    KeepsOnPrune,
-    /// Its ApplicationSet keeps Applications it no longer generates.
-    AppSetKeeps(NodeId),
-    /// No parent in the repository syncs it (a root, applied by hand).
-    NoParent,
 }
 
 struct Sides<'a> {
@@ -355,10 +332,6 @@ impl Sides<'_> {
         };
         policy_changes(old, new, &what, &mut push);
     }
-}
-
-pub(super) fn deletes(fate: &Fate) -> bool {
-    !matches!(fate, Fate::Stays(_))
 }
 
 /// Pairs (base, head) of a removed and an added object that are one renamed: the same

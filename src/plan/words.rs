@@ -1,7 +1,7 @@
 //! The lines `plan` prints for each consequence.
 
-use super::diff::{deletes, Fate, Why};
-use super::{AppRef, ChangeKind, Level};
+use super::fate::{deletes, Fate, Why};
+use super::model::{AppRef, ChangeKind, Level};
 use crate::graph::{AppKind, Cascade, Graph, Node, NodeId};
 
 /// Changes of deletion behaviour between two versions of one object.

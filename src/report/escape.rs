@@ -22,12 +22,7 @@ pub fn github_actions() -> bool {
     *GHA.get_or_init(|| std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"))
 }
 
-/// A character that must not reach a terminal or a log line raw.
-pub fn is_control(c: char) -> bool {
-    matches!(c,
-        '\0'..='\x08' | '\x0a'..='\x1f' | '\x7f'..='\u{9f}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::source::is_control;
 
 /// Append the visible escape of `c`.
 pub fn push_escaped(out: &mut String, c: char) {

@@ -2,6 +2,7 @@
 //! docs/plan.md), `markdown` ([`super::plan_markdown`]) and `github`
 //! ([`super::plan_github`]).
 
+use super::plan_parts::{place, sides, summary};
 use crate::plan::{AppRef, Change, Level, Plan};
 use crate::report::escape;
 use std::io::{self, Write};
@@ -41,23 +42,6 @@ fn line(s: &str) -> String {
 }
 
 /// `file:line` (`file` when the line is not known).
-pub fn place(app: &AppRef) -> String {
-    match app.line {
-        0 => app.file.clone(),
-        n => format!("{}:{n}", app.file),
-    }
-}
-
-/// `base abc1234 (main) → working tree`.
-pub fn sides(plan: &Plan) -> String {
-    let short = |c: &str| c.chars().take(12).collect::<String>();
-    let head = match &plan.head {
-        Some((commit, name)) => format!("{} ({name})", short(commit)),
-        None => "the working tree".to_string(),
-    };
-    format!("{} ({}) → {head}", short(&plan.base.0), plan.base.1)
-}
-
 fn text(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", line(&format!("plan: {}", sides(plan))))?;
     for change in &plan.changes {
@@ -94,20 +78,6 @@ fn text(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     writeln!(out, "{}", summary(plan))
-}
-
-/// `3 changes: 1 delete, 1 orphan, 1 change, 0 info`.
-pub fn summary(plan: &Plan) -> String {
-    let n = plan.changes.len();
-    if n == 0 {
-        return "no change to what deletion does".to_string();
-    }
-    let counts: Vec<String> = [Level::Delete, Level::Orphan, Level::Change, Level::Info]
-        .iter()
-        .map(|&l| format!("{} {}", plan.count(l), l.name()))
-        .collect();
-    let plural = if n == 1 { "" } else { "s" };
-    format!("{n} change{plural}: {}", counts.join(", "))
 }
 
 fn app_json(app: &AppRef) -> serde_json::Value {

@@ -8,7 +8,7 @@
 //! a name with `%0A`, `\n` or `::` in it stays inside its own line.
 
 use super::github::{escape_data, escape_property};
-use super::plan::place;
+use super::plan_parts::place;
 use crate::plan::{Change, Level, Plan};
 use std::io::{self, Write};
 

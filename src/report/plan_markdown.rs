@@ -12,7 +12,7 @@
 
 use super::escape;
 use super::graph::mermaid;
-use super::plan::{place, sides, summary};
+use super::plan_parts::{place, sides, summary};
 use crate::plan::{Change, Level, Plan};
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -2,6 +2,7 @@
 //! both from the texts the walk kept (a kustomization the walk did not read — above a
 //! named file, or not a linted name — is read here, once).
 
+use super::files::Files;
 use super::paths::repo_relative;
 use super::walk::{Facts, Kustomization};
 use crate::graph::context::Analysis;
@@ -148,14 +149,14 @@ fn generator_files(nodes: &[graph::Node], files: Files) -> HashMap<String, Strin
         let Some(dir) = crate::graph::resolve::normalize(&prefix) else {
             continue;
         };
-        for rel in files.under(&dir) {
+        for rel in files.under(&dir, MAX_GENERATOR_FILES + 1) {
             if out.len() >= MAX_GENERATOR_FILES {
                 return out;
             }
             if out.contains_key(&rel) || !crate::graph::glob::matches(&pattern.path, &rel) {
                 continue;
             }
-            if files.read(&rel, &mut bytes) {
+            if files.read(&rel, MAX_GENERATOR_FILE, &mut bytes) {
                 if let Ok(text) = std::str::from_utf8(&bytes) {
                     total += text.len() as u64;
                     if total > MAX_GENERATOR_BYTES {
@@ -167,51 +168,6 @@ fn generator_files(nodes: &[graph::Node], files: Files) -> HashMap<String, Strin
         }
     }
     out
-}
-
-/// Where the repository's files are: on disk under its root, or in a Git tree.
-#[derive(Clone, Copy)]
-pub enum Files<'a> {
-    Disk(&'a Path),
-    Tree(&'a dyn super::tree::TreeFiles),
-}
-
-impl Files<'_> {
-    /// The repo-relative paths of the files below the repo-relative directory `dir`
-    /// (`""`: all).
-    fn under(&self, dir: &str) -> Vec<String> {
-        match self {
-            Files::Disk(root) => {
-                let walk = ignore::WalkBuilder::new(root.join(dir))
-                    .hidden(false)
-                    .follow_links(false)
-                    .filter_entry(|e| e.file_name() != ".git")
-                    .build();
-                walk.flatten()
-                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                    .filter_map(|e| repo_relative(e.path(), root, None))
-                    .take(MAX_GENERATOR_FILES + 1)
-                    .collect()
-            }
-            Files::Tree(tree) => super::tree::under(tree.paths(), dir)
-                .iter()
-                .take(MAX_GENERATOR_FILES + 1)
-                .cloned()
-                .collect(),
-        }
-    }
-
-    /// Read the generator file `rel` into `bytes`; `false` when it cannot be read (or is
-    /// larger than [`MAX_GENERATOR_FILE`]).
-    fn read(&self, rel: &str, bytes: &mut Vec<u8>) -> bool {
-        bytes.clear();
-        match self {
-            Files::Disk(root) => {
-                crate::read::read_file(&root.join(rel), bytes, MAX_GENERATOR_FILE, true).is_ok()
-            }
-            Files::Tree(tree) => tree.read(rel, MAX_GENERATOR_FILE, bytes).is_ok(),
-        }
-    }
 }
 
 /// The most files [`generator_files`] reads, the largest it reads, and the most bytes in

@@ -7,6 +7,7 @@
 //! messages for stderr are in [`Run::messages`], in order.
 
 mod analysis;
+mod files;
 mod fixes;
 mod paths;
 mod stage;
@@ -17,15 +18,16 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
+pub use files::TreeFiles;
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
-pub use tree::{graph_of_tree, root_for, TreeFiles, TreeGraph};
+pub use tree::{graph_of_tree, root_for, TreeGraph};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileReport;
 use crate::graph::context::Analysis;
 use crate::lint::{FileOptions, GraphMode, Outcome};
-use crate::report::Summary;
 use crate::settings::Settings;
+use crate::summary::Summary;
 use crate::{discover, graph};
 use fixes::FileResult;
 use rayon::prelude::*;
@@ -273,7 +275,7 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
         &patches,
         &remotes,
         &setup.config.repositories,
-        root.as_deref().map(analysis::Files::Disk),
+        root.as_deref().map(files::Files::Disk),
     );
     // Messages and related locations name other files as the reports show paths: with
     // the prefix a walked file's shown path has before its repo-relative one.

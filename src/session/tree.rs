@@ -2,7 +2,8 @@
 //! same walk and analysis as the working tree's: `plan` compares two of them. Nothing is
 //! checked out: each file's bytes go from the tree's reader to the walk's buffer.
 
-use super::analysis::{self, Files};
+use super::analysis;
+use super::files::{Files, TreeFiles};
 use super::walk::{Kustomization, Walk};
 use super::{configure, paths_of, root_of, Options, SessionError};
 use crate::discover::TreeFilter;
@@ -11,26 +12,6 @@ use crate::lint::{FileOptions, GraphMode};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// The files of a tree, by path relative to the repository root.
-pub trait TreeFiles: Sync {
-    /// Every file's path, `/`-separated, sorted (byte order).
-    fn paths(&self) -> &[String];
-    /// Read `rel` into `buf` (cleared first), at most `limit` bytes; `Err` says why not.
-    fn read(&self, rel: &str, limit: u64, buf: &mut Vec<u8>) -> Result<(), String>;
-}
-
-/// The paths of the sorted `paths` below the directory `dir` (`""` or `"."`: all).
-pub fn under<'p>(paths: &'p [String], dir: &str) -> &'p [String] {
-    let dir = dir.trim_end_matches('/');
-    if dir.is_empty() || dir == "." {
-        return paths;
-    }
-    // In byte order the paths below `dir/` lie between `dir/` and `dir0` ('0' follows '/').
-    let start = paths.partition_point(|p| p.as_str() < &format!("{dir}/")[..]);
-    let end = paths.partition_point(|p| p.as_str() < &format!("{dir}0")[..]);
-    &paths[start..end.max(start)]
-}
 
 /// The repository root a run with `options` uses (absolute): the graph's files are
 /// relative to it.
@@ -221,6 +202,7 @@ fn is_at_or_below(path: &str, at: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::files::under;
     use super::*;
 
     fn paths(list: &[&str]) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! The text of a suppression directive (what follows `gitops-lint:`), and the template
 //! actions of a file, read from its original text.
 
-use crate::rules;
+use crate::rule_data as rules;
 use crate::source::Span;
 use memchr::memmem;
 
@@ -325,10 +325,7 @@ impl Scanner<'_> {
     }
 }
 
-/// The rule id closest to `name` when it is close enough to be a typo of it.
-pub fn nearest_rule(name: &str) -> Option<&'static str> {
-    crate::distance::nearest(name, rules::all().iter().map(|m| m.id.as_str()))
-}
+pub use crate::rule_data::nearest_rule;
 
 #[cfg(test)]
 mod tests {
