@@ -16,6 +16,16 @@ pub enum AppKind {
     ApplicationSet,
 }
 
+impl AppKind {
+    /// The `kind` as Kubernetes spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppKind::Application => "Application",
+            AppKind::ApplicationSet => "ApplicationSet",
+        }
+    }
+}
+
 /// Whether deleting the object deletes what it deployed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Cascade {

@@ -60,7 +60,7 @@ pub fn changes(base: &Graph, head: &Graph) -> Vec<Change> {
             kind: ChangeKind::Added,
             app: AppRef::of(node),
             previous: None,
-            message: format!("creates {} `{}`", kind_name(node), node.name),
+            message: format!("creates {} `{}`", node.kind.name(), node.name),
             deleted_below: Vec::new(),
             base_side: false,
         });
@@ -78,13 +78,6 @@ pub fn changes(base: &Graph, head: &Graph) -> Vec<Change> {
 /// The first node of its key in `graph` (a duplicate identity counts once).
 fn first_of_key(graph: &Graph, index: &HashMap<Key, NodeId>, id: NodeId) -> bool {
     index.get(&key(&graph.nodes[id])) == Some(&id)
-}
-
-fn kind_name(node: &Node) -> &'static str {
-    match node.kind {
-        AppKind::Application => "Application",
-        AppKind::ApplicationSet => "ApplicationSet",
-    }
 }
 
 struct Sides<'a> {
@@ -222,7 +215,7 @@ impl Sides<'_> {
             deleted_below: below,
             base_side: true,
         };
-        let what = format!("{} `{}`", kind_name(node), node.name);
+        let what = format!("{} `{}`", node.kind.name(), node.name);
         let (level, consequence) = match &fate {
             Fate::Stays(why) => (Level::Change, stays(self.base, &what, why)),
             fate => self.deletion(node, &what, fate, &change.deleted_below),
@@ -294,7 +287,7 @@ impl Sides<'_> {
     /// The changes of an object in both graphs (`b` base, `h` head).
     fn modified(&self, b: NodeId, h: NodeId, fates: &HashMap<NodeId, Fate>, out: &mut Vec<Change>) {
         let (old, new) = (&self.base.nodes[b], &self.head.nodes[h]);
-        let what = format!("{} `{}`", kind_name(new), new.name);
+        let what = format!("{} `{}`", new.kind.name(), new.name);
         // (Deleted with a deleted parent: counted under that parent.)
         if let Some(fate) = fates
             .get(&b)

@@ -89,10 +89,7 @@ impl AppRef {
     }
 
     pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            AppKind::Application => "Application",
-            AppKind::ApplicationSet => "ApplicationSet",
-        }
+        self.kind.name()
     }
 }
 

@@ -15,7 +15,6 @@ use std::collections::HashSet;
 use super::graph_parts::{and_list, named, related};
 use crate::diagnostic::{Applicability, Diagnostic, GraphCheck, Pending};
 use crate::graph::context::{Analysis, FileContext, ObjectFacts, Parent};
-use crate::graph::AppKind;
 
 /// What `missing-finalizer`'s help says when its fix is unsafe because the Application
 /// deploys Argo CD (itself, or below it).
@@ -135,10 +134,7 @@ fn missing_finalizer(d: &mut Diagnostic, what: &str, f: &ObjectFacts) {
 
 /// What a parent does to the child `f`, for its related location.
 fn parent_note(p: &Parent, f: &ObjectFacts) -> String {
-    let kind = match p.place.kind {
-        AppKind::Application => "Application",
-        AppKind::ApplicationSet => "ApplicationSet",
-    };
+    let kind = p.place.kind.name();
     if p.generates {
         format!("the ApplicationSet `{}` generates it", p.place.name)
     } else if p.prunes && !f.keeps_on_prune {
@@ -210,6 +206,7 @@ pub fn depends_on_graph(rule: &str) -> bool {
 mod tests {
     use super::*;
     use crate::graph::context::Place;
+    use crate::graph::AppKind;
 
     fn place(name: &str, kind: AppKind) -> Place {
         Place {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{prunes, Totals, View};
 use crate::diagnostic::Severity;
-use crate::graph::model::{AppKind, Cascade, Match, UnresolvedReason};
+use crate::graph::model::{Cascade, Match, UnresolvedReason};
 use crate::report::escape;
 
 /// The version of the document's format: a new field keeps it, a changed or removed
@@ -93,10 +93,7 @@ fn document<'a>(view: &'a View) -> Document<'a> {
         .enumerate()
         .map(|(id, n)| JsonNode {
             id,
-            kind: match n.kind {
-                AppKind::Application => "Application",
-                AppKind::ApplicationSet => "ApplicationSet",
-            },
+            kind: n.kind.name(),
             namespace: n.namespace.as_deref(),
             name: &n.name,
             file: &n.file,

@@ -248,10 +248,7 @@ pub fn placeholder_words(graph: &Graph, node: NodeId, source: usize) -> String {
 }
 
 pub fn kind_name(kind: AppKind) -> &'static str {
-    match kind {
-        AppKind::Application => "Application",
-        AppKind::ApplicationSet => "ApplicationSet",
-    }
+    kind.name()
 }
 
 /// What deleting a node does, in words.
