@@ -3,8 +3,7 @@
 
 use super::{use_color, ColorChoice, EXIT_FAILURE, EXIT_OK};
 use crate::report::graph::{findings_of_files, lines_of, render, GraphFormat, View};
-use crate::report::{self};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -58,14 +57,7 @@ pub(super) fn run_graph(args: GraphArgs) -> i32 {
         color: args.format == GraphFormat::Text
             && use_color(args.color, std::io::stdout().is_terminal()),
     };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if let Err(e) = render(&view, args.format, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!(
-                "{}",
-                report::escape::message(&format!("error: writing output: {e}"))
-            );
-        }
+    if !super::outputs::to_stdout(|out| render(&view, args.format, out)) {
         return EXIT_FAILURE;
     }
     if run.failed {

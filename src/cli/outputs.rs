@@ -163,3 +163,21 @@ pub(super) fn no_files_message(run: &Run, options: &Options) -> Option<String> {
     let message = format!("no YAML or JSON files found under {}", dirs.join(", "));
     Some(escape::message(&message))
 }
+
+/// Write a report to stdout (buffered); `false` when that failed, said on stderr unless the
+/// reader went away (a closed pipe).
+pub(super) fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> bool {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => true,
+        Err(e) => {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!(
+                    "{}",
+                    escape::message(&format!("error: writing output: {e}"))
+                );
+            }
+            false
+        }
+    }
+}

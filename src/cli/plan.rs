@@ -5,7 +5,6 @@ use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::plan::{self, Level, PlanError, PlanOptions};
 use crate::report::plan::{render, PlanFormat};
 use crate::report::{self};
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 /// The least level that makes `plan` exit 1.
@@ -99,14 +98,7 @@ pub(super) fn run_plan(args: PlanArgs) -> i32 {
     for error in &plan.errors {
         eprintln!("{}", report::escape::message(&format!("error: {error}")));
     }
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if let Err(e) = render(&plan, args.format, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!(
-                "{}",
-                report::escape::message(&format!("error: writing output: {e}"))
-            );
-        }
+    if !super::outputs::to_stdout(|out| render(&plan, args.format, out)) {
         return EXIT_FAILURE;
     }
     let failing = args
