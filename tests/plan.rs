@@ -3,46 +3,11 @@
 
 mod common;
 
-use common::plan::{app, commit, git, has_git, registry_repo, CASCADE, PRUNE, URL};
-use common::{parse_json, run, write, Run};
-use serde_json::Value;
-use std::path::Path;
+use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
+use common::plan::{registry_repo, rooted_registry_repo};
+use common::plan::{CASCADE, PRUNE, URL};
+use common::{run, write};
 use std::process::Command;
-
-fn plan(dir: &Path, args: &[&str]) -> (Run, Value) {
-    let mut all = vec!["plan", "--format", "json"];
-    all.extend_from_slice(args);
-    let r = run(dir, &all);
-    let doc = parse_json(&r);
-    (r, doc)
-}
-
-/// The changes as (level, kind, name).
-fn changes(doc: &Value) -> Vec<(String, String, String)> {
-    doc["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
-            (s(&c["level"]), s(&c["kind"]), s(&c["object"]["name"]))
-        })
-        .collect()
-}
-
-fn message_of<'a>(doc: &'a Value, name: &str) -> &'a str {
-    doc["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["object"]["name"] == name)
-        .and_then(|c| c["message"].as_str())
-        .unwrap_or_else(|| panic!("no change for {name}: {doc}"))
-}
-
-fn triple(level: &str, kind: &str, name: &str) -> (String, String, String) {
-    (level.into(), kind.into(), name.into())
-}
 
 #[test]
 fn removed_children_of_a_pruning_parent_are_deleted_or_orphaned() {
@@ -205,13 +170,9 @@ fn a_removed_registry_deletes_its_subtree_counted() {
     if !has_git() {
         return;
     }
-    let dir = registry_repo();
-    let d = dir.path();
     // A root that prunes syncs the registry's directory.
-    std::fs::create_dir_all(d.join("root")).unwrap();
-    std::fs::rename(d.join("registry.yaml"), d.join("root/registry.yaml")).unwrap();
-    write(d, "bootstrap.yaml", &app("bootstrap", "", "root", PRUNE));
-    commit(d, "root");
+    let dir = rooted_registry_repo();
+    let d = dir.path();
     std::fs::remove_file(d.join("root/registry.yaml")).unwrap();
     let (r, doc) = plan(d, &["--base", "HEAD"]);
     assert_eq!(r.code, Some(1), "{r:?}");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::plan::{app, commit, has_git, registry_repo, CASCADE, PRUNE};
+use common::plan::{app, commit, has_git, registry_repo, rooted_registry_repo, CASCADE, PRUNE};
 use common::{run, run_env, write, Run};
 use std::path::Path;
 
@@ -33,11 +33,8 @@ fn mermaid(md: &str) -> Vec<&str> {
 /// (not) beside it; committed. Then: the registry removed, `d` renamed to `d2` in place,
 /// `e` removed.
 fn removal_rename_and_subtree() -> tempfile::TempDir {
-    let dir = registry_repo();
+    let dir = rooted_registry_repo();
     let d = dir.path();
-    std::fs::create_dir_all(d.join("root")).unwrap();
-    std::fs::rename(d.join("registry.yaml"), d.join("root/registry.yaml")).unwrap();
-    write(d, "bootstrap.yaml", &app("bootstrap", "", "root", PRUNE));
     write(d, "root/d.yaml", &app("d", CASCADE, "components/d", ""));
     write(d, "root/e.yaml", &app("e", "", "components/e", ""));
     commit(d, "root");

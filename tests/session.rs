@@ -23,6 +23,7 @@ fn options(dir: &Path, config: ConfigChoice) -> Options {
         cwd: Some(dir.to_path_buf()),
         keep_node_texts: false,
         keep_graph: true,
+        know_files: false,
         rules: Default::default(),
     }
 }

@@ -63,6 +63,7 @@ fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin
         cwd: std::env::current_dir().ok(),
         keep_node_texts: false,
         keep_graph: false,
+        know_files: false,
         rules: session_rules(args),
     }
 }

@@ -49,6 +49,7 @@ impl RepoArgs {
             cwd: std::env::current_dir().ok(),
             keep_node_texts,
             keep_graph: true,
+            know_files: false,
             rules: Default::default(),
         }
     }

@@ -12,34 +12,28 @@ use std::collections::{HashMap, HashSet};
 
 /// Argo CD identifies an object by kind, namespace and name; no namespace written means
 /// Argo CD's own (taken to be `argocd`).
-type Key = (AppKind, String, String);
+/// (Borrowed from the nodes: the graphs are compared without copying a name.)
+type Key<'g> = (AppKind, &'g str, &'g str);
 
-fn key(node: &Node) -> Key {
+fn key(node: &Node) -> Key<'_> {
     let namespace = node.namespace.as_deref().unwrap_or("argocd");
-    (node.kind, namespace.to_string(), node.name.clone())
+    (node.kind, namespace, &node.name)
 }
 
 /// Every change from `base` to `head`, most severe first.
-pub fn changes(base: &Graph, head: &Graph) -> Vec<Change> {
-    let index = |g: &Graph| -> HashMap<Key, NodeId> {
-        let mut map = HashMap::new();
-        for (id, n) in g.nodes.iter().enumerate() {
-            map.entry(key(n)).or_insert(id);
-        }
-        map
-    };
-    let (in_base, in_head) = (index(base), index(head));
+pub fn changes<'g>(base: &'g Graph, head: &'g Graph) -> Vec<Change> {
+    let (base_side, head_side) = (Identities::of(base, head), Identities::of(head, base));
     let gone: Vec<NodeId> = (0..base.nodes.len())
-        .filter(|&b| !in_head.contains_key(&key(&base.nodes[b])) && first_of_key(base, &in_base, b))
+        .filter(|&b| base_side.first[b] && base_side.other[b].is_none())
         .collect();
     let new: Vec<NodeId> = (0..head.nodes.len())
-        .filter(|&h| !in_base.contains_key(&key(&head.nodes[h])) && first_of_key(head, &in_head, h))
+        .filter(|&h| head_side.first[h] && head_side.other[h].is_none())
         .collect();
     let sides = Sides {
         base,
         head,
-        in_head: &in_head,
-        in_base: &in_base,
+        head_of: &base_side.other,
+        first_in_base: &base_side.first,
     };
     let fates = sides.fates();
     let renames = renames(base, head, &gone, &new);
@@ -75,28 +69,55 @@ pub fn changes(base: &Graph, head: &Graph) -> Vec<Change> {
     out
 }
 
-/// The first node of its key in `graph` (a duplicate identity counts once).
-fn first_of_key(graph: &Graph, index: &HashMap<Key, NodeId>, id: NodeId) -> bool {
-    index.get(&key(&graph.nodes[id])) == Some(&id)
+/// Each node of one graph by identity: the first of its identity (a duplicate counts
+/// once), and the node of the other graph with it. (Found once per node: the comparison
+/// asks again and again.)
+struct Identities {
+    first: Vec<bool>,
+    other: Vec<Option<NodeId>>,
+}
+
+impl Identities {
+    fn of(graph: &Graph, other: &Graph) -> Identities {
+        let mut first = vec![false; graph.nodes.len()];
+        let mut own: HashMap<Key<'_>, NodeId> = HashMap::with_capacity(graph.nodes.len());
+        for (id, n) in graph.nodes.iter().enumerate() {
+            own.entry(key(n)).or_insert_with(|| {
+                first[id] = true;
+                id
+            });
+        }
+        let mut theirs: HashMap<Key<'_>, NodeId> = HashMap::with_capacity(other.nodes.len());
+        for (id, n) in other.nodes.iter().enumerate() {
+            theirs.entry(key(n)).or_insert(id);
+        }
+        let other = graph
+            .nodes
+            .iter()
+            .map(|n| theirs.get(&key(n)).copied())
+            .collect();
+        Identities { first, other }
+    }
 }
 
 struct Sides<'a> {
     base: &'a Graph,
     head: &'a Graph,
-    in_head: &'a HashMap<Key, NodeId>,
-    in_base: &'a HashMap<Key, NodeId>,
+    /// The head node of each base node, when the object is still there.
+    head_of: &'a [Option<NodeId>],
+    first_in_base: &'a [bool],
 }
 
 impl Sides<'_> {
     /// The head node of a base node, when the object is still there.
     fn head_of(&self, b: NodeId) -> Option<NodeId> {
-        self.in_head.get(&key(&self.base.nodes[b])).copied()
+        self.head_of[b]
     }
 
     /// The base nodes still in head, with their head node.
     fn kept(&self) -> Vec<(NodeId, NodeId)> {
         (0..self.base.nodes.len())
-            .filter(|&b| first_of_key(self.base, self.in_base, b))
+            .filter(|&b| self.first_in_base[b])
             .filter_map(|b| Some((b, self.head_of(b)?)))
             .collect()
     }
@@ -163,8 +184,9 @@ impl Sides<'_> {
             return Some(match self.head_of(set) {
                 Some(_) if keeps => Fate::Stays(Why::AppSetKeeps(set)),
                 Some(_) => Fate::Ungenerated(set),
-                // The ApplicationSet itself is gone: its own fate decides (below).
-                None => Fate::Stays(Why::NoParent),
+                // The ApplicationSet itself is gone: its own fate decides (below: when it
+                // is deleted, its Applications go with it).
+                None => Fate::Stays(Why::SetStays(set)),
             });
         }
         let parents: Vec<NodeId> = self
@@ -228,7 +250,9 @@ impl Sides<'_> {
             change.previous = Some(change.app.clone());
             change.app = AppRef::of(new);
             change.base_side = false;
-            change.message = renamed(node, new, &fate, change.message);
+            let recreated = self.recreated(b, fates);
+            let below = &change.deleted_below;
+            change.message = renamed((node, new), &fate, change.message, below, recreated);
         }
         change
     }
@@ -266,8 +290,17 @@ impl Sides<'_> {
         }
     }
 
-    /// The Applications a deleted object takes with it (its subtree), in base order.
-    fn deleted_below(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<(AppRef, bool)> {
+    /// How many of the Applications a deleted object takes with it are in head still (a
+    /// renamed parent syncs them again: they are created again).
+    fn recreated(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> usize {
+        self.subtree(b, fates)
+            .into_iter()
+            .filter(|&c| self.head_of(c).is_some())
+            .count()
+    }
+
+    /// The base objects a deleted object takes with it, in walk order.
+    fn subtree(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut seen = HashSet::from([b]);
         let mut todo = vec![b];
@@ -275,13 +308,21 @@ impl Sides<'_> {
             for edge in self.base.children(parent) {
                 let child = edge.child;
                 if fates.get(&child) == Some(&Fate::WithParent) && seen.insert(child) {
-                    let node = &self.base.nodes[child];
-                    out.push((AppRef::of(node), node.cascade == Cascade::Yes));
+                    out.push(child);
                     todo.push(child);
                 }
             }
         }
         out
+    }
+
+    /// The Applications a deleted object takes with it (its subtree), in base order.
+    fn deleted_below(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<(AppRef, bool)> {
+        let of = |c: NodeId| {
+            let node = &self.base.nodes[c];
+            (AppRef::of(node), node.cascade == Cascade::Yes)
+        };
+        self.subtree(b, fates).into_iter().map(of).collect()
     }
 
     /// The changes of an object in both graphs (`b` base, `h` head).

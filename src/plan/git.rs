@@ -2,7 +2,7 @@
 //! `git` process. Its blobs are read when the walk asks for them, in parallel (one
 //! thread-local handle of the repository per thread).
 
-use crate::session::TreeFiles;
+use crate::session::{BlobId, TreeFiles};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -14,6 +14,8 @@ pub struct GitTree {
     /// Paths relative to the graph's root, sorted, and their blobs.
     paths: Vec<String>,
     blobs: Vec<gix::ObjectId>,
+    /// The blob ids as [`BlobId`]s (`None`: the repository's ids are not SHA-1).
+    ids: Option<Vec<BlobId>>,
     /// The commit, in full hex.
     pub commit: String,
     /// Where the graph's root is in the work tree (`""`: its top).
@@ -74,8 +76,13 @@ impl GitTree {
             })
             .collect();
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (paths, blobs) = files.into_iter().unzip();
+        let (paths, blobs): (Vec<String>, Vec<gix::ObjectId>) = files.into_iter().unzip();
+        let ids = blobs
+            .iter()
+            .map(|id| BlobId::try_from(id.as_bytes()).ok())
+            .collect();
         Ok(GitTree {
+            ids,
             repo: repo.clone(),
             handles: Mutex::new(Vec::new()),
             paths,
@@ -97,6 +104,21 @@ impl GitTree {
 impl TreeFiles for GitTree {
     fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    fn ids(&self) -> Option<&[BlobId]> {
+        self.ids.as_deref()
+    }
+
+    fn excludes(&self) -> Vec<(PathBuf, PathBuf)> {
+        let local = self.repo.to_thread_local();
+        let Some(top) = local.workdir() else {
+            return Vec::new();
+        };
+        vec![(
+            local.common_dir().join("info").join("exclude"),
+            top.to_path_buf(),
+        )]
     }
 
     fn read(&self, rel: &str, limit: u64, buf: &mut Vec<u8>) -> Result<(), String> {

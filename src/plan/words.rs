@@ -69,6 +69,10 @@ pub(super) fn stays(base: &Graph, what: &str, why: &Why) -> String {
             name(set)
         ),
         Why::NoParent => "no parent in the repository syncs it".to_string(),
+        Why::SetStays(set) => format!(
+            "ApplicationSet {}, which generates it, is not deleted either",
+            name(set)
+        ),
     };
     format!("{what} stays running in the cluster: nothing deletes it ({reason})")
 }
@@ -87,11 +91,25 @@ pub(super) fn subtree_words(below: &[(AppRef, bool)]) -> String {
     )
 }
 
-pub(super) fn renamed(old: &Node, new: &Node, fate: &Fate, removal: String) -> String {
+/// The line of a rename. `below`: the Applications deleted with the old one;
+/// `recreated`: how many of them the new one syncs again.
+pub(super) fn renamed(
+    (old, new): (&Node, &Node),
+    fate: &Fate,
+    removal: String,
+    below: &[(AppRef, bool)],
+    recreated: usize,
+) -> String {
     let (from, to) = (&old.name, &new.name);
+    let subtree = subtree_words(below);
+    let again = match (below.len(), recreated) {
+        (_, 0) => String::new(),
+        (n, r) if n == r => format!("; `{to}` creates the Applications below it again"),
+        (_, r) => format!("; `{to}` creates {r} of the Applications below it again"),
+    };
     match fate {
         _ if deletes(fate) && old.cascade == Cascade::Yes => format!(
-            "renamed `{from}` to `{to}`: deletes `{from}` and every resource it manages, then creates `{to}` (its workloads are deleted and created again)"
+            "renamed `{from}` to `{to}`: deletes `{from}` and every resource it manages{subtree}, then creates `{to}` (its workloads are deleted and created again{again})"
         ),
         _ if deletes(fate) => format!(
             "renamed `{from}` to `{to}`: deletes `{from}` without its resources (no cascade finalizer), then creates `{to}`, which takes them over"

@@ -9,6 +9,16 @@ pub trait TreeFiles: Sync {
     fn paths(&self) -> &[String];
     /// Read `rel` into `buf` (cleared first), at most `limit` bytes; `Err` says why not.
     fn read(&self, rel: &str, limit: u64, buf: &mut Vec<u8>) -> Result<(), String>;
+    /// The Git blob id of each file (in the order of [`TreeFiles::paths`]), when the tree
+    /// knows them without reading the files.
+    fn ids(&self) -> Option<&[super::known::BlobId]> {
+        None
+    }
+    /// The excludes files outside the tree a walk of its checkout honours (Git's
+    /// `info/exclude`), each with the directory its patterns are relative to.
+    fn excludes(&self) -> Vec<(std::path::PathBuf, std::path::PathBuf)> {
+        Vec::new()
+    }
 }
 
 /// The paths of the sorted `paths` below the directory `dir` (`""` or `"."`: all).

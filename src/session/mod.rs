@@ -9,6 +9,8 @@
 mod analysis;
 mod files;
 mod fixes;
+mod ignores;
+mod known;
 mod paths;
 mod stage;
 mod stdin;
@@ -19,8 +21,9 @@ mod walk;
 mod tests;
 
 pub use files::TreeFiles;
+pub use known::{blob_id, BlobId, Known};
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
-pub use tree::{graph_of_tree, root_for, TreeGraph};
+pub use tree::{graph_of_tree, prepare, Prepared, TreeGraph, TreeRead};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileReport;
@@ -89,6 +92,9 @@ pub struct Options {
     /// Keep the app graph itself in [`Run::analysis`] (the `graph` command draws it); else
     /// it is dropped once its facts per file are derived, and only those are kept.
     pub keep_graph: bool,
+    /// Note the Git blob id and the facts of every file read ([`Run::known`]): `plan`
+    /// takes the files of the other side with the same bytes from them.
+    pub know_files: bool,
     /// The rules chosen on the command line (`--select`, `--extend-select`, `--ignore`).
     pub rules: crate::selection::RuleSelection,
 }
@@ -133,6 +139,8 @@ pub struct Run {
     /// The text of each file holding a node, by repo-relative path (only with
     /// [`Options::keep_node_texts`]).
     pub node_texts: HashMap<String, std::sync::Arc<str>>,
+    /// The files read, by blob id, and their facts (only with [`Options::know_files`]).
+    pub known: Option<Known>,
 }
 
 /// The configuration and what is derived from it.
@@ -225,7 +233,7 @@ fn walk_all(
         graph: GraphMode::Deferred,
     };
     let cwd = options.cwd.as_deref();
-    let walk = walk::Walk::new(
+    let mut walk = walk::Walk::new(
         check_options,
         options.max_file_size,
         cwd,
@@ -233,6 +241,9 @@ fn walk_all(
         helm_facts,
         options.keep_node_texts,
     );
+    if options.know_files {
+        walk = walk.record_ids();
+    }
     let visited = discover::visit(paths, &setup.discover, &|path, buf| {
         walk.visit_file(path, buf)
     })
@@ -242,6 +253,11 @@ fn walk_all(
 
 /// Run the pipeline.
 pub fn run(options: &Options) -> Result<Run, SessionError> {
+    run_with(options, None)
+}
+
+/// Run the pipeline with the configuration `prepared` read (`None`: read it).
+pub fn run_with(options: &Options, prepared: Option<&Prepared>) -> Result<Run, SessionError> {
     let started = Instant::now();
     let cwd = options.cwd.as_deref();
     let (paths, missing) = paths::existing(paths_of(options));
@@ -253,10 +269,17 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
             ..Run::default()
         });
     }
-    let setup = configure(options, &paths)?;
+    let configured;
+    let setup = match prepared {
+        Some(prepared) => &prepared.setup,
+        None => {
+            configured = configure(options, &paths)?;
+            &configured
+        }
+    };
     let root = Some(root_of(options, &paths, &setup.config));
     let helm_facts = crate::helm_stage::Collector::new(&paths);
-    let (mut walked, visited) = walk_all(options, &setup, &paths, root.as_deref(), &helm_facts)?;
+    let (mut walked, visited) = walk_all(options, setup, &paths, root.as_deref(), &helm_facts)?;
     let mut run = Run {
         failed: !missing.is_empty(),
         messages: missing,
@@ -265,6 +288,10 @@ pub fn run(options: &Options) -> Result<Run, SessionError> {
     for err in visited.errors.iter().chain(&walked.read_errors) {
         run.messages.push(format!("error: {err}"));
         run.failed = true;
+    }
+    if options.know_files {
+        let ids = std::mem::take(&mut walked.ids);
+        run.known = Some(Known::new(ids, &walked.facts));
     }
     let facts = &mut walked.facts;
     analysis::complete_kustomizations(facts, &visited.kustomizations, root.as_deref(), cwd);

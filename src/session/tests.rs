@@ -161,6 +161,7 @@ fn every_file_is_read_once() {
             cwd: Some(d.to_path_buf()),
             keep_node_texts: false,
             keep_graph: true,
+            know_files: false,
             rules: Default::default(),
         };
         let before = |p: &Path| crate::read::opened::count(p);

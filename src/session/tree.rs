@@ -4,25 +4,42 @@
 
 use super::analysis;
 use super::files::{Files, TreeFiles};
+use super::ignores::{Ignores, Nearest};
+use super::known::{BlobId, Known, KnownFile};
 use super::walk::{Kustomization, Walk};
-use super::{configure, paths_of, root_of, Options, SessionError};
+use super::{configure, paths_of, root_of, Options, SessionError, Setup};
 use crate::discover::TreeFilter;
 use crate::graph::Graph;
 use crate::lint::{FileOptions, GraphMode};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The repository root a run with `options` uses (absolute): the graph's files are
-/// relative to it.
-pub fn root_for(options: &Options) -> Result<PathBuf, SessionError> {
+/// The configuration of a run, read once, and the repository root it uses: `plan`
+/// builds both sides with it.
+pub struct Prepared {
+    pub(super) setup: Setup,
+    root: PathBuf,
+}
+
+impl Prepared {
+    /// The repository root (absolute): the graph's files are relative to it.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Read the configuration a run with `options` uses, and find its repository root.
+pub fn prepare(options: &Options) -> Result<Prepared, SessionError> {
     let paths = paths_of(options);
     let setup = configure(options, &paths)?;
     let root = root_of(options, &paths, &setup.config);
-    Ok(match &options.cwd {
+    let root = match &options.cwd {
         Some(cwd) => crate::kustomize::normalize(&cwd.join(root)),
         None => crate::kustomize::normalize(&root),
-    })
+    };
+    Ok(Prepared { setup, root })
 }
 
 /// The graph of a tree, and the files that could not be read.
@@ -31,21 +48,35 @@ pub struct TreeGraph {
     pub graph: Graph,
     /// `path: why`, sorted.
     pub errors: Vec<String>,
-    /// The files read (linted names and kustomizations).
+    /// The files read from the tree (linted names and kustomizations), and those taken
+    /// from [`Known`] instead.
     pub files_read: usize,
+    pub files_known: usize,
+    /// The files of the tree the walk took, by blob id, and their facts (only when asked).
+    pub known: Option<Known>,
 }
 
-/// Build the app graph of `tree`, as if its files were on disk under `root` (the
-/// configuration is the one found from `root` on disk). `only` (repo-relative
-/// directories or files) limits the files read, as path arguments limit a walk.
+/// Which files of a tree to read, and what is known of them.
+#[derive(Default)]
+pub struct TreeRead<'a> {
+    /// Repo-relative directories or files: only those are read (none: all).
+    pub only: &'a [String],
+    /// Files of the other side: one with the blob id of the tree's file is taken from it,
+    /// not read.
+    pub known: Option<&'a Known>,
+    /// Note what is taken of each file ([`TreeGraph::known`]).
+    pub know_files: bool,
+}
+
+/// Build the app graph of `tree`, as if its files were on disk under the root
+/// `prepared` found, with its configuration.
 pub fn graph_of_tree(
     options: &Options,
-    root: &Path,
-    only: &[String],
+    prepared: &Prepared,
     tree: &dyn TreeFiles,
+    read: &TreeRead<'_>,
 ) -> Result<TreeGraph, SessionError> {
-    let paths = vec![root.to_path_buf()];
-    let setup = configure(options, &paths)?;
+    let (setup, root) = (&prepared.setup, prepared.root.as_path());
     let filter = TreeFilter::new(&setup.discover)
         .map_err(|err| SessionError::Message(format!("error: {err}")))?;
     let file_options = FileOptions {
@@ -54,9 +85,9 @@ pub fn graph_of_tree(
         helm_values: None,
         graph: GraphMode::Deferred,
     };
-    let helm_facts = crate::helm_stage::Collector::new(&paths);
+    let helm_facts = crate::helm_stage::Collector::new(&[root.to_path_buf()]);
     let cwd = options.cwd.as_deref();
-    let walk = Walk::new(
+    let mut walk = Walk::new(
         file_options,
         options.max_file_size,
         cwd,
@@ -64,39 +95,63 @@ pub fn graph_of_tree(
         &helm_facts,
         false,
     );
-    let selected: Vec<&String> = match only {
-        [] => tree.paths().iter().collect(),
-        only => tree
-            .paths()
-            .iter()
-            .filter(|p| only.iter().any(|o| is_at_or_below(p, o)))
-            .collect(),
+    if read.know_files {
+        walk = walk.record_ids();
+    }
+    let (paths, ids) = (tree.paths(), tree.ids());
+    let selected: Vec<usize> = (0..paths.len())
+        .filter(|&i| read.only.is_empty() || read.only.iter().any(|o| is_at_or_below(&paths[i], o)))
+        .collect();
+    // What the other side knows of each selected file with the same blob.
+    let known: Vec<Option<KnownFile>> = match (read.known, ids) {
+        (Some(known), Some(ids)) => {
+            let files: Vec<(&str, BlobId)> = selected
+                .iter()
+                .map(|&i| (paths[i].as_str(), ids[i]))
+                .collect();
+            known.join(&files)
+        }
+        _ => vec![None; selected.len()],
     };
     let ignores = match options.no_ignore {
         true => Ignores::default(),
-        false => Ignores::of(tree, root),
+        false => Ignores::of(tree, root, &tree.excludes()),
     };
     let errors = Mutex::new(Vec::new());
     let unlinted = Mutex::new(Vec::new());
-    let read = std::sync::atomic::AtomicUsize::new(0);
-    selected.par_iter().for_each_init(Vec::new, |buf, rel| {
+    let (files_read, files_known) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let scratch = || (Vec::new(), Nearest::default());
+    let files = selected.par_iter().zip(known.par_iter());
+    files.for_each_init(scratch, |(buf, nearest), (&i, known)| {
+        let rel = &paths[i];
         let path = root.join(rel);
-        if ignores.ignored(rel, &path) {
+        if ignores.ignored(rel, &path, nearest) {
             return;
         }
         let linted = filter.admits(&path);
         if !linted && !TreeFilter::is_kustomization(&path) {
             return;
         }
-        if let Err(why) = tree.read(rel, options.max_file_size, buf) {
-            crate::sync::lock(&errors).push(format!("{rel}: {why}"));
-            return;
+        match known {
+            Some(known) if linted => {
+                files_known.fetch_add(1, Ordering::Relaxed);
+                walk.take_known(&path, rel, *known);
+            }
+            _ => {
+                if let Err(why) = tree.read(rel, options.max_file_size, buf) {
+                    crate::sync::lock(&errors).push(format!("{rel}: {why}"));
+                    return;
+                }
+                files_read.fetch_add(1, Ordering::Relaxed);
+                if linted {
+                    walk.visit_bytes(&path, buf);
+                } else {
+                    crate::sync::lock(&unlinted).push(kustomization(path, rel, buf));
+                }
+            }
         }
-        read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if linted {
-            walk.visit_bytes(&path, buf);
-        } else {
-            crate::sync::lock(&unlinted).push(kustomization(path, rel, buf));
+        if let Some(ids) = ids.filter(|_| read.know_files) {
+            walk.note_id(rel.clone(), ids[i]);
         }
     });
     let mut walked = walk.finish();
@@ -104,6 +159,10 @@ pub fn graph_of_tree(
     facts
         .kustomizations
         .extend(crate::sync::into_inner(unlinted));
+    let known = read
+        .know_files
+        .then(|| Known::new(std::mem::take(&mut walked.ids), &walked.facts));
+    let facts = &mut walked.facts;
     let patches = analysis::patch_set(facts);
     let remotes = crate::graph::remotes_of(root);
     let analysis = analysis::analyse(
@@ -118,68 +177,11 @@ pub fn graph_of_tree(
     Ok(TreeGraph {
         graph: analysis.graph,
         errors,
-        files_read: read.into_inner(),
+        files_read: files_read.into_inner(),
+        files_known: files_known.into_inner(),
+        known,
     })
 }
-
-/// The ignore files of a tree (`.gitignore`, `.ignore`), honoured as a walk on disk
-/// honours them: a file the walk of a checkout would skip is skipped here too.
-#[derive(Default)]
-struct Ignores {
-    /// By directory (repo-relative, `""`: the root), sorted.
-    by_dir: Vec<(String, ignore::gitignore::Gitignore)>,
-}
-
-impl Ignores {
-    fn of(tree: &dyn TreeFiles, root: &Path) -> Ignores {
-        let mut by_dir = Vec::new();
-        let mut buf = Vec::new();
-        for rel in tree.paths() {
-            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
-            if name != ".gitignore" && name != ".ignore" {
-                continue;
-            }
-            if tree.read(rel, IGNORE_FILE_LIMIT, &mut buf).is_err() {
-                continue;
-            }
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(root.join(dir));
-            for line in String::from_utf8_lossy(&buf).lines() {
-                let _ = builder.add_line(None, line);
-            }
-            if let Ok(ignore) = builder.build() {
-                by_dir.push((dir.to_string(), ignore));
-            }
-        }
-        by_dir.sort_by(|a, b| a.0.cmp(&b.0));
-        Ignores { by_dir }
-    }
-
-    /// Whether the ignore files of `rel`'s directories (the nearest deciding) leave it out.
-    fn ignored(&self, rel: &str, path: &Path) -> bool {
-        if self.by_dir.is_empty() {
-            return false;
-        }
-        let mut dir = rel;
-        loop {
-            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
-            if let Ok(at) = self.by_dir.binary_search_by(|(d, _)| d.as_str().cmp(dir)) {
-                let matched = self.by_dir[at].1.matched_path_or_any_parents(path, false);
-                if matched.is_ignore() {
-                    return true;
-                }
-                if matched.is_whitelist() {
-                    return false;
-                }
-            }
-            if dir.is_empty() {
-                return false;
-            }
-        }
-    }
-}
-
-/// The largest ignore file read.
-const IGNORE_FILE_LIMIT: u64 = 1 << 20;
 
 fn kustomization(path: PathBuf, rel: &str, bytes: &[u8]) -> Kustomization {
     Kustomization {

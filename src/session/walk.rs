@@ -80,6 +80,9 @@ pub struct Walked {
     pub scanned: usize,
     pub skipped: usize,
     pub facts: Facts,
+    /// The Git blob id of every file read below the root (only when asked:
+    /// [`Walk::record_ids`]).
+    pub ids: Vec<(String, super::known::BlobId)>,
 }
 
 /// The walk's shared state.
@@ -99,6 +102,7 @@ pub struct Walk<'a> {
     found: Mutex<Vec<(PathBuf, FileReport)>>,
     read_errors: Mutex<Vec<String>>,
     facts: Mutex<Facts>,
+    ids: Option<Mutex<Vec<(String, super::known::BlobId)>>>,
 }
 
 impl<'a> Walk<'a> {
@@ -126,6 +130,21 @@ impl<'a> Walk<'a> {
             found: Mutex::new(Vec::new()),
             read_errors: Mutex::new(Vec::new()),
             facts: Mutex::new(Facts::default()),
+            ids: None,
+        }
+    }
+
+    /// Also note the Git blob id of every file read below the root (for `plan`: the other
+    /// side takes a file with the same id from [`super::known::Known`]).
+    pub fn record_ids(mut self) -> Self {
+        self.ids = Some(Mutex::new(Vec::new()));
+        self
+    }
+
+    /// Note that the file `rel` had the blob id `id`.
+    pub fn note_id(&self, rel: String, id: super::known::BlobId) {
+        if let Some(ids) = &self.ids {
+            crate::sync::lock(ids).push((rel, id));
         }
     }
 
@@ -137,7 +156,40 @@ impl<'a> Walk<'a> {
                 .push(format!("{display}: {}", super::read_error_message(&e)));
             return;
         }
+        if self.ids.is_some() {
+            if let Some(rel) = self.root.and_then(|r| repo_relative(path, r, self.cwd)) {
+                self.note_id(rel, super::known::blob_id(buf));
+            }
+        }
         self.visit_bytes(path, buf);
+    }
+
+    /// Take what the other side's walk took of a file with the same bytes (`path` is
+    /// where it would be, `rel` its repo-relative path), as [`Walk::visit_bytes`] would.
+    pub fn take_known(&self, path: &Path, rel: &str, known: super::known::KnownFile<'_>) {
+        let listed = Listed::of(path);
+        if known.nodes.is_none() && known.kustomization.is_none() && !listed.chart {
+            self.mark_directory(path);
+            return;
+        }
+        let mut facts = crate::sync::lock(&self.facts);
+        if let Some(text) = known.kustomization {
+            facts.kustomizations.push(Kustomization {
+                path: path.to_path_buf(),
+                rel: Some(rel.to_string()),
+                text: text.clone(),
+            });
+        }
+        if let Some((digest, nodes)) = known.nodes {
+            let file = NodeFile {
+                path: path.to_path_buf(),
+                text: None,
+                digest: *digest,
+                nodes: nodes.clone(),
+            };
+            facts.node_files.push((rel.to_string(), file));
+        }
+        facts.files.push(rel.to_string());
     }
 
     /// Lint and take the facts of one file already read into `buf` (the walk's own
@@ -309,6 +361,7 @@ impl<'a> Walk<'a> {
             scanned: self.scanned.into_inner(),
             skipped: self.skipped.into_inner(),
             facts: crate::sync::into_inner(self.facts),
+            ids: self.ids.map(crate::sync::into_inner).unwrap_or_default(),
         }
     }
 }

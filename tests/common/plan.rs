@@ -1,7 +1,8 @@
 //! Git repositories for the `plan` tests: Applications of this repository, commits made
 //! with the `git` client.
 
-use super::write;
+use super::{parse_json, run, write, Run};
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
@@ -66,7 +67,56 @@ pub fn registry_repo() -> tempfile::TempDir {
     dir
 }
 
+/// [`registry_repo`] with the registry in `root/`, synced by `bootstrap` (pruning, not
+/// cascading); committed.
+pub fn rooted_registry_repo() -> tempfile::TempDir {
+    let dir = registry_repo();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("root")).unwrap();
+    std::fs::rename(d.join("registry.yaml"), d.join("root/registry.yaml")).unwrap();
+    write(d, "bootstrap.yaml", &app("bootstrap", "", "root", PRUNE));
+    commit(d, "root");
+    dir
+}
+
 pub fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+}
+
+/// `plan --format json` with `args`, and its document.
+pub fn plan(dir: &Path, args: &[&str]) -> (Run, Value) {
+    let mut all = vec!["plan", "--format", "json"];
+    all.extend_from_slice(args);
+    let r = run(dir, &all);
+    let doc = parse_json(&r);
+    (r, doc)
+}
+
+/// The changes as (level, kind, name).
+pub fn changes(doc: &Value) -> Vec<(String, String, String)> {
+    doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (s(&c["level"]), s(&c["kind"]), s(&c["object"]["name"]))
+        })
+        .collect()
+}
+
+/// The message of the change of the object `name`.
+pub fn message_of<'a>(doc: &'a Value, name: &str) -> &'a str {
+    doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["object"]["name"] == name)
+        .and_then(|c| c["message"].as_str())
+        .unwrap_or_else(|| panic!("no change for {name}: {doc}"))
+}
+
+pub fn triple(level: &str, kind: &str, name: &str) -> (String, String, String) {
+    (level.into(), kind.into(), name.into())
 }

@@ -1,0 +1,146 @@
+//! `gitops-lint plan`: a renamed parent, an ApplicationSet that leaves the repository
+//! without being deleted, and the ignore files a walk of the checkout honours (the base
+//! side must leave out what the working tree's walk leaves out, or it looks removed).
+
+mod common;
+
+use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
+use common::plan::{registry_repo, rooted_registry_repo, CASCADE, PRUNE, URL};
+use common::write;
+
+#[test]
+fn a_renamed_cascading_parent_deletes_its_children_and_creates_them_again() {
+    if !has_git() {
+        return;
+    }
+    let dir = rooted_registry_repo();
+    let d = dir.path();
+    // The registry renamed in place: the old one is pruned (and cascades), the new one
+    // syncs the same children.
+    write(
+        d,
+        "root/registry.yaml",
+        &app("platform", CASCADE, "apps", PRUNE),
+    );
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert_eq!(changes(&doc), [triple("delete", "renamed", "platform")]);
+    let message = message_of(&doc, "platform");
+    assert!(
+        message.contains("deletes `registry` and every resource it manages, among them 3 Applications below it: 2 delete their resources, 1 leave theirs running, then creates `platform`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("; `platform` creates the Applications below it again)"),
+        "{message}"
+    );
+    assert_eq!(
+        doc["changes"][0]["deleted_below"].as_array().map(Vec::len),
+        Some(3)
+    );
+}
+
+#[test]
+fn the_applications_of_an_applicationset_nothing_deletes_stay_with_it() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    let set = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n  generators:\n  - list:\n      elements:\n      - name: dev\n  template:\n    metadata:\n      name: 'app-{{{{name}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {URL}\n        path: 'envs/{{{{name}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{{{name}}}}'\n"
+    );
+    write(d, "set.yaml", &set);
+    commit(d, "base");
+    // Applied by hand (no parent prunes it): removing its file deletes nothing.
+    std::fs::remove_file(d.join("set.yaml")).unwrap();
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(
+        changes(&doc),
+        [
+            triple("change", "removed", "app-dev"),
+            triple("change", "removed", "envs")
+        ]
+    );
+    assert!(
+        message_of(&doc, "app-dev").contains(
+            "nothing deletes it (ApplicationSet `envs`, which generates it, is not deleted either)"
+        ),
+        "{doc}"
+    );
+    assert!(
+        message_of(&doc, "envs").contains("no parent in the repository syncs it"),
+        "{doc}"
+    );
+}
+
+/// The registry repository with two rendered Applications committed in `build/` and
+/// `out/`, then left out by the given ignore files (committed).
+fn with_ignored_renders(ignore_files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = registry_repo();
+    let d = dir.path();
+    for (dir, name) in [("build", "one"), ("out", "two"), ("tmp", "three")] {
+        let path = format!("{dir}/rendered.yaml");
+        write(d, &path, &app(name, "", "components/a", ""));
+    }
+    commit(d, "renders");
+    for (path, text) in ignore_files {
+        write(d, path, text);
+    }
+    commit(d, "ignore the renders");
+    dir
+}
+
+#[test]
+fn a_dot_ignore_and_a_gitignore_of_one_directory_both_count_on_the_base_side() {
+    if !has_git() {
+        return;
+    }
+    let dir = with_ignored_renders(&[(".gitignore", "build/\n"), (".ignore", "out/\ntmp/\n")]);
+    let d = dir.path();
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(changes(&doc), []);
+    // Each side reads them all with --no-ignore.
+    let (r, doc) = plan(d, &["--base", "HEAD", "--no-ignore"]);
+    assert_eq!((r.code, changes(&doc)), (Some(0), vec![]), "{r:?}");
+}
+
+#[test]
+fn the_repositorys_info_exclude_counts_on_the_base_side() {
+    if !has_git() {
+        return;
+    }
+    let dir = with_ignored_renders(&[(".gitignore", "build/\nout/\n")]);
+    let d = dir.path();
+    let exclude = d.join(".git/info/exclude");
+    std::fs::create_dir_all(exclude.parent().unwrap()).unwrap();
+    std::fs::write(&exclude, "# local\ntmp/\n").unwrap();
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(changes(&doc), []);
+}
+
+#[test]
+fn a_base_file_that_differs_from_the_working_trees_is_read_not_taken() {
+    if !has_git() {
+        return;
+    }
+    // The working tree's file has the base's path but other bytes: the base side must
+    // read its own blob (the head side's facts are for other bytes).
+    let dir = registry_repo();
+    let d = dir.path();
+    write(d, "apps/a.yaml", &app("a", "", "components/a", ""));
+    write(d, "apps/c.yaml", &app("c-new", CASCADE, "components/c", ""));
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert_eq!(
+        changes(&doc),
+        [
+            triple("delete", "renamed", "c-new"),
+            triple("change", "cascade-removed", "a")
+        ]
+    );
+}
