@@ -22,7 +22,7 @@ fn key(node: &Node) -> Key<'_> {
 
 /// Every change from `base` to `head`, most severe first.
 pub fn changes<'g>(base: &'g Graph, head: &'g Graph) -> Vec<Change> {
-    let (base_side, head_side) = (Identities::of(base, head), Identities::of(head, base));
+    let (base_side, head_side) = Identities::of(base, head);
     let gone: Vec<NodeId> = (0..base.nodes.len())
         .filter(|&b| base_side.first[b] && base_side.other[b].is_none())
         .collect();
@@ -78,25 +78,40 @@ struct Identities {
 }
 
 impl Identities {
-    fn of(graph: &Graph, other: &Graph) -> Identities {
-        let mut first = vec![false; graph.nodes.len()];
-        let mut own: HashMap<Key<'_>, NodeId> = HashMap::with_capacity(graph.nodes.len());
-        for (id, n) in graph.nodes.iter().enumerate() {
-            own.entry(key(n)).or_insert_with(|| {
-                first[id] = true;
-                id
-            });
-        }
-        let mut theirs: HashMap<Key<'_>, NodeId> = HashMap::with_capacity(other.nodes.len());
-        for (id, n) in other.nodes.iter().enumerate() {
-            theirs.entry(key(n)).or_insert(id);
-        }
-        let other = graph
-            .nodes
-            .iter()
-            .map(|n| theirs.get(&key(n)).copied())
-            .collect();
-        Identities { first, other }
+    /// Both sides' identities (one index of each graph).
+    fn of<'g>(base: &'g Graph, head: &'g Graph) -> (Identities, Identities) {
+        let index = |graph: &'g Graph| {
+            let mut first = vec![false; graph.nodes.len()];
+            let mut map: HashMap<Key<'g>, NodeId> = HashMap::with_capacity(graph.nodes.len());
+            for (id, n) in graph.nodes.iter().enumerate() {
+                map.entry(key(n)).or_insert_with(|| {
+                    first[id] = true;
+                    id
+                });
+            }
+            (map, first)
+        };
+        // (Bound by memory reads: one graph on each core.)
+        let ((in_base, base_first), (in_head, head_first)) =
+            rayon::join(|| index(base), || index(head));
+        let across = |graph: &'g Graph, other: &HashMap<Key<'g>, NodeId>| -> Vec<Option<NodeId>> {
+            graph
+                .nodes
+                .iter()
+                .map(|n| other.get(&key(n)).copied())
+                .collect()
+        };
+        let (base_other, head_other) =
+            rayon::join(|| across(base, &in_head), || across(head, &in_base));
+        let base_side = Identities {
+            other: base_other,
+            first: base_first,
+        };
+        let head_side = Identities {
+            other: head_other,
+            first: head_first,
+        };
+        (base_side, head_side)
     }
 }
 

@@ -128,12 +128,13 @@ pub fn graph_of_tree(
         if ignores.ignored(rel, &path, nearest) {
             return;
         }
-        let linted = filter.admits(&path);
+        // A file known from the other side was admitted there, by the same configuration.
+        let linted = known.is_some() || filter.admits(&path);
         if !linted && !TreeFilter::is_kustomization(&path) {
             return;
         }
         match known {
-            Some(known) if linted => {
+            Some(known) => {
                 files_known.fetch_add(1, Ordering::Relaxed);
                 walk.take_known(&path, rel, *known);
             }
