@@ -31,7 +31,7 @@ fn a_renamed_cascading_parent_deletes_its_children_and_creates_them_again() {
         "{message}"
     );
     assert!(
-        message.contains("; `platform` creates the Applications below it again)"),
+        message.contains("; `platform` creates the 3 Applications below it again)"),
         "{message}"
     );
     assert_eq!(
@@ -142,5 +142,46 @@ fn a_base_file_that_differs_from_the_working_trees_is_read_not_taken() {
             triple("delete", "renamed", "c-new"),
             triple("change", "cascade-removed", "a")
         ]
+    );
+}
+
+#[test]
+fn the_markdown_summary_fits_in_a_pull_request_comment() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["remote", "add", "origin", URL]);
+    write(d, "registry.yaml", &app("registry", CASCADE, "apps", PRUNE));
+    let long = "x".repeat(50);
+    for i in 0..600 {
+        let metadata = if i % 2 == 0 { CASCADE } else { "" };
+        let name = format!("app-{i:03}-{long}");
+        write(
+            d,
+            &format!("apps/{name}.yaml"),
+            &app(&name, metadata, "c", ""),
+        );
+    }
+    commit(d, "base");
+    std::fs::remove_dir_all(d.join("apps")).unwrap();
+    let r = common::run(d, &["plan", "--base", "HEAD", "--format", "markdown"]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    let md = &r.stdout;
+    assert!(md.len() <= 65_536, "{} characters", md.len());
+    let rows = md.lines().filter(|l| l.starts_with("| ")).count() - 1;
+    assert!((100..600).contains(&rows), "{rows} rows");
+    let more = format!("And {} more changes, the least severe", 600 - rows);
+    assert!(md.contains(&more), "{md}");
+    // Most severe first: the deletions are all in, the rows left out are orphans.
+    assert!(
+        md.lines().nth(6).is_some_and(|l| l.contains("**delete**")),
+        "{md}"
+    );
+    assert!(
+        md.contains("The flowchart of what goes is left out"),
+        "{md}"
     );
 }

@@ -77,18 +77,30 @@ pub(super) fn stays(base: &Graph, what: &str, why: &Why) -> String {
     format!("{what} stays running in the cluster: nothing deletes it ({reason})")
 }
 
-/// ", and with it N child Applications (K delete their resources, M leave theirs)".
+/// ", among them N Applications below it: K delete their resources, M leave theirs
+/// running" (one: named, with what it does).
 pub(super) fn subtree_words(below: &[(AppRef, bool)]) -> String {
-    if below.is_empty() {
-        return String::new();
+    match below {
+        [] => String::new(),
+        [(app, cascades)] => {
+            let does = match cascades {
+                true => "deletes its resources",
+                false => "leaves its resources running",
+            };
+            format!(
+                ", among them Application `{}` below it, which {does}",
+                app.name
+            )
+        }
+        _ => {
+            let cascading = below.iter().filter(|(_, c)| *c).count();
+            format!(
+                ", among them {} Applications below it: {cascading} delete their resources, {} leave theirs running",
+                below.len(),
+                below.len() - cascading
+            )
+        }
     }
-    let cascading = below.iter().filter(|(_, c)| *c).count();
-    let plural = if below.len() == 1 { "" } else { "s" };
-    format!(
-        ", among them {} Application{plural} below it: {cascading} delete their resources, {} leave theirs running",
-        below.len(),
-        below.len() - cascading
-    )
 }
 
 /// The line of a rename. `below`: the Applications deleted with the old one;
@@ -102,9 +114,12 @@ pub(super) fn renamed(
 ) -> String {
     let (from, to) = (&old.name, &new.name);
     let subtree = subtree_words(below);
-    let again = match (below.len(), recreated) {
+    let again = match (below, recreated) {
         (_, 0) => String::new(),
-        (n, r) if n == r => format!("; `{to}` creates the Applications below it again"),
+        ([(app, _)], 1) => format!("; `{to}` creates `{}` again", app.name),
+        (all, r) if all.len() == r => {
+            format!("; `{to}` creates the {r} Applications below it again")
+        }
         (_, r) => format!("; `{to}` creates {r} of the Applications below it again"),
     };
     match fate {

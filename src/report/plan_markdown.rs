@@ -23,6 +23,12 @@ pub const MAX_NODES: usize = 200;
 /// The most "also deletes" entries in a table cell; the rest are counted.
 pub const MAX_BELOW_IN_CELL: usize = 50;
 
+/// The most characters of the table's rows, and of the whole output: a pull-request
+/// comment holds at most 65,536. Rows past the budget (the least severe: the table is
+/// most severe first) are counted; the flowchart is left out when it would not fit.
+pub const MAX_TABLE_CHARS: usize = 45_000;
+pub const MAX_CHARS: usize = 64_000;
+
 const CLASSES: &str = "  classDef delete fill:#fee2e2,stroke:#b91c1c,color:#7f1d1d
   classDef orphan fill:#fef9c3,stroke:#a16207,color:#713f12
 ";
@@ -35,8 +41,13 @@ pub fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     } else {
         table(plan, &mut s);
         if wants_diagram(plan) {
-            s.push('\n');
-            diagram(plan, &mut s);
+            let mut d = String::from("\n");
+            diagram(plan, &mut d);
+            if s.len() + d.len() <= MAX_CHARS {
+                s.push_str(&d);
+            } else {
+                s.push_str("\nThe flowchart of what goes is left out: the summary would be too long for a comment.\n");
+            }
         }
     }
     for error in &plan.errors {
@@ -97,16 +108,26 @@ fn level_cell(level: Level) -> String {
 fn table(plan: &Plan, s: &mut String) {
     s.push_str("| | Level | Object | File | Consequence |\n");
     s.push_str("|---|---|---|---|---|\n");
+    let mut used = 0;
     for (i, change) in plan.changes.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |",
+        let row = format!(
+            "| {} | {} | {} | {} | {} |\n",
             i + 1,
             level_cell(change.level),
             object_cell(change),
             file_cell(change),
             consequence_cell(change)
         );
+        used += row.len();
+        if used > MAX_TABLE_CHARS {
+            let more = plan.changes.len() - i;
+            let _ = writeln!(
+                s,
+                "\nAnd {more} more changes, the least severe (`gitops-lint plan` lists them all)."
+            );
+            return;
+        }
+        s.push_str(&row);
     }
 }
 
