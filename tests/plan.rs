@@ -4,7 +4,7 @@
 mod common;
 
 use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
-use common::plan::{registry_repo, rooted_registry_repo};
+use common::plan::{list_appset, registry_repo, rooted_registry_repo};
 use common::plan::{CASCADE, PRUNE, URL};
 use common::{run, write};
 use std::process::Command;
@@ -196,15 +196,7 @@ fn applicationset_elements_removed_and_preserved_resources() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    let set = |elements: &[&str], policy: &str| {
-        let items: String = elements
-            .iter()
-            .map(|e| format!("      - name: {e}\n"))
-            .collect();
-        format!(
-            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n{policy}  generators:\n  - list:\n      elements:\n{items}  template:\n    metadata:\n      name: 'app-{{{{name}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {URL}\n        path: 'envs/{{{{name}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{{{name}}}}'\n"
-        )
-    };
+    let set = list_appset;
     write(d, "set.yaml", &set(&["dev", "prod", "qa"], ""));
     commit(d, "base");
     write(d, "set.yaml", &set(&["dev"], ""));

@@ -5,7 +5,7 @@
 mod common;
 
 use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
-use common::plan::{registry_repo, rooted_registry_repo, CASCADE, PRUNE, URL};
+use common::plan::{list_appset, registry_repo, rooted_registry_repo, CASCADE, PRUNE, URL};
 use common::write;
 
 #[test]
@@ -48,9 +48,7 @@ fn the_applications_of_an_applicationset_nothing_deletes_stay_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    let set = format!(
-        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n  generators:\n  - list:\n      elements:\n      - name: dev\n  template:\n    metadata:\n      name: 'app-{{{{name}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {URL}\n        path: 'envs/{{{{name}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{{{name}}}}'\n"
-    );
+    let set = list_appset(&["dev"], "");
     write(d, "set.yaml", &set);
     commit(d, "base");
     // Applied by hand (no parent prunes it): removing its file deletes nothing.
@@ -184,4 +182,28 @@ fn the_markdown_summary_fits_in_a_pull_request_comment() {
         md.contains("The flowchart of what goes is left out"),
         "{md}"
     );
+}
+
+#[test]
+fn every_missing_path_is_named_and_no_plan_is_made() {
+    if !has_git() {
+        return;
+    }
+    let dir = registry_repo();
+    let d = dir.path();
+    let r = common::run(
+        d,
+        &["plan", "--base", "HEAD", "apps", "nope", "gone/x.yaml"],
+    );
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(
+        r.stderr.contains("error: nope: no such file or directory"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("error: gone/x.yaml: no such file or directory"),
+        "{r:?}"
+    );
+    assert_eq!(r.stdout, "", "{r:?}");
 }

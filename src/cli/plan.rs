@@ -73,9 +73,12 @@ pub(super) fn run_plan(args: PlanArgs) -> i32 {
         eprintln!("error: `plan` reads a repository, not stdin (`-`)");
         return EXIT_FAILURE;
     }
-    if let Some(missing) = args.paths.iter().find(|p| std::fs::metadata(p).is_err()) {
-        let message = format!("error: {}: no such file or directory", missing.display());
-        eprintln!("{}", report::escape::message(&message));
+    // Every missing path is named (as `lint` names them); no plan is made with one.
+    let (_, missing) = crate::session::existing_paths(args.paths.clone());
+    if !missing.is_empty() {
+        for message in &missing {
+            eprintln!("{}", report::escape::message(message));
+        }
         return EXIT_FAILURE;
     }
     let plan = match plan::plan(&options(&args, threads)) {

@@ -7,7 +7,6 @@
 //! bytes are the very bytes the base commit holds; what the walk takes of a file depends
 //! on nothing else than its path and bytes (the configuration is the same for both sides).
 
-use super::walk::Facts;
 use crate::graph::Node;
 use rayon::slice::ParallelSliceMut;
 use sha1::{Digest, Sha1};
@@ -55,9 +54,14 @@ pub struct KnownFile<'a> {
 }
 
 impl Known {
-    /// From the ids of the files a walk read and the facts it took of them (before the
-    /// analysis uses them up).
-    pub(super) fn new(ids: Vec<(String, BlobId)>, facts: &Facts) -> Known {
+    /// From the ids of the files a walk read and the facts it took of them: the files
+    /// holding nodes (path, digest, nodes) and the kustomizations (path, text), before
+    /// the analysis uses them up ([`super::walk::Facts::known`]).
+    pub(super) fn new<'f>(
+        ids: Vec<(String, BlobId)>,
+        node_files: impl Iterator<Item = (&'f str, u64, &'f [Node])>,
+        kustomizations: impl Iterator<Item = (&'f str, &'f Option<Arc<str>>)>,
+    ) -> Known {
         let mut entries: Vec<Entry> = ids
             .into_iter()
             .map(|(rel, id)| Entry {
@@ -72,14 +76,14 @@ impl Known {
         let at = |entries: &[Entry], rel: &str| {
             entries.binary_search_by(|e| e.rel.as_str().cmp(rel)).ok()
         };
-        for (rel, file) in &facts.node_files {
+        for (rel, digest, nodes) in node_files {
             if let Some(at) = at(&entries, rel) {
-                entries[at].nodes = Some((file.digest, file.nodes.clone()));
+                entries[at].nodes = Some((digest, nodes.to_vec()));
             }
         }
-        for k in &facts.kustomizations {
-            if let Some(at) = k.rel.as_deref().and_then(|rel| at(&entries, rel)) {
-                entries[at].kustomization = Some(k.text.clone());
+        for (rel, text) in kustomizations {
+            if let Some(at) = at(&entries, rel) {
+                entries[at].kustomization = Some(text.clone());
             }
         }
         Known { entries }
@@ -139,7 +143,7 @@ mod tests {
             ("a.yaml".to_string(), blob_id(b"a")),
             ("d/e.yaml".to_string(), blob_id(b"e")),
         ];
-        let known = Known::new(ids, &Facts::default());
+        let known = Known::new(ids, std::iter::empty(), std::iter::empty());
         let files = [
             ("a.yaml", blob_id(b"a")),
             ("b.yaml", blob_id(b"changed")),

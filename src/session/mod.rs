@@ -22,6 +22,7 @@ mod tests;
 
 pub use files::TreeFiles;
 pub use known::{blob_id, BlobId, Known};
+pub use paths::existing as existing_paths;
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
 pub use tree::{graph_of_tree, prepare, Prepared, TreeGraph, TreeRead};
 
@@ -291,7 +292,7 @@ pub fn run_with(options: &Options, prepared: Option<&Prepared>) -> Result<Run, S
     }
     if options.know_files {
         let ids = std::mem::take(&mut walked.ids);
-        run.known = Some(Known::new(ids, &walked.facts));
+        run.known = Some(walked.facts.known(ids));
     }
     let facts = &mut walked.facts;
     analysis::complete_kustomizations(facts, &visited.kustomizations, root.as_deref(), cwd);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// The paths given that exist, and an error message for each that does not (every one is
 /// reported; the others are still linted, and the run fails at the end).
-pub(super) fn existing(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
+pub fn existing(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
     let mut missing = Vec::new();
     let paths = paths
         .into_iter()

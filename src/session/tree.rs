@@ -162,7 +162,7 @@ pub fn graph_of_tree(
         .extend(crate::sync::into_inner(unlinted));
     let known = read
         .know_files
-        .then(|| Known::new(std::mem::take(&mut walked.ids), &walked.facts));
+        .then(|| walked.facts.known(std::mem::take(&mut walked.ids)));
     let facts = &mut walked.facts;
     let patches = analysis::patch_set(facts);
     let remotes = crate::graph::remotes_of(root);

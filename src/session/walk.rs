@@ -54,6 +54,20 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// What is known of the files read (`ids`: their blob ids), for the other side of a
+    /// plan.
+    pub fn known(&self, ids: Vec<(String, super::known::BlobId)>) -> super::known::Known {
+        let node_files = self
+            .node_files
+            .iter()
+            .map(|(rel, f)| (rel.as_str(), f.digest, f.nodes.as_slice()));
+        let kustomizations = self
+            .kustomizations
+            .iter()
+            .filter_map(|k| Some((k.rel.as_deref()?, &k.text)));
+        super::known::Known::new(ids, node_files, kustomizations)
+    }
+
     /// The file holding nodes at `rel` (once sorted: [`sort_node_files`]).
     pub fn node_file(&self, rel: &str) -> Option<&NodeFile> {
         let at = self

@@ -120,3 +120,15 @@ pub fn message_of<'a>(doc: &'a Value, name: &str) -> &'a str {
 pub fn triple(level: &str, kind: &str, name: &str) -> (String, String, String) {
     (level.into(), kind.into(), name.into())
 }
+
+/// An ApplicationSet `envs` whose list generator has the elements `elements` (each
+/// generating `app-<element>`), with `policy` lines added to its spec.
+pub fn list_appset(elements: &[&str], policy: &str) -> String {
+    let items: String = elements
+        .iter()
+        .map(|e| format!("      - name: {e}\n"))
+        .collect();
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n{policy}  generators:\n  - list:\n      elements:\n{items}  template:\n    metadata:\n      name: 'app-{{{{name}}}}'\n    spec:\n      project: default\n      source:\n        repoURL: {URL}\n        path: 'envs/{{{{name}}}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{{{name}}}}'\n"
+    )
+}
