@@ -6,6 +6,7 @@
 pub mod diff;
 mod fate;
 pub mod git;
+mod identity;
 mod model;
 mod words;
 

@@ -22,8 +22,8 @@ mod tests;
 
 pub use files::TreeFiles;
 pub use known::{blob_id, BlobId, Known};
-pub use paths::existing as existing_paths;
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
+pub use paths::{existing as existing_paths, read_error_message};
 pub use tree::{graph_of_tree, prepare, Prepared, TreeGraph, TreeRead};
 
 use crate::config::{self, Config, ConfigError};
@@ -393,13 +393,5 @@ impl Run {
     /// The repo-relative path of a report's file, when it is in the repository.
     pub fn repo_path(&self, report: &FileReport) -> Option<&str> {
         self.repo_paths.get(&report.path).map(String::as_str)
-    }
-}
-
-/// A file that could not be read, for a message after its path.
-pub fn read_error_message(e: &crate::read::ReadError) -> String {
-    match e {
-        crate::read::ReadError::TooLarge { .. } => format!("{e} (--max-file-size)"),
-        e => e.to_string(),
     }
 }

@@ -147,6 +147,14 @@ fn plain(rest: &str) -> Option<String> {
     ok.then(|| rest.to_string())
 }
 
+/// A file that could not be read, for a message after its path.
+pub fn read_error_message(e: &crate::read::ReadError) -> String {
+    match e {
+        crate::read::ReadError::TooLarge { .. } => format!("{e} (--max-file-size)"),
+        e => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,7 +42,7 @@ pub(super) fn second_look(
         }
         let display = display_path(&f.path, cwd);
         let text = match crate::read::read_file(&f.path, &mut buf, max_file_size, true) {
-            Ok(()) if walk::digest(&buf) == f.digest => std::str::from_utf8(&buf).ok(),
+            Ok(()) if super::known::digest(&buf) == f.digest => std::str::from_utf8(&buf).ok(),
             Ok(()) => {
                 messages.push(format!(
                     "error: {display}: changed while being linted; its app graph findings \

@@ -25,7 +25,7 @@ fn node_file(facts: &mut Facts, rel: &str, text: &str) {
         NodeFile {
             path: Path::new(GONE).join(rel),
             text: Some(Arc::from(text)),
-            digest: super::walk::digest(text.as_bytes()),
+            digest: super::known::digest(text.as_bytes()),
             nodes,
         },
     ));

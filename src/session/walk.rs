@@ -313,7 +313,7 @@ impl<'a> Walk<'a> {
             let file = NodeFile {
                 path: path.to_path_buf(),
                 text,
-                digest: digest(bytes),
+                digest: super::known::digest(bytes),
                 nodes,
             };
             facts.node_files.push((rel.clone(), file));
@@ -395,21 +395,4 @@ impl Listed {
             chart: name == "Chart.yaml" || name == "Chart.yml",
         }
     }
-}
-
-/// A digest of a file's bytes, to tell that a file read again is unchanged (not against
-/// an adversary: the file is ours to read): FNV-1a over 8-byte words, with the length.
-pub fn digest(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(PRIME);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
-    }
-    h
 }
