@@ -207,3 +207,51 @@ fn every_missing_path_is_named_and_no_plan_is_made() {
     );
     assert_eq!(r.stdout, "", "{r:?}");
 }
+
+#[test]
+fn applications_replaced_by_a_helm_template_may_be_rendered_again() {
+    if !has_git() {
+        return;
+    }
+    // An app-of-apps chart whose Applications become one `range` template (as
+    // argocd-example-apps did): their names are Helm's to render.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(
+        d,
+        "apps/Chart.yaml",
+        "apiVersion: v2\nname: apps\nversion: 1.0.0\n",
+    );
+    write(
+        d,
+        "apps/templates/one.yaml",
+        &app("one", CASCADE, "one", ""),
+    );
+    write(
+        d,
+        "apps/templates/two.yaml",
+        &app("two", CASCADE, "two", ""),
+    );
+    write(d, "other/three.yaml", &app("three", CASCADE, "three", ""));
+    commit(d, "base");
+    std::fs::remove_file(d.join("apps/templates/one.yaml")).unwrap();
+    std::fs::remove_file(d.join("apps/templates/two.yaml")).unwrap();
+    std::fs::remove_file(d.join("other/three.yaml")).unwrap();
+    let range = app("{{ .name }}", CASCADE, "{{ .name }}", "");
+    write(
+        d,
+        "apps/templates/all.yaml",
+        &format!("{{{{- range .Values.apps }}}}\n{range}---\n{{{{ end }}}}\n"),
+    );
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let again = "; the templated Application in `apps/templates/all.yaml` may render it again";
+    assert!(message_of(&doc, "one").contains(again), "{doc}");
+    assert!(message_of(&doc, "two").contains(again), "{doc}");
+    assert!(!message_of(&doc, "three").contains("templated"), "{doc}");
+    assert!(
+        message_of(&doc, "{{ .name }}").starts_with("adds a templated Application `{{ .name }}`"),
+        "{doc}"
+    );
+}

@@ -7,7 +7,8 @@
 use super::fate::{deletes, Fate, Why};
 use super::identity::Identities;
 use super::model::{AppRef, Change, ChangeKind, Level};
-use super::words::{policy_changes, renamed, stays, subtree_words};
+use super::words::templated;
+use super::words::{added, maybe_rendered, policy_changes, renamed, stays, subtree_words};
 use crate::graph::{AppKind, Cascade, Graph, Match, Node, NodeId};
 use std::collections::{HashMap, HashSet};
 
@@ -20,11 +21,19 @@ pub fn changes<'g>(base: &'g Graph, head: &'g Graph) -> Vec<Change> {
     let new: Vec<NodeId> = (0..head.nodes.len())
         .filter(|&h| head_side.first[h] && head_side.other[h].is_none())
         .collect();
+    // The head's templated objects by kind and directory (a chart's templates).
+    let rendered_in: HashMap<(AppKind, &str), &str> = head
+        .nodes
+        .iter()
+        .filter(|n| templated(&n.name))
+        .map(|n| ((n.kind, directory(&n.file)), n.file.as_str()))
+        .collect();
     let sides = Sides {
         base,
         head,
         head_of: &base_side.other,
         first_in_base: &base_side.first,
+        rendered_in: &rendered_in,
     };
     let fates = sides.fates();
     let renames = renames(base, head, &gone, &new);
@@ -45,7 +54,7 @@ pub fn changes<'g>(base: &'g Graph, head: &'g Graph) -> Vec<Change> {
             kind: ChangeKind::Added,
             app: AppRef::of(node),
             previous: None,
-            message: format!("creates {} `{}`", node.kind.name(), node.name),
+            message: added(node),
             deleted_below: Vec::new(),
             base_side: false,
         });
@@ -66,6 +75,13 @@ struct Sides<'a> {
     /// The head node of each base node, when the object is still there.
     head_of: &'a [Option<NodeId>],
     first_in_base: &'a [bool],
+    /// The head's templated objects: the file of one by kind and directory.
+    rendered_in: &'a HashMap<(AppKind, &'a str), &'a str>,
+}
+
+/// The directory of a repo-relative path (`""`: the root).
+fn directory(file: &str) -> &str {
+    file.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 impl Sides<'_> {
@@ -204,6 +220,10 @@ impl Sides<'_> {
         };
         change.level = level;
         change.message = consequence;
+        let rendered = self.rendered_in.get(&(node.kind, directory(&node.file)));
+        if let Some(file) = rendered.filter(|_| to.is_none() && !templated(&node.name)) {
+            change.message.push_str(&maybe_rendered(node.kind, file));
+        }
         if let Some(h) = to {
             let new = &self.head.nodes[h];
             change.kind = ChangeKind::Renamed;

@@ -132,3 +132,29 @@ pub(super) fn renamed(
         _ => format!("renamed `{from}` to `{to}`: {removal}; `{to}` is created beside it and both manage the same resources"),
     }
 }
+
+/// A name written as a template (Helm's, Jinja's `{{ … }}`): the objects it renders, and
+/// their names, cannot be told from the repository.
+pub(super) fn templated(name: &str) -> bool {
+    name.contains("{{")
+}
+
+/// The line of an object added.
+pub(super) fn added(node: &Node) -> String {
+    let (kind, name) = (node.kind.name(), &node.name);
+    match templated(name) {
+        true => format!(
+            "adds a templated {kind} `{name}`: which objects it renders, and their names, cannot be told from the repository"
+        ),
+        false => format!("creates {kind} `{name}`"),
+    }
+}
+
+/// What follows the line of a removal when a templated object of its kind sits in its
+/// directory on the head side (a chart's templates): it may render it again.
+pub(super) fn maybe_rendered(kind: AppKind, file: &str) -> String {
+    format!(
+        "; the templated {} in `{file}` may render it again (its names cannot be told from the repository)",
+        kind.name()
+    )
+}
