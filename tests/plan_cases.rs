@@ -255,3 +255,56 @@ fn applications_replaced_by_a_helm_template_may_be_rendered_again() {
         "{doc}"
     );
 }
+
+#[test]
+fn one_name_in_several_files_is_one_object_per_file() {
+    if !has_git() {
+        return;
+    }
+    // A template repository with one directory per cloud, each with its own `registry`
+    // (as Kubefirst's gitops-template): each file is another cluster's Application.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    for cloud in ["aws", "civo", "k3d"] {
+        let path = format!("{cloud}/registry.yaml");
+        write(
+            d,
+            &path,
+            &app("registry", "", &format!("{cloud}/apps"), PRUNE),
+        );
+    }
+    commit(d, "base");
+    for cloud in ["aws", "civo", "k3d"] {
+        let path = format!("{cloud}/registry.yaml");
+        write(
+            d,
+            &path,
+            &app("registry", CASCADE, &format!("{cloud}/apps"), PRUNE),
+        );
+    }
+    std::fs::remove_file(d.join("k3d/registry.yaml")).unwrap();
+    let (r, doc) = plan(d, &["--base", "HEAD"]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let files: Vec<(String, String)> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            (s(&c["kind"]), s(&c["object"]["file"]))
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("cascade-added".to_string(), "aws/registry.yaml".to_string()),
+            (
+                "cascade-added".to_string(),
+                "civo/registry.yaml".to_string()
+            ),
+            ("removed".to_string(), "k3d/registry.yaml".to_string()),
+        ],
+        "{doc}"
+    );
+}
