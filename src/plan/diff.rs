@@ -10,6 +10,7 @@ use super::model::{AppRef, Change, ChangeKind, Level};
 use super::words::templated;
 use super::words::{added, maybe_rendered, policy_changes, renamed, stays, subtree_words};
 use crate::graph::{AppKind, Cascade, Graph, Match, Node, NodeId};
+use crate::session::parent_of;
 use std::collections::{HashMap, HashSet};
 
 /// Every change from `base` to `head`, most severe first.
@@ -26,7 +27,7 @@ pub fn changes<'g>(base: &'g Graph, head: &'g Graph) -> Vec<Change> {
         .nodes
         .iter()
         .filter(|n| templated(&n.name))
-        .map(|n| ((n.kind, directory(&n.file)), n.file.as_str()))
+        .map(|n| ((n.kind, parent_of(&n.file)), n.file.as_str()))
         .collect();
     let sides = Sides {
         base,
@@ -77,11 +78,6 @@ struct Sides<'a> {
     first_in_base: &'a [bool],
     /// The head's templated objects: the file of one by kind and directory.
     rendered_in: &'a HashMap<(AppKind, &'a str), &'a str>,
-}
-
-/// The directory of a repo-relative path (`""`: the root).
-fn directory(file: &str) -> &str {
-    file.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 impl Sides<'_> {
@@ -203,7 +199,8 @@ impl Sides<'_> {
     fn removal(&self, b: NodeId, fates: &HashMap<NodeId, Fate>, to: Option<NodeId>) -> Change {
         let node = &self.base.nodes[b];
         let fate = fates.get(&b).cloned().unwrap_or(Fate::Stays(Why::NoParent));
-        let below = self.deleted_below(b, fates);
+        let subtree = self.subtree(b, fates);
+        let below = self.refs(&subtree);
         let mut change = Change {
             level: Level::Change,
             kind: ChangeKind::Removed,
@@ -220,7 +217,7 @@ impl Sides<'_> {
         };
         change.level = level;
         change.message = consequence;
-        let rendered = self.rendered_in.get(&(node.kind, directory(&node.file)));
+        let rendered = self.rendered_in.get(&(node.kind, parent_of(&node.file)));
         if let Some(file) = rendered.filter(|_| to.is_none() && !templated(&node.name)) {
             change.message.push_str(&maybe_rendered(node.kind, file));
         }
@@ -230,7 +227,11 @@ impl Sides<'_> {
             change.previous = Some(change.app.clone());
             change.app = AppRef::of(new);
             change.base_side = false;
-            let recreated = self.recreated(b, fates);
+            // A renamed parent syncs the Applications below it again: created again.
+            let recreated = subtree
+                .iter()
+                .filter(|&&c| self.head_of(c).is_some())
+                .count();
             let below = &change.deleted_below;
             change.message = renamed((node, new), &fate, change.message, below, recreated);
         }
@@ -270,15 +271,6 @@ impl Sides<'_> {
         }
     }
 
-    /// How many of the Applications a deleted object takes with it are in head still (a
-    /// renamed parent syncs them again: they are created again).
-    fn recreated(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> usize {
-        self.subtree(b, fates)
-            .into_iter()
-            .filter(|&c| self.head_of(c).is_some())
-            .count()
-    }
-
     /// The base objects a deleted object takes with it, in walk order.
     fn subtree(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<NodeId> {
         let mut out = Vec::new();
@@ -298,11 +290,16 @@ impl Sides<'_> {
 
     /// The Applications a deleted object takes with it (its subtree), in base order.
     fn deleted_below(&self, b: NodeId, fates: &HashMap<NodeId, Fate>) -> Vec<(AppRef, bool)> {
-        let of = |c: NodeId| {
+        self.refs(&self.subtree(b, fates))
+    }
+
+    /// Base objects as the plan names them, with whether they cascade.
+    fn refs(&self, ids: &[NodeId]) -> Vec<(AppRef, bool)> {
+        let of = |&c: &NodeId| {
             let node = &self.base.nodes[c];
             (AppRef::of(node), node.cascade == Cascade::Yes)
         };
-        self.subtree(b, fates).into_iter().map(of).collect()
+        ids.iter().map(of).collect()
     }
 
     /// The changes of an object in both graphs (`b` base, `h` head).

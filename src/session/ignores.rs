@@ -4,6 +4,7 @@
 //! excludes file. A file the walk of the checkout would skip is skipped here too.
 
 use super::files::TreeFiles;
+use super::paths::parent_of;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
 
@@ -71,7 +72,7 @@ impl Ignores {
         if self.by_dir.iter().all(Vec::is_empty) && self.excludes.is_empty() {
             return false;
         }
-        let dir = parent(rel);
+        let dir = parent_of(rel);
         if last.dir.as_deref() != Some(dir) {
             self.remember(dir, last);
         }
@@ -103,7 +104,7 @@ impl Ignores {
                     let says = self.says_of_dirs(&list[i].1, dir, Some(d));
                     last.at.push((Some(kind), i, says));
                 }
-                at = (!d.is_empty()).then(|| parent(d));
+                at = (!d.is_empty()).then(|| parent_of(d));
             }
         }
         for (i, exclude) in self.excludes.iter().enumerate() {
@@ -128,14 +129,9 @@ impl Ignores {
             if below.is_empty() {
                 return None;
             }
-            below = parent(below);
+            below = parent_of(below);
         }
     }
-}
-
-/// The directory of the repo-relative `rel` (`""`: the root).
-fn parent(rel: &str) -> &str {
-    rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// The ignore files that apply to one directory, in the order they decide, with what

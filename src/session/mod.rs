@@ -23,7 +23,7 @@ mod tests;
 pub use files::TreeFiles;
 pub use known::{blob_id, BlobId, Known};
 pub use paths::{display_path, exact_path_bytes, repo_relative, repository_root};
-pub use paths::{existing as existing_paths, read_error_message};
+pub use paths::{existing as existing_paths, parent_of, read_error_message};
 pub use tree::{graph_of_tree, prepare, Prepared, TreeGraph, TreeRead};
 
 use crate::config::{self, Config, ConfigError};

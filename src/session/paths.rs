@@ -147,6 +147,11 @@ fn plain(rest: &str) -> Option<String> {
     ok.then(|| rest.to_string())
 }
 
+/// The directory of a repo-relative, `/`-separated path (`""`: the root).
+pub fn parent_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
 /// A file that could not be read, for a message after its path.
 pub fn read_error_message(e: &crate::read::ReadError) -> String {
     match e {

@@ -48,10 +48,8 @@ pub struct TreeGraph {
     pub graph: Graph,
     /// `path: why`, sorted.
     pub errors: Vec<String>,
-    /// The files read from the tree (linted names and kustomizations), and those taken
-    /// from [`Known`] instead.
+    /// The files read from the tree (linted names and kustomizations).
     pub files_read: usize,
-    pub files_known: usize,
     /// The files of the tree the walk took, by blob id, and their facts (only when asked).
     pub known: Option<Known>,
 }
@@ -119,7 +117,7 @@ pub fn graph_of_tree(
     };
     let errors = Mutex::new(Vec::new());
     let unlinted = Mutex::new(Vec::new());
-    let (files_read, files_known) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let files_read = AtomicUsize::new(0);
     let scratch = || (Vec::new(), Nearest::default());
     let files = selected.par_iter().zip(known.par_iter());
     files.for_each_init(scratch, |(buf, nearest), (&i, known)| {
@@ -134,10 +132,7 @@ pub fn graph_of_tree(
             return;
         }
         match known {
-            Some(known) => {
-                files_known.fetch_add(1, Ordering::Relaxed);
-                walk.take_known(&path, rel, *known);
-            }
+            Some(known) => walk.take_known(&path, rel, *known),
             _ => {
                 if let Err(why) = tree.read(rel, options.max_file_size, buf) {
                     crate::sync::lock(&errors).push(format!("{rel}: {why}"));
@@ -179,7 +174,6 @@ pub fn graph_of_tree(
         graph: analysis.graph,
         errors,
         files_read: files_read.into_inner(),
-        files_known: files_known.into_inner(),
         known,
     })
 }
