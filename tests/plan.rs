@@ -4,7 +4,7 @@
 mod common;
 
 use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
-use common::plan::{list_appset, registry_repo, rooted_registry_repo};
+use common::plan::{init_repo, list_appset, registry_repo, rooted_registry_repo};
 use common::plan::{CASCADE, PRUNE, URL};
 use common::{run, write};
 use std::process::Command;
@@ -193,9 +193,8 @@ fn applicationset_elements_removed_and_preserved_resources() {
     if !has_git() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     let set = list_appset;
     write(d, "set.yaml", &set(&["dev", "prod", "qa"], ""));
     commit(d, "base");
@@ -392,9 +391,8 @@ fn a_git_directory_removed_deletes_its_generated_application() {
     if !has_git() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     git(d, &["remote", "add", "origin", URL]);
     write(
         d,

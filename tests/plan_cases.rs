@@ -5,7 +5,9 @@
 mod common;
 
 use common::plan::{app, changes, commit, git, has_git, message_of, plan, triple};
-use common::plan::{list_appset, registry_repo, rooted_registry_repo, CASCADE, PRUNE, URL};
+use common::plan::{
+    init_repo, list_appset, registry_repo, rooted_registry_repo, CASCADE, PRUNE, URL,
+};
 use common::write;
 
 #[test]
@@ -45,9 +47,8 @@ fn the_applications_of_an_applicationset_nothing_deletes_stay_with_it() {
     if !has_git() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     let set = list_appset(&["dev"], "");
     write(d, "set.yaml", &set);
     commit(d, "base");
@@ -148,9 +149,8 @@ fn the_markdown_summary_fits_in_a_pull_request_comment() {
     if !has_git() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     git(d, &["remote", "add", "origin", URL]);
     write(d, "registry.yaml", &app("registry", CASCADE, "apps", PRUNE));
     let long = "x".repeat(50);
@@ -215,9 +215,8 @@ fn applications_replaced_by_a_helm_template_may_be_rendered_again() {
     }
     // An app-of-apps chart whose Applications become one `range` template (as
     // argocd-example-apps did): their names are Helm's to render.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     write(
         d,
         "apps/Chart.yaml",
@@ -263,9 +262,8 @@ fn one_name_in_several_files_is_one_object_per_file() {
     }
     // A template repository with one directory per cloud, each with its own `registry`
     // (as Kubefirst's gitops-template): each file is another cluster's Application.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     for cloud in ["aws", "civo", "k3d"] {
         let path = format!("{cloud}/registry.yaml");
         write(

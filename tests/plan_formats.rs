@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::plan::{app, commit, has_git, registry_repo, rooted_registry_repo, CASCADE, PRUNE};
+use common::plan::{
+    app, commit, has_git, init_repo, registry_repo, rooted_registry_repo, CASCADE, PRUNE,
+};
 use common::{run, run_env, write, Run};
 use std::path::Path;
 
@@ -357,9 +359,8 @@ fn annotations_of_a_repository_in_a_subdirectory_name_files_from_the_top() {
     if !has_git() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    common::plan::git(d, &["init", "-q"]);
     let sub = d.join("example");
     write(
         &sub,

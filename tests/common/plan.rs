@@ -45,12 +45,18 @@ pub fn has_git() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// An empty Git repository (no remote, no commit).
+pub fn init_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
 /// A repository whose `registry` (pruning, cascading) syncs `apps/`: `a` cascades, `b`
 /// does not, `c` cascades; committed as the base.
 pub fn registry_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = init_repo();
     let d = dir.path();
-    git(d, &["init", "-q"]);
     git(d, &["remote", "add", "origin", URL]);
     write(d, "registry.yaml", &app("registry", CASCADE, "apps", PRUNE));
     write(d, "apps/a.yaml", &app("a", CASCADE, "components/a", ""));
