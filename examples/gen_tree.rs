@@ -5,6 +5,8 @@
 //! templates, ~1% large CRDs (100-300 KB), ~5% JSON dashboards, ~17% Argo CD files
 //! (Applications, ApplicationSets, multi-document app-of-apps; ~30% of the Applications
 //! without the cascade finalizer), and ~7% under a `.gitignore`d `build/` folder.
+//! With `--all-applications` every file is one Argo CD Application (the parser's
+//! throughput: nothing is skipped by the needle).
 //! The same arguments always give the same bytes.
 
 use std::fmt::Write as _;
@@ -166,14 +168,18 @@ fn main() {
     let mut files = 10_000usize;
     let mut out = PathBuf::from("gitops-tree");
     let mut seed = 42u64;
+    let mut all_applications = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--files" => files = args.next().and_then(|v| v.parse().ok()).expect("--files N"),
             "--out" => out = PathBuf::from(args.next().expect("--out DIR")),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed N"),
+            "--all-applications" => all_applications = true,
             _ => {
-                eprintln!("usage: gen_tree [--files N] [--out DIR] [--seed N]");
+                eprintln!(
+                    "usage: gen_tree [--files N] [--out DIR] [--seed N] [--all-applications]"
+                );
                 std::process::exit(2);
             }
         }
@@ -190,7 +196,12 @@ fn main() {
         let cluster = clusters[rng.below(clusters.len() as u64) as usize];
         let roll = rng.below(100);
         let bucket = i / 500;
-        let path = if roll < 17 {
+        let path = if all_applications {
+            stats.argo_files += 1;
+            let name = format!("{comp}-{i}");
+            application(&mut rng, &name, cluster, &mut buf, &mut stats);
+            out.join(format!("registry/clusters/{cluster}/{bucket}/{name}.yaml"))
+        } else if roll < 17 {
             stats.argo_files += 1;
             let name = format!("{comp}-{i}");
             if rng.chance(15) {

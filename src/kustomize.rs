@@ -21,48 +21,85 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The files named as patches by `text`, the kustomization file at `path` (resolved
-/// against its directory, normalised).
-pub fn patch_files_in(path: &Path, text: &str) -> Vec<PathBuf> {
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let parsed = yaml::parse(text, text);
-    let mut out = Vec::new();
-    for doc in &parsed.documents {
-        let root = &doc.root;
-        let mut names: Vec<&str> = Vec::new();
-        for key in ["patches", "patchesJson6902"] {
-            for item in root.get(key).map(Node::items).unwrap_or_default() {
-                if let Some(p) = item.get("path").and_then(Node::as_str) {
-                    names.push(p);
-                } else if let Some(p) = item.as_str() {
-                    names.push(p);
+/// What the repository analysis needs of a kustomization file, taken from one parse of
+/// the bytes the walk read (in its parallel stage): its text is not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kustomize {
+    /// The string items of `resources:`, `bases:` and `components:`, in that order.
+    pub resources: Vec<String>,
+    /// The files named as patches (`patches[].path`, `patchesJson6902[].path`, and the
+    /// names of `patchesStrategicMerge`), as written, trimmed.
+    pub patches: Vec<String>,
+    /// `resources:` or `bases:` name Argo CD's install manifests.
+    pub lists_argocd: bool,
+}
+
+/// The words a kustomization must contain for [`Kustomize::of`] to find anything in it.
+const NEEDLES: [&str; 4] = ["resources", "bases", "components", "patches"];
+
+impl Kustomize {
+    /// The facts of the kustomization `text` (every document of it).
+    pub fn of(text: &str) -> Kustomize {
+        let mut out = Kustomize::default();
+        if !NEEDLES.iter().any(|n| text.contains(n)) {
+            return out;
+        }
+        let parsed = yaml::parse(text, text);
+        let strings = |root: &Node, key: &str| -> Vec<String> {
+            let items = root.get(key).map(Node::items).unwrap_or_default();
+            items
+                .iter()
+                .filter_map(Node::as_str)
+                .map(str::to_string)
+                .collect()
+        };
+        for doc in &parsed.documents {
+            let root = &doc.root;
+            for key in ["resources", "bases", "components"] {
+                let items = strings(root, key);
+                out.lists_argocd |= key != "components"
+                    && items
+                        .iter()
+                        .any(|r| crate::graph::build::is_argocd_manifests(r));
+                out.resources.extend(items);
+            }
+            for key in ["patches", "patchesJson6902"] {
+                for item in root.get(key).map(Node::items).unwrap_or_default() {
+                    if let Some(p) = item.get("path").and_then(Node::as_str) {
+                        out.patches.push(p.trim().to_string());
+                    } else if let Some(p) = item.as_str() {
+                        out.patches.push(p.trim().to_string());
+                    }
+                }
+            }
+            let merge = root.get("patchesStrategicMerge").map(Node::items);
+            for item in merge.unwrap_or_default() {
+                if let Some(p) = item
+                    .as_str()
+                    .filter(|p| !p.contains('\n') && !p.contains(':'))
+                {
+                    out.patches.push(p.trim().to_string());
                 }
             }
         }
-        for item in root
-            .get("patchesStrategicMerge")
-            .map(Node::items)
-            .unwrap_or_default()
-        {
-            if let Some(p) = item
-                .as_str()
-                .filter(|p| !p.contains('\n') && !p.contains(':'))
-            {
-                names.push(p);
-            }
-        }
-        out.extend(names.into_iter().map(|n| normalize(&dir.join(n.trim()))));
+        out
     }
-    out
+
+    /// The patch files, resolved against the directory of `path` (the kustomization's
+    /// path) and normalised.
+    pub fn patch_files(&self, path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.patches.iter().map(move |n| normalize(&dir.join(n)))
+    }
 }
 
-/// The set of patch files named by any of `kustomizations` (path and text, already read).
+/// The set of patch files named by any of `kustomizations` (path and facts).
 pub fn patch_set_of<'a>(
-    kustomizations: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    kustomizations: impl IntoIterator<Item = (&'a Path, &'a Kustomize)>,
 ) -> HashSet<PathBuf> {
     kustomizations
         .into_iter()
-        .flat_map(|(path, text)| patch_files_in(path, text))
+        .flat_map(|(path, facts)| facts.patch_files(path))
         .collect()
 }
 
@@ -77,5 +114,21 @@ mod tests {
             PathBuf::from("a/c.yaml")
         );
         assert_eq!(normalize(Path::new("a/../../c")), PathBuf::from("../c"));
+    }
+
+    #[test]
+    fn takes_resources_patches_and_argocd() {
+        let text = "resources:\n  - ../base\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.0/manifests/install.yaml\ncomponents: [c]\npatches:\n  - path: p.yaml\n  - q.yaml\npatchesJson6902:\n  - path: ' j.yaml '\npatchesStrategicMerge:\n  - s.yaml\n  - |\n    kind: X\n";
+        let k = Kustomize::of(text);
+        assert_eq!(k.resources.len(), 3);
+        assert_eq!(k.resources[2], "c");
+        assert_eq!(k.patches, ["p.yaml", "q.yaml", "j.yaml", "s.yaml"]);
+        assert!(k.lists_argocd);
+        let files: Vec<PathBuf> = k.patch_files(Path::new("a/b/kustomization.yaml")).collect();
+        assert_eq!(files[0], PathBuf::from("a/b/p.yaml"));
+        // argo-cd only among the components: not an install of Argo CD
+        let k = Kustomize::of("components:\n  - github.com/argoproj/argo-cd/manifests/crds\n");
+        assert!(!k.lists_argocd);
+        assert_eq!(Kustomize::of("kind: Kustomization\n"), Kustomize::default());
     }
 }

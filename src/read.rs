@@ -120,9 +120,48 @@ pub fn read_file(
             size: Some(meta.len()),
         });
     }
-    // The size is a hint: files in /proc say 0, and a file may grow while it is read.
-    buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
-    read_capped(&file, buf, limit)
+    read_sized(&file, buf, meta.len(), limit)
+}
+
+/// Read `file`, which said it holds `size` bytes, into the empty `buf`: at most `limit`
+/// bytes. Asks for one byte more than `size`: a read that gives exactly `size` bytes is the
+/// end of the file, so a file whose size holds needs one `read` (no second read to see the
+/// end, no size probe). The size is only a hint: a file that grows, or a file system
+/// that gives short reads, is read on to its end.
+fn read_sized(file: &File, buf: &mut Vec<u8>, size: u64, limit: u64) -> Result<(), ReadError> {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut want = usize::try_from(size.saturating_add(1))
+        .unwrap_or(usize::MAX)
+        .clamp(1, cap);
+    let mut len = 0;
+    let mut reader = file;
+    loop {
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        let n = match reader.read(&mut buf[len..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.clear();
+                return Err(e.into());
+            }
+        };
+        len += n;
+        let at_size = len as u64 == size && len < want;
+        if n == 0 || at_size || len >= cap {
+            break;
+        }
+        if len == want {
+            want = want.saturating_mul(2).max(8192).min(cap);
+        }
+    }
+    buf.truncate(len);
+    if len as u64 > limit {
+        buf.clear();
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
+    Ok(())
 }
 
 /// Unit tests only: how many times [`read_file`] was asked for each path (lexically
@@ -287,6 +326,40 @@ mod tests {
         let err = read_capped(&b"0123456789"[..], &mut buf, 9).unwrap_err();
         assert!(matches!(err, ReadError::TooLarge { limit: 9, .. }), "{err}");
         assert_eq!(buf, b"kept");
+    }
+
+    #[test]
+    fn reads_whole_files_whatever_their_size_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut buf = b"stale".to_vec();
+        for len in [0usize, 1, 8191, 8192, 8193, 100_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            read_file(&path, &mut buf, 1 << 20, true).unwrap();
+            assert_eq!(buf, bytes, "{len}");
+            // The size is a hint: smaller, larger, or zero, the bytes are the file's.
+            for hint in [0, len as u64 / 2, len as u64 + 7] {
+                buf.clear();
+                read_sized(&File::open(&path).unwrap(), &mut buf, hint, 1 << 20).unwrap();
+                assert_eq!(buf, bytes, "{len} said {hint}");
+            }
+        }
+        let err = read_file(&path, &mut buf, 99_999, true).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { .. }), "{err}");
+        buf.clear();
+        let err = read_sized(&File::open(&path).unwrap(), &mut buf, 10, 99_999).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ReadError::TooLarge {
+                    limit: 99_999,
+                    size: None
+                }
+            ),
+            "{err}"
+        );
+        assert!(buf.is_empty());
     }
 
     #[cfg(unix)]

@@ -25,6 +25,7 @@ fn graph_of(tree: &BTreeMap<&str, String>) -> Graph {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
         &Repo {
             remotes: &remotes,

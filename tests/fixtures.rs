@@ -391,7 +391,9 @@ const GRAPH_ONLY: &[&str] = &["unpruned-children", "multiple-parents"];
 /// The findings of each file of `dir` (paths relative to it), settled with the graph.
 fn lint_with_graph(dir: &str) -> Vec<(String, Vec<gitops_lint::diagnostic::Diagnostic>)> {
     use gitops_lint::graph::{build, context::Analysis, nodes_of, Repo, Tree};
+    use gitops_lint::kustomize::Kustomize;
     use gitops_lint::lint::{lint_text, FileOptions, GraphMode};
+    use std::sync::Arc;
     let files: Vec<String> = candidate_files(dir)
         .iter()
         .map(|f| f[dir.len() + 1..].to_string())
@@ -409,9 +411,14 @@ fn lint_with_graph(dir: &str) -> Vec<(String, Vec<gitops_lint::diagnostic::Diagn
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     let graph = build(nodes, &tree, &Repo::default());
-    let analysis = Analysis::new(graph, &|p: &str| texts.get(p).map(|t| t.as_str().into()));
+    let analysis = Analysis::new(
+        graph,
+        &|p: &str| texts.get(p).map(|t| t.as_str().into()),
+        &|p: &str| texts.get(p).map(|t| Arc::new(Kustomize::of(t))),
+    );
     texts
         .iter()
         .map(|(f, t)| {

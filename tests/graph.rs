@@ -137,6 +137,7 @@ fn graph_configured(tree: &BTreeMap<String, String>, configured: &[String]) -> G
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
         &Repo {
             remotes: &remotes,

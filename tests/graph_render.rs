@@ -114,6 +114,7 @@ fn graph_over(tree: &BTreeMap<String, String>) -> Graph {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
         &Repo {
             remotes: &remotes,
@@ -411,6 +412,7 @@ fn mermaid_cuts_long_names() {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
         &Repo::default(),
     );
@@ -453,6 +455,7 @@ fn dot_takes_long_hostile_names_and_many_findings() {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
         &Repo::default(),
     );

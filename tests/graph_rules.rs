@@ -11,6 +11,7 @@ use gitops_lint::diagnostic::{Applicability, Diagnostic};
 use gitops_lint::fix::apply::fix_text;
 use gitops_lint::graph::context::Analysis;
 use gitops_lint::graph::{build, nodes_of, remote_urls, Repo, Tree};
+use gitops_lint::kustomize::Kustomize;
 use gitops_lint::lint::{lint_text, FileOptions, GraphMode};
 use gitops_lint::rules::graph::finish;
 
@@ -63,15 +64,18 @@ impl Repository {
         let tree = Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         };
         let repo = Repo {
             remotes: &remotes,
             configured: &[],
         };
         let graph = build(nodes, &tree, &repo);
-        Analysis::new(graph, &|p: &str| {
-            self.files.get(p).map(|t| Arc::from(t.as_str()))
-        })
+        Analysis::new(
+            graph,
+            &|p: &str| self.files.get(p).map(|t| Arc::from(t.as_str())),
+            &|p: &str| self.files.get(p).map(|t| Arc::new(Kustomize::of(t))),
+        )
     }
 
     fn text(&self, path: &str) -> &str {

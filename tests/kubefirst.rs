@@ -61,6 +61,7 @@ fn graph_of(root: &Path, tree: &BTreeMap<String, String>) -> Graph {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     graph::build(
         nodes,

@@ -21,6 +21,7 @@ fn run(files: &[(&str, &str)], remotes: &[String]) -> (Vec<Node>, Vec<Edge>) {
     let tree = Tree {
         files: &names,
         read: &read,
+        kustomize: None,
     };
     let repo = Repo {
         remotes,

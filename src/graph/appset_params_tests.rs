@@ -20,6 +20,7 @@ fn default_file_globbing_is_greedy() {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     let cases: &[(&str, &[&str])] = &[
         // Argo CD's documented pitfall: the subchart's values.yaml is picked up too
@@ -62,6 +63,7 @@ fn generated_files_with_exclude() {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     let patterns = [
         DirectoryPattern {

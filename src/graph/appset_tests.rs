@@ -37,6 +37,7 @@ fn generated_directories_with_exclude() {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     let patterns = [
         DirectoryPattern {
@@ -116,6 +117,7 @@ fn generated_directories_looks_only_under_the_literal_prefix() {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     let pattern = |path: &str| DirectoryPattern {
         path: path.into(),

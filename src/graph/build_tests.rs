@@ -114,6 +114,7 @@ fn graph_for(url: &str, path: &str, remotes: &[String]) -> Graph {
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: None,
     };
     build(
         all,

@@ -180,7 +180,7 @@ mod tests {
             via: Match::Remote,
         };
         let graph = Graph::new(vec![set, generated], vec![edge], Vec::new());
-        let analysis = Analysis::new(graph, &|_: &str| Some(Arc::from(text)));
+        let analysis = Analysis::new(graph, &|_: &str| Some(Arc::from(text)), &|_: &str| None);
         let ctx = analysis.file("set.yaml").expect("facts");
         let child = ctx.object(0, "set-a").expect("generated");
         assert_eq!(child.parents.len(), 1);

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::context::{Analysis, FileContext, ObjectFacts, Parent, Place, SHOWN_CHILDREN};
 use super::model::{AppKind, Cascade, Graph, NodeId};
+use super::resolve::KustomizeOf;
 use crate::source::LineIndex;
 
 /// Gives the text of a file (repo-relative) from the bytes the walk read.
@@ -24,12 +25,13 @@ struct Relations {
 
 impl Analysis {
     /// Derives the per-file facts. `text_of` gives the text of a file holding a node, and
-    /// of a kustomization file (repo-relative path), from the bytes the walk read.
-    pub fn new(graph: Graph, text_of: &TextOf) -> Analysis {
+    /// `kustomize_of` the facts of a kustomization file (repo-relative paths), from the
+    /// bytes the walk read.
+    pub fn new(graph: Graph, text_of: &TextOf, kustomize_of: &KustomizeOf) -> Analysis {
         let n = graph.nodes.len();
         let installs: Vec<bool> = (0..n)
             .into_par_iter()
-            .map(|id| installs_argocd(&graph, id, text_of))
+            .map(|id| installs_argocd(&graph, id, kustomize_of))
             .collect();
         let below = argocd_reach(&graph, &installs);
         let relations: Vec<Option<Relations>> = (0..n)
@@ -232,7 +234,7 @@ fn place(graph: &Graph, id: NodeId, (line, column, excerpt): (usize, usize, Stri
 
 /// Whether node `id` deploys Argo CD: by its own text, or (into Argo CD's namespace) by
 /// a Kustomize source whose kustomization lists Argo CD's install manifests.
-fn installs_argocd(graph: &Graph, id: NodeId, text_of: &TextOf) -> bool {
+fn installs_argocd(graph: &Graph, id: NodeId, kustomize_of: &KustomizeOf) -> bool {
     let node = &graph.nodes[id];
     if node.installs_argocd {
         return true;
@@ -248,32 +250,13 @@ fn installs_argocd(graph: &Graph, id: NodeId, text_of: &TextOf) -> bool {
         ["kustomization.yaml", "kustomization.yml", "Kustomization"]
             .iter()
             .filter_map(|k| {
-                text_of(&if dir.is_empty() {
+                kustomize_of(&if dir.is_empty() {
                     k.to_string()
                 } else {
                     format!("{dir}/{k}")
                 })
             })
-            .any(|text| lists_argocd_manifests(&text))
-    })
-}
-
-/// Whether a kustomization's `resources:` (or `bases:`) name Argo CD's install manifests.
-fn lists_argocd_manifests(text: &str) -> bool {
-    if !text.contains("argoproj/argo-cd") {
-        return false;
-    }
-    let parsed = crate::yaml::parse(text, text);
-    parsed.documents.iter().any(|d| {
-        ["resources", "bases"].iter().any(|k| {
-            d.root
-                .get(k)
-                .map(crate::yaml::Node::items)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(crate::yaml::Node::as_str)
-                .any(super::build::is_argocd_manifests)
-        })
+            .any(|k| k.lists_argocd)
     })
 }
 

@@ -19,7 +19,8 @@
 //!   except `NOTES.txt`. Subcharts under `charts/` are not followed.
 
 use super::glob;
-use crate::yaml::Node;
+use crate::kustomize::Kustomize;
+use std::sync::Arc;
 
 /// One Application source, as far as resolution needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,12 +57,27 @@ pub struct Resolved {
 /// The tree being linted: a sorted file index and a way to read a file's text.
 pub struct Tree<'a> {
     pub files: &'a [String],
+    /// The text of a file the ApplicationSets' git file generators name.
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// What the walk took of a kustomization file; `None`: taken from its text
+    /// ([`Tree::read`]) when asked.
+    pub kustomize: Option<&'a KustomizeOf<'a>>,
 }
+
+/// The facts of a kustomization file of the tree, by repo-relative path.
+pub type KustomizeOf<'a> = dyn Fn(&str) -> Option<Arc<Kustomize>> + Sync + 'a;
 
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 impl<'a> Tree<'a> {
+    /// The facts of the kustomization file `file`.
+    pub fn kustomization_facts(&self, file: &str) -> Option<Arc<Kustomize>> {
+        match self.kustomize {
+            Some(of) => of(file),
+            None => (self.read)(file).map(|text| Arc::new(Kustomize::of(&text))),
+        }
+    }
+
     pub fn has_file(&self, path: &str) -> bool {
         self.files
             .binary_search_by(|f| f.as_str().cmp(path))
@@ -292,15 +308,15 @@ fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolve
     let Some(file) = tree.kustomization(dir) else {
         return;
     };
-    let Some(text) = (tree.read)(&file) else {
+    let Some(facts) = tree.kustomization_facts(&file) else {
         return;
     };
     walk.stack.push(dir.to_string());
-    for entry in resource_entries(&text) {
+    for entry in &facts.resources {
         if entry.contains("://") || entry.starts_with("git@") {
             continue;
         }
-        let Some(target) = normalize(&join(dir, &entry)).map(|t| t.into_owned()) else {
+        let Some(target) = normalize(&join(dir, entry)).map(|t| t.into_owned()) else {
             continue;
         };
         if tree.has_file(&target) {
@@ -310,19 +326,6 @@ fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolve
         }
     }
     walk.stack.pop();
-}
-
-/// The string items of `resources:`, `bases:` and `components:` of a kustomization.
-fn resource_entries(text: &str) -> Vec<String> {
-    let parsed = crate::yaml::parse(text, text);
-    let mut out = Vec::new();
-    for doc in &parsed.documents {
-        for key in ["resources", "bases", "components"] {
-            let items = doc.root.get(key).map(Node::items).unwrap_or_default();
-            out.extend(items.iter().filter_map(Node::as_str).map(str::to_string));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

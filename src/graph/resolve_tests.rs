@@ -16,7 +16,14 @@ fn dir_source(path: &str) -> Source {
 
 fn run(source: &Source, files: &[String], texts: &HashMap<&str, &str>) -> Resolved {
     let read = |p: &str| texts.get(p).map(|t| t.to_string());
-    resolve(source, &Tree { files, read: &read })
+    resolve(
+        source,
+        &Tree {
+            files,
+            read: &read,
+            kustomize: None,
+        },
+    )
 }
 
 const DIR_TREE: &[&str] = &[
@@ -264,6 +271,7 @@ fn kustomize_diamonds_are_expanded_once_and_depth_is_bounded() {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
     );
     assert_eq!(got.files.len(), depth);
@@ -288,6 +296,7 @@ fn kustomize_diamonds_are_expanded_once_and_depth_is_bounded() {
         &Tree {
             files: &files,
             read: &read,
+            kustomize: None,
         },
     );
     assert_eq!(got.files.len(), MAX_KUSTOMIZE_DEPTH);
@@ -305,7 +314,7 @@ proptest::proptest! {
         files.sort();
         files.dedup();
         let read = |_: &str| None;
-        let tree = Tree { files: &files, read: &read };
+        let tree = Tree { files: &files, read: &read, kustomize: None };
         let prefix = format!("{dir}/");
         let scanned: Vec<&String> = files.iter().filter(|f| f.starts_with(&prefix)).collect();
         let found: Vec<&String> = tree.under(&dir).iter().collect();

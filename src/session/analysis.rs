@@ -7,6 +7,7 @@ use super::paths::repo_relative;
 use super::walk::{Facts, Kustomization};
 use crate::graph::context::Analysis;
 use crate::graph::{self, Repo, Tree};
+use crate::kustomize::Kustomize;
 use rayon::slice::ParallelSliceMut;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,22 +34,27 @@ pub fn complete_kustomizations(
         if read.contains(&absolute(path)) {
             continue;
         }
-        facts.kustomizations.push(Kustomization {
-            path: path.clone(),
-            rel: root.and_then(|root| repo_relative(path, root, cwd)),
-            text: crate::read::read_text(path).map(Arc::from),
-        });
+        let rel = root.and_then(|root| repo_relative(path, root, cwd));
+        let kustomization = match crate::read::read_text(path) {
+            Some(text) => Kustomization::of(path.clone(), rel, text.as_bytes()),
+            None => Kustomization {
+                path: path.clone(),
+                rel,
+                facts: None,
+            },
+        };
+        facts.kustomizations.push(kustomization);
     }
 }
 
-/// The files named as patches by the kustomizations (normalised paths), from their kept
-/// texts.
+/// The files named as patches by the kustomizations (normalised paths), from the facts
+/// the walk took of them.
 pub fn patch_set(facts: &Facts) -> HashSet<PathBuf> {
     crate::kustomize::patch_set_of(
         facts
             .kustomizations
             .iter()
-            .filter_map(|k| Some((k.path.as_path(), k.text.as_deref()?))),
+            .filter_map(|k| Some((k.path.as_path(), k.facts.as_deref()?))),
     )
 }
 
@@ -92,20 +98,17 @@ pub fn analyse(
         files.sort_unstable();
         files.dedup();
     }
-    let kustomizations: HashMap<&str, &Arc<str>> = facts
+    let kustomizations: HashMap<&str, &Arc<Kustomize>> = facts
         .kustomizations
         .iter()
-        .filter_map(|k| Some((k.rel.as_deref()?, k.text.as_ref()?)))
+        .filter_map(|k| Some((k.rel.as_deref()?, k.facts.as_ref()?)))
         .collect();
-    let read = |p: &str| {
-        kustomizations
-            .get(p)
-            .map(|t| t.to_string())
-            .or_else(|| generated.get(p).cloned())
-    };
+    let read = |p: &str| generated.get(p).cloned();
+    let kustomize = |p: &str| kustomizations.get(p).map(|k| Arc::clone(k));
     let tree = Tree {
         files: &files,
         read: &read,
+        kustomize: Some(&kustomize),
     };
     let repo = Repo {
         remotes,
@@ -114,13 +117,8 @@ pub fn analyse(
     let graph = graph::build(nodes, &tree, &repo);
     // The tree's listing is used up: freed meanwhile.
     crate::sync::free_later(files);
-    let text_of = |p: &str| {
-        facts
-            .node_file(p)
-            .and_then(|f| f.text.clone())
-            .or_else(|| kustomizations.get(p).map(|t| Arc::clone(t)))
-    };
-    Analysis::new(graph, &text_of)
+    let text_of = |p: &str| facts.node_file(p).and_then(|f| f.text.clone());
+    Analysis::new(graph, &text_of, &kustomize)
 }
 
 /// The files the git file generators of the ApplicationSets among `nodes` name

@@ -8,6 +8,7 @@
 //! on nothing else than its path and bytes (the configuration is the same for both sides).
 
 use crate::graph::Node;
+use crate::kustomize::Kustomize;
 use rayon::slice::ParallelSliceMut;
 use sha1::{Digest, Sha1};
 use std::sync::Arc;
@@ -59,25 +60,25 @@ struct Entry {
     id: BlobId,
     /// A file holding nodes: its digest and nodes.
     nodes: Option<(u64, Vec<Node>)>,
-    /// A kustomization: its text (`None`: not UTF-8).
-    kustomization: Option<Option<Arc<str>>>,
+    /// A kustomization: its facts (`None`: not UTF-8).
+    kustomization: Option<Option<Arc<Kustomize>>>,
 }
 
 /// What the walk took of one known file.
 #[derive(Debug, Clone, Copy)]
 pub struct KnownFile<'a> {
     pub nodes: Option<&'a (u64, Vec<Node>)>,
-    pub kustomization: Option<&'a Option<Arc<str>>>,
+    pub kustomization: Option<&'a Option<Arc<Kustomize>>>,
 }
 
 impl Known {
     /// From the ids of the files a walk read and the facts it took of them: the files
-    /// holding nodes (path, digest, nodes) and the kustomizations (path, text), before
+    /// holding nodes (path, digest, nodes) and the kustomizations (path, facts), before
     /// the analysis uses them up ([`super::walk::Facts::known`]).
     pub(super) fn new<'f>(
         ids: Vec<(String, BlobId)>,
         node_files: impl Iterator<Item = (&'f str, u64, &'f [Node])>,
-        kustomizations: impl Iterator<Item = (&'f str, &'f Option<Arc<str>>)>,
+        kustomizations: impl Iterator<Item = (&'f str, &'f Option<Arc<Kustomize>>)>,
     ) -> Known {
         let mut entries: Vec<Entry> = ids
             .into_iter()
@@ -98,9 +99,9 @@ impl Known {
                 entries[at].nodes = Some((digest, nodes.to_vec()));
             }
         }
-        for (rel, text) in kustomizations {
+        for (rel, facts) in kustomizations {
             if let Some(at) = at(&entries, rel) {
-                entries[at].kustomization = Some(text.clone());
+                entries[at].kustomization = Some(facts.clone());
             }
         }
         Known { entries }

@@ -36,7 +36,7 @@ fn kustomization(facts: &mut Facts, rel: &str, text: &str) {
     facts.kustomizations.push(Kustomization {
         path: Path::new(GONE).join(rel),
         rel: Some(rel.to_string()),
-        text: Some(Arc::from(text)),
+        facts: Some(Arc::new(crate::kustomize::Kustomize::of(text))),
     });
 }
 
@@ -87,9 +87,9 @@ fn a_kustomization_the_walk_read_is_not_read_again() {
     let kept: Vec<(Option<&str>, bool)> = facts
         .kustomizations
         .iter()
-        .map(|k| (k.rel.as_deref(), k.text.is_some()))
+        .map(|k| (k.rel.as_deref(), k.facts.is_some()))
         .collect();
-    // The first keeps the walk's text; the second was read (and is not there).
+    // The first keeps the walk's facts; the second was read (and is not there).
     assert_eq!(
         kept,
         [

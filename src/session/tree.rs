@@ -14,7 +14,7 @@ use crate::lint::{FileOptions, GraphMode};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// The configuration of a run, read once, and the repository root it uses: `plan`
 /// builds both sides with it.
@@ -142,7 +142,8 @@ pub fn graph_of_tree(
                 if linted {
                     walk.visit_bytes(&path, buf);
                 } else {
-                    crate::sync::lock(&unlinted).push(kustomization(path, rel, buf));
+                    let k = Kustomization::of(path, Some(rel.clone()), buf);
+                    crate::sync::lock(&unlinted).push(k);
                 }
             }
         }
@@ -176,14 +177,6 @@ pub fn graph_of_tree(
         files_read: files_read.into_inner(),
         known,
     })
-}
-
-fn kustomization(path: PathBuf, rel: &str, bytes: &[u8]) -> Kustomization {
-    Kustomization {
-        path,
-        rel: Some(rel.to_string()),
-        text: std::str::from_utf8(bytes).ok().map(Arc::from),
-    }
 }
 
 /// `path` is `at`, or below the directory `at` (both repo-relative).

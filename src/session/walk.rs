@@ -19,8 +19,18 @@ pub struct Kustomization {
     pub path: PathBuf,
     /// Repo-relative, when inside the repository.
     pub rel: Option<String>,
-    /// Its text (`None`: not UTF-8).
-    pub text: Option<Arc<str>>,
+    /// What the analysis needs of it, taken in the walk (`None`: not UTF-8).
+    pub facts: Option<Arc<crate::kustomize::Kustomize>>,
+}
+
+impl Kustomization {
+    /// The kustomization at `path` with the bytes `bytes`.
+    pub fn of(path: PathBuf, rel: Option<String>, bytes: &[u8]) -> Kustomization {
+        let facts = std::str::from_utf8(bytes)
+            .ok()
+            .map(|text| Arc::new(crate::kustomize::Kustomize::of(text)));
+        Kustomization { path, rel, facts }
+    }
 }
 
 /// A file holding Applications or ApplicationSets.
@@ -64,7 +74,7 @@ impl Facts {
         let kustomizations = self
             .kustomizations
             .iter()
-            .filter_map(|k| Some((k.rel.as_deref()?, &k.text)));
+            .filter_map(|k| Some((k.rel.as_deref()?, &k.facts)));
         super::known::Known::new(ids, node_files, kustomizations)
     }
 
@@ -187,11 +197,11 @@ impl<'a> Walk<'a> {
             return;
         }
         let mut facts = crate::sync::lock(&self.facts);
-        if let Some(text) = known.kustomization {
+        if let Some(known) = known.kustomization {
             facts.kustomizations.push(Kustomization {
                 path: path.to_path_buf(),
                 rel: Some(rel.to_string()),
-                text: text.clone(),
+                facts: known.clone(),
             });
         }
         if let Some((digest, nodes)) = known.nodes {
@@ -295,17 +305,12 @@ impl<'a> Walk<'a> {
                 _ => std::str::from_utf8(bytes).ok().map(Arc::from),
             }
         };
-        let text = (kustomization || self.keep_texts && !nodes.is_empty())
-            .then(text)
-            .flatten();
+        let text = (self.keep_texts && !nodes.is_empty()).then(text).flatten();
+        // Taken here, on the walk's thread, from the bytes read.
+        let kustomization =
+            kustomization.then(|| Kustomization::of(path.to_path_buf(), rel.clone(), bytes));
         let mut facts = crate::sync::lock(&self.facts);
-        if kustomization {
-            facts.kustomizations.push(Kustomization {
-                path: path.to_path_buf(),
-                rel: rel.clone(),
-                text: text.clone(),
-            });
-        }
+        facts.kustomizations.extend(kustomization);
         let Some(rel) = rel else {
             return;
         };
