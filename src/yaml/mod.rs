@@ -6,11 +6,13 @@
 //! alias bombs cost nothing there; [`resolve`] reads a document as Kubernetes does (aliases
 //! and merge keys resolved), within bounds.
 
+pub mod fast;
 mod parse;
 mod resolve;
 
 pub use parse::{
-    parse, parse_each, parse_each_probed, ParseOutput, ProbeState, Probes, SyntaxError, MAX_DEPTH,
+    parse, parse_each, parse_each_probed, parse_general, ParseOutput, ProbeState, Probes,
+    SyntaxError, MAX_DEPTH,
 };
 pub use resolve::{is_merge_key, reads_plainly, resolve, AliasedText, Resolution, Unresolved};
 

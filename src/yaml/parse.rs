@@ -234,10 +234,38 @@ pub fn parse_each_probed(
     probes: &mut Probes,
     on_document: &mut dyn FnMut(Document),
 ) -> Vec<SyntaxError> {
+    // A masked-away template prelude before the first `---` is a document of its own.
+    let first_index = usize::from(masked_prelude(text, original));
+    if probes.at.is_empty() {
+        if let Some(documents) = super::fast::parse(text, first_index) {
+            documents.into_iter().for_each(on_document);
+            return Vec::new();
+        }
+    }
+    general(text, first_index, probes, on_document)
+}
+
+/// [`parse`] by the general path only (`saphyr-parser`'s events), never the fast one: the
+/// reference the fast path is tested against.
+pub fn parse_general(text: &str, original: &str) -> ParseOutput {
+    let mut documents = Vec::new();
+    let first_index = usize::from(masked_prelude(text, original));
+    let errors = general(text, first_index, &mut Probes::default(), &mut |doc| {
+        documents.push(doc)
+    });
+    ParseOutput { documents, errors }
+}
+
+/// The general path: `saphyr-parser` runs, resynchronised at the next `---` after an
+/// error.
+fn general(
+    text: &str,
+    mut next_index: usize,
+    probes: &mut Probes,
+    on_document: &mut dyn FnMut(Document),
+) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let mut base = 0usize; // byte offset where the current parser run starts
-                           // A masked-away template prelude before the first `---` is a document of its own.
-    let mut next_index = usize::from(masked_prelude(text, original));
     let conv = ByteOffsets::new(text);
     loop {
         match parse_run(

@@ -1,0 +1,590 @@
+//! A fast path for the YAML that GitOps files are written in: block mappings and
+//! sequences of single-line plain and quoted scalars, literal block scalars (`|`, `|-`),
+//! single-line flow sequences of scalars, empty flow mappings, comments, `---` markers.
+//!
+//! It builds exactly the tree the `saphyr-parser` path builds ([`super::parse`]), in one
+//! pass over the bytes and without the event machinery. Anything else — anchors, aliases,
+//! tags, multi-line plain or quoted scalars, escapes, folded or kept block scalars,
+//! complex keys, tabs, directives, non-ASCII text, anything that may be a syntax error —
+//! gives `None`, and the file goes the general way. The two agree on every input the
+//! fast path takes: `tests/yaml_fast.rs` compares them on the fixtures, the
+//! yaml-test-suite, the corpus and generated documents, and the fuzz targets on theirs.
+
+use super::{Document, Entry, Node, NodeKind, Style};
+
+/// Deepest nesting the fast path takes (the general path goes to [`super::MAX_DEPTH`]).
+const MAX_NESTING: usize = 64;
+
+/// The longest implicit key taken (YAML limits them to 1024 characters).
+const MAX_KEY: usize = 1000;
+
+/// The documents of `text` (indices from `first_index`), or `None` when `text` is not in
+/// the subset this path reads.
+pub fn parse(text: &str, first_index: usize) -> Option<Vec<Document>> {
+    let bytes = text.as_bytes();
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if !plain_ascii(&bytes[start..]) {
+        return None;
+    }
+    let mut p = Fast {
+        b: bytes,
+        pos: start,
+        depth: 0,
+    };
+    let mut documents = Vec::new();
+    let mut index = first_index;
+    loop {
+        let (explicit, next) = p.document_start()?;
+        let Next::Content { indent, .. } = next else {
+            // Nothing after a `---` is an empty document: the general path.
+            return (!explicit).then_some(documents);
+        };
+        let root = p.block_node(indent, None)?;
+        documents.push(Document {
+            index,
+            root,
+            refs: false,
+        });
+        index += 1;
+        match p.next_line() {
+            Next::End => return Some(documents),
+            Next::Marker => {}
+            Next::Content { .. } => return None,
+        }
+    }
+}
+
+/// Printable ASCII, line feeds and CR LF pairs only.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    let mut cr = false;
+    for &b in bytes {
+        if cr && b != b'\n' {
+            return false;
+        }
+        cr = b == b'\r';
+        if !(0x20..0x7f).contains(&b) && b != b'\n' && b != b'\r' {
+            return false;
+        }
+    }
+    !cr
+}
+
+/// The next line with content after blank and comment lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    End,
+    /// A `---` line (the parser stands at its start).
+    Marker,
+    /// A line indented `indent` spaces whose content starts at `at`; `deepest` is the
+    /// most indented comment line skipped on the way.
+    Content {
+        indent: usize,
+        at: usize,
+        deepest: Option<usize>,
+    },
+}
+
+struct Fast<'a> {
+    b: &'a [u8],
+    /// Always at a line start between nodes; inside a line while reading one.
+    pos: usize,
+    depth: usize,
+}
+
+fn scalar(span: std::ops::Range<usize>, value: String, style: Style) -> Node {
+    Node {
+        span,
+        anchor: 0,
+        kind: NodeKind::Scalar { value, style },
+    }
+}
+
+impl<'a> Fast<'a> {
+    fn text(&self, range: std::ops::Range<usize>) -> &'a str {
+        // Checked ASCII: every offset is a character boundary.
+        std::str::from_utf8(&self.b[range]).unwrap_or_default()
+    }
+
+    /// The end of the line holding `at` (before its `\r\n` or `\n`).
+    fn line_end(&self, at: usize) -> usize {
+        let end = memchr::memchr(b'\n', &self.b[at..]).map_or(self.b.len(), |i| at + i);
+        if end > at && self.b[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    /// The start of the line after the one holding `at`.
+    fn after_line(&self, at: usize) -> usize {
+        memchr::memchr(b'\n', &self.b[at..]).map_or(self.b.len(), |i| at + i + 1)
+    }
+
+    /// Skip blank and comment lines from `self.pos` (a line start); stands at the next
+    /// content or marker line.
+    fn next_line(&mut self) -> Next {
+        let mut deepest = None;
+        while self.pos < self.b.len() {
+            let start = self.pos;
+            let mut i = start;
+            while self.b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            match self.b.get(i) {
+                None | Some(b'\n' | b'\r') => {}
+                Some(b'#') => deepest = deepest.max(Some(i - start)),
+                Some(_) if i == start && self.is_marker(start) => return Next::Marker,
+                Some(_) => {
+                    return Next::Content {
+                        indent: i - start,
+                        at: i,
+                        deepest,
+                    }
+                }
+            }
+            self.pos = self.after_line(start);
+        }
+        Next::End
+    }
+
+    /// A `---` or `...` line, or a directive (the first two end the fast path's reading
+    /// of a document; `...` and directives are left to the general path by the caller).
+    fn is_marker(&self, start: usize) -> bool {
+        let rest = &self.b[start..];
+        let three = rest.starts_with(b"---") || rest.starts_with(b"...");
+        let then = rest.get(3).copied();
+        three && matches!(then, None | Some(b' ' | b'\n' | b'\r')) || rest[0] == b'%'
+    }
+
+    /// Move past a `---` line if the parser stands at one (a comment may follow it):
+    /// gives whether there was one, and the next line.
+    fn document_start(&mut self) -> Option<(bool, Next)> {
+        let mut next = self.next_line();
+        let mut explicit = false;
+        if next == Next::Marker {
+            if !self.b[self.pos..].starts_with(b"---") {
+                return None;
+            }
+            let end = self.line_end(self.pos);
+            self.rest_is_comment(self.pos + 3, end)?;
+            self.pos = self.after_line(self.pos);
+            explicit = true;
+            next = self.next_line();
+            if next == Next::Marker {
+                return None;
+            }
+        }
+        Some((explicit, next))
+    }
+
+    /// Blanks then nothing or a comment from `at` to `end`.
+    fn rest_is_comment(&self, mut at: usize, end: usize) -> Option<()> {
+        let blank = at;
+        while at < end && self.b[at] == b' ' {
+            at += 1;
+        }
+        (at == end || self.b[at] == b'#' && at > blank).then_some(())
+    }
+
+    /// The block node whose first line is indented `indent` and stands at `self.pos`'s
+    /// content (`at`), or at `inline` on the current line (a compact mapping after `- `).
+    fn block_node(&mut self, indent: usize, inline: Option<usize>) -> Option<Node> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return None;
+        }
+        let at = inline.unwrap_or(self.pos + indent);
+        let node = if self.is_dash(at) {
+            self.sequence(indent)
+        } else if self.key_end(at).is_some() {
+            self.mapping(indent, at)
+        } else {
+            None
+        };
+        self.depth -= 1;
+        node
+    }
+
+    fn is_dash(&self, at: usize) -> bool {
+        self.b[at] == b'-' && matches!(self.b.get(at + 1), None | Some(b' ' | b'\n' | b'\r'))
+    }
+
+    /// A block sequence whose dashes are in column `col`.
+    fn sequence(&mut self, col: usize) -> Option<Node> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let line = self.pos;
+            let dash = line + col;
+            start.get_or_insert(dash);
+            let mut at = dash + 1;
+            while self.b.get(at) == Some(&b' ') {
+                at += 1;
+            }
+            let end = self.line_end(line);
+            let item = if at >= end || self.b[at] == b'#' {
+                // The item starts on a later line (after a comment, the general path
+                // places the sequence otherwise).
+                if self.b[dash + 1..end].iter().any(|&c| c != b' ') {
+                    return None;
+                }
+                self.pos = self.after_line(line);
+                match self.next_line() {
+                    Next::Content { indent, .. } if indent > col => {
+                        self.block_node(indent, None)?
+                    }
+                    _ => return None,
+                }
+            } else if self.is_dash(at) {
+                return None;
+            } else if self.key_end(at).is_some() {
+                self.block_node(at - line, Some(at))?
+            } else {
+                self.inline_value(at, col)?
+            };
+            items.push(item);
+            match self.next_line() {
+                Next::Content { indent, at, .. } if indent == col && self.is_dash(at) => {}
+                Next::Content { indent, .. } if indent > col => return None,
+                _ => break,
+            }
+        }
+        let start = start?;
+        let end = items.last().map_or(start, |n| n.span.end);
+        Some(Node {
+            span: start..end,
+            anchor: 0,
+            kind: NodeKind::Sequence { items, flow: false },
+        })
+    }
+
+    /// A block mapping whose keys are in column `col`, the first at `first` (on the
+    /// current line).
+    fn mapping(&mut self, col: usize, first: usize) -> Option<Node> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut at = first;
+        loop {
+            let key = self.key(at)?;
+            let colon = self.key_end(at)?;
+            let value = self.value_after(colon, col)?;
+            entries.push(Entry { key, value });
+            match self.next_line() {
+                Next::Content {
+                    indent,
+                    at: next,
+                    deepest,
+                } if indent == col && !self.is_dash(next) => {
+                    if deepest.is_some_and(|d| d > col) {
+                        return None;
+                    }
+                    at = next;
+                }
+                Next::Content {
+                    indent, at: next, ..
+                } if indent == col && self.is_dash(next) => return None,
+                Next::Content { indent, .. } if indent > col => return None,
+                _ => break,
+            }
+        }
+        let start = entries.first()?.key.span.start;
+        let end = entries
+            .last()
+            .map_or(start, |e| e.value.span.end.max(e.key.span.end));
+        Some(Node {
+            span: start..end,
+            anchor: 0,
+            kind: NodeKind::Mapping {
+                entries,
+                flow: false,
+            },
+        })
+    }
+
+    /// Where the `:` ending the implicit key at `at` is, when the line has one.
+    fn key_end(&self, at: usize) -> Option<usize> {
+        let end = self.line_end(at);
+        let after = match self.b[at] {
+            b'\'' | b'"' => self.quoted_close(at, end)? + 1,
+            _ => {
+                let (_, stop) = self.plain_end(at, end, false)?;
+                stop
+            }
+        };
+        let mut i = after;
+        while i < end && self.b[i] == b' ' {
+            i += 1;
+        }
+        let colon = i < end && self.b[i] == b':' && (i + 1 == end || self.b[i + 1] == b' ');
+        (colon && i - at <= MAX_KEY).then_some(i)
+    }
+
+    /// The key scalar at `at`.
+    fn key(&self, at: usize) -> Option<Node> {
+        let end = self.line_end(at);
+        match self.b[at] {
+            b'\'' | b'"' => self.quoted(at, end),
+            _ => {
+                let (text_end, _) = self.plain_end(at, end, false)?;
+                let value = self.text(at..text_end);
+                (value != "<<").then(|| scalar(at..text_end, value.to_string(), Style::Plain))
+            }
+        }
+    }
+
+    /// The value after the `:` at `colon` of a key in column `col`.
+    fn value_after(&mut self, colon: usize, col: usize) -> Option<Node> {
+        let end = self.line_end(colon);
+        let mut at = colon + 1;
+        while at < end && self.b[at] == b' ' {
+            at += 1;
+        }
+        if at < end && self.b[at] != b'#' {
+            return self.inline_value(at, col);
+        }
+        // On the lines below, or empty.
+        self.pos = self.after_line(colon);
+        match self.next_line() {
+            Next::Content { indent, .. } if indent > col => self.block_node(indent, None),
+            Next::Content { indent, at, .. } if indent == col && self.is_dash(at) => {
+                self.block_node(indent, None)
+            }
+            _ => Some(empty(colon)),
+        }
+    }
+
+    /// A value starting at `at` on its key's (or dash's) line, in a collection in column
+    /// `col`: a scalar, a flow collection or a block scalar. Leaves the parser at the next
+    /// line.
+    fn inline_value(&mut self, at: usize, col: usize) -> Option<Node> {
+        let end = self.line_end(at);
+        let (node, after) = match self.b[at] {
+            b'\'' | b'"' => {
+                let node = self.quoted(at, end)?;
+                let after = node.span.end;
+                (node, after)
+            }
+            b'[' | b'{' => self.flow(at, end)?,
+            b'|' => return self.literal(at, end, col),
+            _ => {
+                let (text_end, stop) = self.plain_end(at, end, false)?;
+                if stop < end && self.b[stop] == b':' {
+                    return None;
+                }
+                let value = self.text(at..text_end).to_string();
+                (scalar(at..text_end, value, Style::Plain), text_end)
+            }
+        };
+        self.rest_is_comment(after, end)?;
+        self.pos = self.after_line(at);
+        // A more indented line (or comment) next would continue a plain scalar.
+        match self.clone_next() {
+            Next::Content {
+                indent, deepest, ..
+            } if indent > col || deepest.is_some_and(|d| d > col) => None,
+            _ => Some(node),
+        }
+    }
+
+    /// [`Fast::next_line`] without moving.
+    fn clone_next(&mut self) -> Next {
+        let pos = self.pos;
+        let next = self.next_line();
+        self.pos = pos;
+        next
+    }
+
+    /// The end of a plain scalar starting at `at` (before `end`, the line's end): the end
+    /// of its text (trailing blanks left out) and where it stops (a `:` before a blank,
+    /// a comment, the line's end; in flow, also `,` `]` `}`). `None` when it cannot start
+    /// one or holds what this path leaves to the general one.
+    fn plain_end(&self, at: usize, end: usize, flow: bool) -> Option<(usize, usize)> {
+        let first = self.b[at];
+        let next = self.b.get(at + 1).copied().filter(|_| at + 1 < end);
+        let safe_next = next.is_some_and(|n| n != b' ' && !(flow && b",[]{}".contains(&n)));
+        match first {
+            b'-' | b'?' | b':' if safe_next => {}
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+            | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' => return None,
+            _ => {}
+        }
+        let mut i = at;
+        let mut text_end = at;
+        while i < end {
+            let c = self.b[i];
+            let blank_next = i + 1 == end || self.b[i + 1] == b' ';
+            if c == b':' && (blank_next || flow && b",[]{}".contains(&self.b[i + 1])) {
+                break;
+            }
+            if c == b'#' && self.b[i - 1] == b' ' {
+                break;
+            }
+            if flow && b",[]{}".contains(&c) {
+                break;
+            }
+            i += 1;
+            if c != b' ' {
+                text_end = i;
+            }
+        }
+        Some((text_end, i))
+    }
+
+    /// The closing quote of the single-line quoted scalar opening at `at`.
+    fn quoted_close(&self, at: usize, end: usize) -> Option<usize> {
+        let quote = self.b[at];
+        let mut i = at + 1;
+        while i < end {
+            let c = self.b[i];
+            if quote == b'"' && c == b'\\' {
+                return None;
+            }
+            if c == quote {
+                if quote == b'\'' && self.b.get(i + 1) == Some(&b'\'') && i + 1 < end {
+                    i += 2;
+                    continue;
+                }
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The single-line quoted scalar at `at`.
+    fn quoted(&self, at: usize, end: usize) -> Option<Node> {
+        let close = self.quoted_close(at, end)?;
+        let inner = self.text(at + 1..close);
+        let (value, style) = if self.b[at] == b'\'' {
+            (inner.replace("''", "'"), Style::SingleQuoted)
+        } else {
+            (inner.to_string(), Style::DoubleQuoted)
+        };
+        Some(scalar(at..close + 1, value, style))
+    }
+
+    /// A single-line flow sequence of scalars, or an empty flow mapping, at `at`; and
+    /// where it ends.
+    fn flow(&self, at: usize, end: usize) -> Option<(Node, usize)> {
+        let mut i = at + 1;
+        let skip = |i: &mut usize| {
+            while *i < end && self.b[*i] == b' ' {
+                *i += 1;
+            }
+        };
+        skip(&mut i);
+        if self.b[at] == b'{' {
+            let close = (i < end && self.b[i] == b'}').then_some(i)?;
+            let kind = NodeKind::Mapping {
+                entries: Vec::new(),
+                flow: true,
+            };
+            return Some((
+                Node {
+                    span: at..close + 1,
+                    anchor: 0,
+                    kind,
+                },
+                close + 1,
+            ));
+        }
+        let mut items = Vec::new();
+        loop {
+            if i >= end {
+                return None;
+            }
+            if self.b[i] == b']' && items.is_empty() {
+                break;
+            }
+            let item = match self.b[i] {
+                b'\'' | b'"' => self.quoted(i, end)?,
+                _ => {
+                    let (text_end, _) = self.plain_end(i, end, true)?;
+                    let value = self.text(i..text_end).to_string();
+                    scalar(i..text_end, value, Style::Plain)
+                }
+            };
+            i = item.span.end;
+            items.push(item);
+            skip(&mut i);
+            match self.b.get(i).filter(|_| i < end) {
+                Some(b',') => {
+                    i += 1;
+                    skip(&mut i);
+                    if i < end && self.b[i] == b']' {
+                        return None;
+                    }
+                }
+                Some(b']') => break,
+                _ => return None,
+            }
+        }
+        let kind = NodeKind::Sequence { items, flow: true };
+        Some((
+            Node {
+                span: at..i + 1,
+                anchor: 0,
+                kind,
+            },
+            i + 1,
+        ))
+    }
+
+    /// A literal block scalar (`|` or `|-`) whose header is at `at` (`end`: the header
+    /// line's end), the value of a key or item in column `col`.
+    fn literal(&mut self, at: usize, end: usize, col: usize) -> Option<Node> {
+        let strip = self.b.get(at + 1) == Some(&b'-') && at + 1 < end;
+        let after = at + 1 + usize::from(strip);
+        if after < end && self.b[after] != b' ' {
+            return None;
+        }
+        self.rest_is_comment(after, end)?;
+        let mut line = self.after_line(at);
+        let mut indent = None;
+        let mut lines: Vec<&str> = Vec::new();
+        let mut stop = self.b.len();
+        while line < self.b.len() {
+            let line_end = self.line_end(line);
+            let spaces = self.b[line..line_end]
+                .iter()
+                .take_while(|&&c| c == b' ')
+                .count();
+            let blank = line + spaces == line_end;
+            if !blank && indent.is_some_and(|m| spaces < m) {
+                stop = line;
+                break;
+            }
+            if line_end == self.b.len() {
+                return None; // no final line break: the general path
+            }
+            let content = match indent {
+                _ if blank => {
+                    if indent.is_none_or(|m| spaces > m) && spaces > 0 {
+                        return None;
+                    }
+                    ""
+                }
+                None if spaces > col => {
+                    indent = Some(spaces);
+                    self.text(line + spaces..line_end)
+                }
+                None => return None,
+                Some(m) => self.text(line + m..line_end),
+            };
+            lines.push(content);
+            line = self.after_line(line);
+        }
+        indent?;
+        let last = lines.iter().rposition(|l| !l.is_empty())?;
+        let mut value = lines[..=last].join("\n");
+        if !strip {
+            value.push('\n');
+        }
+        self.pos = stop.min(line);
+        Some(scalar(at..self.pos, value, Style::Literal))
+    }
+}
+
+/// The empty value of a key whose `:` is at `colon`.
+fn empty(colon: usize) -> Node {
+    scalar(colon..colon, String::new(), Style::Plain)
+}
