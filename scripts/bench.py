@@ -3,6 +3,7 @@
 
     cargo build --release && cargo build --release --example gen_tree
     python3 scripts/bench.py [--files 100000] [--runs 7] [--tree DIR] [--compare BIN]
+                             [--apps-files 50000] [--rss-files 300000] [--callgrind]
 
 Reports (warm cache, runs of the two commands alternated):
 - lint: median wall time of `gitops-lint lint --format json TREE` and of
@@ -12,7 +13,11 @@ Reports (warm cache, runs of the two commands alternated):
 - pre-commit case: median wall time of `gitops-lint lint FILE` on one Application file;
 - fix: median time of `--fix` on a tree where ~1,000 files need fixing (restored and
   settled before each run), against `lint` on the same tree;
-- whether the JSON output is identical with `--threads 1` and with all threads.
+- whether the JSON output is identical with `--threads 1` and with all threads;
+- parser throughput: a tree where every file is an Argo CD Application (`--apps-files`),
+  linted with `--threads 1` (MB/s per core) and with all threads (ratio to `rg -l`); with
+  `--callgrind`, instructions per byte of a 2,000-file such tree (valgrind);
+- memory: peak RSS of the lint of a large tree (`--rss-files`, 0 to skip).
 Timing goals live here, never in tests.
 """
 import argparse
@@ -44,6 +49,44 @@ def gen(files, out):
     subprocess.run([GEN, "--files", str(files), "--out", out], check=True)
 
 
+def tree_bytes(tree):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs)
+
+
+def throughput(args, tmp, rg):
+    """MB/s per core and the ratio to rg on a tree of Applications only."""
+    apps = os.path.join(tmp, "apps-tree")
+    subprocess.run([GEN, "--files", str(args.apps_files), "--all-applications", "--out", apps],
+                   check=True, stderr=subprocess.DEVNULL)
+    size = tree_bytes(apps)
+    one = [BIN, "lint", "--format", "json", "--threads", "1", apps]
+    every = [BIN, "lint", "--format", "json", apps]
+    rg_cmd = [rg, "-l", "argoproj.io", apps]
+    for cmd in (rg_cmd, one, every):
+        timed(cmd)
+    t1, tn, tr = [], [], []
+    for _ in range(args.runs):
+        tr.append(timed(rg_cmd)[0])
+        t1.append(timed(one)[0])
+        tn.append(timed(every)[0])
+    m1, mn, mr = (statistics.median(x) for x in (t1, tn, tr))
+    print(f"all-Applications tree ({args.apps_files} files, {size/1e6:.1f} MB): --threads 1 median "
+          f"{m1*1000:.0f} ms = {size/1e6/m1:.1f} MB/s per core (goal >= 60); all threads {mn*1000:.0f} ms, "
+          f"rg {mr*1000:.0f} ms, ratio {mn/mr:.2f} (goal <= 2.5)")
+    if args.callgrind and shutil.which("valgrind"):
+        small = os.path.join(tmp, "apps-small")
+        subprocess.run([GEN, "--files", "2000", "--all-applications", "--out", small],
+                       check=True, stderr=subprocess.DEVNULL)
+        out = os.path.join(tmp, "callgrind.out")
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                        BIN, "lint", "--format", "json", "--threads", "1", small],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out) as f:
+            total = next(int(l.split()[1]) for l in f if l.startswith("summary:"))
+        print(f"instructions per byte (callgrind, 2,000 Applications): {total / tree_bytes(small):.0f}")
+    shutil.rmtree(apps, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=100_000)
@@ -54,6 +97,12 @@ def main():
     ap.add_argument("--settle", type=float, default=65,
                     help="seconds to wait after restoring the fix tree before each --fix run")
     ap.add_argument("--compare", help="another gitops-lint binary to time on the same lint, alternated")
+    ap.add_argument("--apps-files", type=int, default=50_000,
+                    help="size of the all-Applications tree (0 to skip)")
+    ap.add_argument("--rss-files", type=int, default=300_000,
+                    help="size of the tree whose peak RSS is measured (0 to skip)")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="also count instructions per byte with valgrind --tool=callgrind")
     args = ap.parse_args()
     for tool in (BIN, GEN):
         if not os.access(tool, os.X_OK):
@@ -117,6 +166,16 @@ def main():
         strip = lambda out: json.loads(out)["diagnostics"]
         print(f"--threads 1 and all threads give the same diagnostics: {strip(a) == strip(b)} "
               f"({len(strip(a))} diagnostics)")
+
+        if args.apps_files:
+            throughput(args, tmp, rg)
+        if args.rss_files:
+            big = os.path.join(tmp, "rss-tree")
+            gen(args.rss_files, big)
+            timed([BIN, "lint", "--format", "json", big])
+            rss = [timed([BIN, "lint", "--format", "json", big])[1] for _ in range(3)]
+            print(f"peak RSS, lint of {args.rss_files} files: {max(rss)/1024:.1f} MiB (goal <= 40 MB)")
+            shutil.rmtree(big, ignore_errors=True)
 
         # --fix on a tree where ~1,000 files need fixing. One copy of the tree; before each
         # run only the files the fix rewrote are restored, the disk is synced and left to

@@ -1,8 +1,8 @@
 //! Kustomize: which files are patches (and so fragments, not objects to lint).
 
 use crate::yaml::{self, Node};
-use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Lexically normalise a path: drop `.`, resolve `..` against earlier components.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -93,14 +93,46 @@ impl Kustomize {
     }
 }
 
-/// The set of patch files named by any of `kustomizations` (path and facts).
-pub fn patch_set_of<'a>(
-    kustomizations: impl IntoIterator<Item = (&'a Path, &'a Kustomize)>,
-) -> HashSet<PathBuf> {
-    kustomizations
-        .into_iter()
-        .flat_map(|(path, facts)| facts.patch_files(path))
-        .collect()
+/// A kustomization file, as the walk read it (or read once after it, see
+/// `session::analysis`).
+#[derive(Debug)]
+pub struct Kustomization {
+    /// The path as walked.
+    pub path: PathBuf,
+    /// Repo-relative, when inside the repository.
+    pub rel: Option<String>,
+    /// What the analysis needs of it, taken in the walk (`None`: not UTF-8).
+    pub facts: Option<Arc<Kustomize>>,
+    /// The files it names as patches, resolved against `path` and normalised.
+    pub patches: Vec<PathBuf>,
+}
+
+impl Kustomization {
+    /// The kustomization at `path` with the bytes `bytes`.
+    pub fn of(path: PathBuf, rel: Option<String>, bytes: &[u8]) -> Kustomization {
+        let facts = std::str::from_utf8(bytes)
+            .ok()
+            .map(|text| Arc::new(Kustomize::of(text)));
+        Kustomization::with(path, rel, facts)
+    }
+
+    /// The kustomization at `path` with the facts `facts`.
+    pub fn with(
+        path: PathBuf,
+        rel: Option<String>,
+        facts: Option<Arc<Kustomize>>,
+    ) -> Kustomization {
+        let patches = facts
+            .as_ref()
+            .map(|f| f.patch_files(&path).collect())
+            .unwrap_or_default();
+        Kustomization {
+            path,
+            rel,
+            facts,
+            patches,
+        }
+    }
 }
 
 #[cfg(test)]

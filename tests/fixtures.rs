@@ -393,7 +393,6 @@ fn lint_with_graph(dir: &str) -> Vec<(String, Vec<gitops_lint::diagnostic::Diagn
     use gitops_lint::graph::{build, context::Analysis, nodes_of, Repo, Tree};
     use gitops_lint::kustomize::Kustomize;
     use gitops_lint::lint::{lint_text, FileOptions, GraphMode};
-    use std::sync::Arc;
     let files: Vec<String> = candidate_files(dir)
         .iter()
         .map(|f| f[dir.len() + 1..].to_string())
@@ -414,10 +413,14 @@ fn lint_with_graph(dir: &str) -> Vec<(String, Vec<gitops_lint::diagnostic::Diagn
         kustomize: None,
     };
     let graph = build(nodes, &tree, &Repo::default());
+    let kustomizations: std::collections::BTreeMap<&str, Kustomize> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), Kustomize::of(t)))
+        .collect();
     let analysis = Analysis::new(
         graph,
         &|p: &str| texts.get(p).map(|t| t.as_str().into()),
-        &|p: &str| texts.get(p).map(|t| Arc::new(Kustomize::of(t))),
+        &|p: &str| kustomizations.get(p),
     );
     texts
         .iter()

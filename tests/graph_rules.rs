@@ -71,10 +71,15 @@ impl Repository {
             configured: &[],
         };
         let graph = build(nodes, &tree, &repo);
+        let kustomizations: BTreeMap<&str, Kustomize> = self
+            .files
+            .iter()
+            .map(|(p, t)| (p.as_str(), Kustomize::of(t)))
+            .collect();
         Analysis::new(
             graph,
             &|p: &str| self.files.get(p).map(|t| Arc::from(t.as_str())),
-            &|p: &str| self.files.get(p).map(|t| Arc::new(Kustomize::of(t))),
+            &|p: &str| kustomizations.get(p),
         )
     }
 

@@ -41,7 +41,11 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            || path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("crash-"))
+        {
             out.push(path);
         }
     }
@@ -137,6 +141,8 @@ fn takes_what_it_is_for_and_leaves_the_rest() {
         "a: 'multi\n  line'\n",
         "<<: {}\n",
         "a: é\n",
+        // found by fuzzing: a comment line between a dash and its item
+        "-\n# c\n  a: r",
     ] {
         assert!(fast::parse(text, 0).is_none(), "{text:?}");
         // ... and the general path reads them as before.

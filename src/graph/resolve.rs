@@ -20,7 +20,7 @@
 
 use super::glob;
 use crate::kustomize::Kustomize;
-use std::sync::Arc;
+use std::borrow::Cow;
 
 /// One Application source, as far as resolution needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,17 +64,18 @@ pub struct Tree<'a> {
     pub kustomize: Option<&'a KustomizeOf<'a>>,
 }
 
-/// The facts of a kustomization file of the tree, by repo-relative path.
-pub type KustomizeOf<'a> = dyn Fn(&str) -> Option<Arc<Kustomize>> + Sync + 'a;
+/// The facts of a kustomization file of the tree, by repo-relative path (borrowed: a
+/// base shared by many overlays is asked for from every thread).
+pub type KustomizeOf<'a> = dyn Fn(&str) -> Option<&'a Kustomize> + Sync + 'a;
 
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 impl<'a> Tree<'a> {
     /// The facts of the kustomization file `file`.
-    pub fn kustomization_facts(&self, file: &str) -> Option<Arc<Kustomize>> {
+    pub fn kustomization_facts(&self, file: &str) -> Option<Cow<'a, Kustomize>> {
         match self.kustomize {
-            Some(of) => of(file),
-            None => (self.read)(file).map(|text| Arc::new(Kustomize::of(&text))),
+            Some(of) => of(file).map(Cow::Borrowed),
+            None => (self.read)(file).map(|text| Cow::Owned(Kustomize::of(&text))),
         }
     }
 
@@ -111,10 +112,12 @@ impl<'a> Tree<'a> {
 
     /// The kustomization file directly in `dir`, if any.
     fn kustomization(&self, dir: &str) -> Option<String> {
+        // Looked for among the files below `dir` (found once), not in the whole tree.
+        let below = Below::new(self, dir);
         KUSTOMIZATIONS
             .iter()
+            .find(|name| below.has(name))
             .map(|name| join(dir, name))
-            .find(|p| self.has_file(p))
     }
 }
 

@@ -10,8 +10,8 @@ use crate::graph::{self, Repo, Tree};
 use crate::kustomize::Kustomize;
 use rayon::slice::ParallelSliceMut;
 use std::collections::{HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Add the kustomizations of `listed` (every one the visit met) that the walk did not
 /// read, read now.
@@ -25,23 +25,29 @@ pub fn complete_kustomizations(
         Some(cwd) => crate::kustomize::normalize(&cwd.join(p)),
         None => crate::kustomize::normalize(p),
     };
-    let read: HashSet<PathBuf> = facts
+    // Mostly the walk read each as listed (the same path): told apart without
+    // normalising; the others (spelled otherwise, or not read) are compared normalised.
+    let walked: HashSet<&OsStr> = facts
         .kustomizations
         .iter()
-        .map(|k| absolute(&k.path))
+        .map(|k| k.path.as_os_str())
         .collect();
-    for path in listed {
+    let unread: Vec<&PathBuf> = listed
+        .iter()
+        .filter(|p| !walked.contains(p.as_os_str()))
+        .collect();
+    if unread.is_empty() {
+        return;
+    }
+    let read: HashSet<PathBuf> = walked.iter().map(|p| absolute(Path::new(p))).collect();
+    for path in unread {
         if read.contains(&absolute(path)) {
             continue;
         }
         let rel = root.and_then(|root| repo_relative(path, root, cwd));
         let kustomization = match crate::read::read_text(path) {
             Some(text) => Kustomization::of(path.clone(), rel, text.as_bytes()),
-            None => Kustomization {
-                path: path.clone(),
-                rel,
-                facts: None,
-            },
+            None => Kustomization::with(path.clone(), rel, None),
         };
         facts.kustomizations.push(kustomization);
     }
@@ -49,27 +55,50 @@ pub fn complete_kustomizations(
 
 /// The files named as patches by the kustomizations (normalised paths), from the facts
 /// the walk took of them.
-pub fn patch_set(facts: &Facts) -> HashSet<PathBuf> {
-    crate::kustomize::patch_set_of(
-        facts
-            .kustomizations
+pub fn patch_set(facts: &Facts) -> PatchSet {
+    let patches = facts.kustomizations.iter().flat_map(|k| &k.patches);
+    PatchSet::new(patches.map(|p| p.as_os_str().to_os_string()).collect())
+}
+
+/// The Kustomize patch files (normalised paths), asked of every file holding nodes and
+/// every file with findings: a path whose file name no patch has is told apart without
+/// being normalised.
+#[derive(Debug, Default)]
+pub struct PatchSet {
+    /// Normalised paths, hashed as bytes (a `Path` hashes component by component).
+    paths: HashSet<OsString>,
+    names: HashSet<OsString>,
+}
+
+impl PatchSet {
+    pub fn new(paths: HashSet<OsString>) -> PatchSet {
+        let names = paths
             .iter()
-            .filter_map(|k| Some((k.path.as_path(), k.facts.as_deref()?))),
-    )
+            .filter_map(|p| Path::new(p).file_name().map(|n| n.to_os_string()))
+            .collect();
+        PatchSet { paths, names }
+    }
+
+    /// Whether the file at `path` (as walked) is a patch.
+    pub fn contains(&self, path: &Path) -> bool {
+        !self.paths.is_empty()
+            && path.file_name().is_some_and(|n| self.names.contains(n))
+            && self
+                .paths
+                .contains(crate::kustomize::normalize(path).as_os_str())
+    }
 }
 
 /// The app graph of the repository and its per-file facts. Nodes of Kustomize patch
 /// files are left out (their objects are fragments).
 pub fn analyse(
     facts: &mut Facts,
-    patches: &HashSet<PathBuf>,
+    patches: &PatchSet,
     remotes: &[String],
     configured: &[String],
     files_of: Option<Files>,
 ) -> Analysis {
-    let is_patch =
-        |p: &Path| !patches.is_empty() && patches.contains(&crate::kustomize::normalize(p));
-    facts.node_files.retain(|(_, f)| !is_patch(&f.path));
+    facts.node_files.retain(|(_, f)| !patches.contains(&f.path));
     let mut files: Vec<String> = std::mem::take(&mut facts.files);
     files.extend(facts.kustomizations.iter().filter_map(|k| k.rel.clone()));
     // The nodes in file order, and the tree's listing sorted: at once.
@@ -98,13 +127,13 @@ pub fn analyse(
         files.sort_unstable();
         files.dedup();
     }
-    let kustomizations: HashMap<&str, &Arc<Kustomize>> = facts
+    let kustomizations: HashMap<&str, &Kustomize> = facts
         .kustomizations
         .iter()
-        .filter_map(|k| Some((k.rel.as_deref()?, k.facts.as_ref()?)))
+        .filter_map(|k| Some((k.rel.as_deref()?, k.facts.as_deref()?)))
         .collect();
     let read = |p: &str| generated.get(p).cloned();
-    let kustomize = |p: &str| kustomizations.get(p).map(|k| Arc::clone(k));
+    let kustomize = |p: &str| kustomizations.get(p).copied();
     let tree = Tree {
         files: &files,
         read: &read,
@@ -118,7 +147,9 @@ pub fn analyse(
     // The tree's listing is used up: freed meanwhile.
     crate::sync::free_later(files);
     let text_of = |p: &str| facts.node_file(p).and_then(|f| f.text.clone());
-    Analysis::new(graph, &text_of, &kustomize)
+    // (A closure of its own: the tree's borrows end with the graph's build.)
+    let kustomize_of = |p: &str| kustomizations.get(p).copied();
+    Analysis::new(graph, &text_of, &kustomize_of)
 }
 
 /// The files the git file generators of the ApplicationSets among `nodes` name

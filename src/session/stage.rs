@@ -90,7 +90,7 @@ pub(super) fn write_all(results: &mut [(FileResult, Option<String>)], threads: u
 pub(super) struct Stage<'a> {
     pub(super) options: &'a Options,
     pub(super) settings: &'a Settings,
-    pub(super) patches: &'a std::collections::HashSet<PathBuf>,
+    pub(super) patches: &'a super::analysis::PatchSet,
     pub(super) helm_values: &'a crate::helm_stage::ValuesFiles,
     pub(super) analysis: &'a Analysis,
     pub(super) root: Option<&'a Path>,
@@ -110,8 +110,7 @@ impl Stage<'_> {
             ..report
         };
         let rel = self.root.and_then(|root| repo_relative(path, root, cwd));
-        let patch =
-            !self.patches.is_empty() && self.patches.contains(&crate::kustomize::normalize(path));
+        let patch = self.patches.contains(path);
         let helm = self.helm_values.role(path);
         let options = FileOptions {
             settings: self.settings,

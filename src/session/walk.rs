@@ -11,27 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// A kustomization file, as the walk read it (or read once after it, see
-/// [`super::analysis`]).
-#[derive(Debug)]
-pub struct Kustomization {
-    /// The path as walked.
-    pub path: PathBuf,
-    /// Repo-relative, when inside the repository.
-    pub rel: Option<String>,
-    /// What the analysis needs of it, taken in the walk (`None`: not UTF-8).
-    pub facts: Option<Arc<crate::kustomize::Kustomize>>,
-}
-
-impl Kustomization {
-    /// The kustomization at `path` with the bytes `bytes`.
-    pub fn of(path: PathBuf, rel: Option<String>, bytes: &[u8]) -> Kustomization {
-        let facts = std::str::from_utf8(bytes)
-            .ok()
-            .map(|text| Arc::new(crate::kustomize::Kustomize::of(text)));
-        Kustomization { path, rel, facts }
-    }
-}
+pub use crate::kustomize::Kustomization;
 
 /// A file holding Applications or ApplicationSets.
 #[derive(Debug)]
@@ -198,11 +178,8 @@ impl<'a> Walk<'a> {
         }
         let mut facts = crate::sync::lock(&self.facts);
         if let Some(known) = known.kustomization {
-            facts.kustomizations.push(Kustomization {
-                path: path.to_path_buf(),
-                rel: Some(rel.to_string()),
-                facts: known.clone(),
-            });
+            let k = Kustomization::with(path.to_path_buf(), Some(rel.to_string()), known.clone());
+            facts.kustomizations.push(k);
         }
         if let Some((digest, nodes)) = known.nodes {
             let file = NodeFile {
