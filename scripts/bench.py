@@ -4,6 +4,7 @@
     cargo build --release && cargo build --release --example gen_tree
     python3 scripts/bench.py [--files 100000] [--runs 7] [--tree DIR] [--compare BIN]
                              [--apps-files 50000] [--rss-files 300000] [--callgrind]
+                             [--side-by-side]
 
 Reports (warm cache, runs of the two commands alternated):
 - lint: median wall time of `gitops-lint lint --format json TREE` and of
@@ -17,7 +18,10 @@ Reports (warm cache, runs of the two commands alternated):
 - parser throughput: a tree where every file is an Argo CD Application (`--apps-files`),
   linted with `--threads 1` (MB/s per core) and with all threads (ratio to `rg -l`); with
   `--callgrind`, instructions per byte of a 2,000-file such tree (valgrind);
-- memory: peak RSS of the lint of a large tree (`--rss-files`, 0 to skip).
+- memory: peak RSS of the lint of a large tree (`--rss-files`, 0 to skip);
+- with `--side-by-side`, the same trees read by other tools in one alternating run:
+  `rg -l`, `cat` of every file, `ryl` (a YAML linter), `kubeconform` and `yq` when
+  installed (each named as missing otherwise).
 Timing goals live here, never in tests.
 """
 import argparse
@@ -53,6 +57,45 @@ def tree_bytes(tree):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs)
 
 
+def side_by_side(trees, runs):
+    """Median wall time of other tools reading the same trees, runs alternated."""
+    def files_of(tree, yaml_only):
+        return [os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs
+                if not yaml_only or f.endswith((".yaml", ".yml"))]
+
+    for label, tree in trees.items():
+        yaml_files = files_of(tree, True)
+        listing = os.path.join(os.path.dirname(tree), os.path.basename(tree) + ".files")
+        with open(listing, "w") as f:
+            f.write("\0".join(files_of(tree, False)))
+        tools = {
+            "gitops-lint lint --format json": [BIN, "lint", "--format", "json", tree],
+            "rg -l argoproj.io": ["rg", "-l", "argoproj.io", tree],
+            "cat (every file)": ["sh", "-c", f"xargs -0 cat < '{listing}' > /dev/null"],
+            "ryl": ["ryl", tree],
+            "kubeconform -summary": ["kubeconform", "-summary", "-ignore-missing-schemas", tree],
+            "yq . (every YAML file)": ["sh", "-c", f"xargs -0 yq . < '{listing}.yaml' > /dev/null"],
+        }
+        with open(listing + ".yaml", "w") as f:
+            f.write("\0".join(yaml_files))
+        present = {k: v for k, v in tools.items() if shutil.which(v[0])}
+        times = {k: [] for k in present}
+        for cmd in present.values():
+            timed(cmd)
+        for i in range(runs):
+            for k, cmd in present.items():
+                if k.startswith("yq") and i > 0:
+                    continue  # once: it takes minutes
+                times[k].append(timed(cmd)[0])
+        base = statistics.median(times["rg -l argoproj.io"])
+        print(f"side by side, {label} ({len(yaml_files)} YAML files of {len(files_of(tree, False))}):")
+        for k, t in times.items():
+            m = statistics.median(t)
+            print(f"  {k:34} median {m*1000:8.0f} ms  ({m/base:.2f}x rg)")
+        for k in tools.keys() - present.keys():
+            print(f"  {k:34} not installed")
+
+
 def throughput(args, tmp, rg):
     """MB/s per core and the ratio to rg on a tree of Applications only."""
     apps = os.path.join(tmp, "apps-tree")
@@ -73,6 +116,8 @@ def throughput(args, tmp, rg):
     print(f"all-Applications tree ({args.apps_files} files, {size/1e6:.1f} MB): --threads 1 median "
           f"{m1*1000:.0f} ms = {size/1e6/m1:.1f} MB/s per core (goal >= 60); all threads {mn*1000:.0f} ms, "
           f"rg {mr*1000:.0f} ms, ratio {mn/mr:.2f} (goal <= 2.5)")
+    if args.side_by_side:
+        side_by_side({"main tree": args.tree_used, "all-Applications tree": apps}, args.runs)
     if args.callgrind and shutil.which("valgrind"):
         small = os.path.join(tmp, "apps-small")
         subprocess.run([GEN, "--files", "2000", "--all-applications", "--out", small],
@@ -101,6 +146,8 @@ def main():
                     help="size of the all-Applications tree (0 to skip)")
     ap.add_argument("--rss-files", type=int, default=300_000,
                     help="size of the tree whose peak RSS is measured (0 to skip)")
+    ap.add_argument("--side-by-side", action="store_true",
+                    help="also time rg, cat, ryl, kubeconform and yq on the same trees")
     ap.add_argument("--callgrind", action="store_true",
                     help="also count instructions per byte with valgrind --tool=callgrind")
     args = ap.parse_args()
@@ -117,6 +164,7 @@ def main():
         if not os.path.isdir(tree):
             gen(args.files, tree)
         print(f"machine: {os.cpu_count()} cores; tree: {tree}")
+        args.tree_used = tree
         lint_cmd = [BIN, "lint", "--format", "json", tree]
         rg_cmd = [rg, "-l", "argoproj.io", tree]
         # Warm the page cache.
