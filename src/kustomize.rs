@@ -21,6 +21,15 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether a Kustomize `resources:` entry is Argo CD's install manifests
+/// (`https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.0/manifests/install.yaml`,
+/// `github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.9.0`).
+pub fn is_argocd_manifests(resource: &str) -> bool {
+    resource
+        .split_once("argoproj/argo-cd")
+        .is_some_and(|(_, rest)| rest.contains("/manifests"))
+}
+
 /// What the repository analysis needs of a kustomization file, taken from one parse of
 /// the bytes the walk read (in its parallel stage): its text is not kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,10 +66,8 @@ impl Kustomize {
             let root = &doc.root;
             for key in ["resources", "bases", "components"] {
                 let items = strings(root, key);
-                out.lists_argocd |= key != "components"
-                    && items
-                        .iter()
-                        .any(|r| crate::graph::build::is_argocd_manifests(r));
+                out.lists_argocd |=
+                    key != "components" && items.iter().any(|r| is_argocd_manifests(r));
                 out.resources.extend(items);
             }
             for key in ["patches", "patchesJson6902"] {

@@ -120,14 +120,7 @@ fn is_argocd_repo(url: &str) -> bool {
     url.ends_with("argoproj/argo-cd") || url.ends_with("argoproj/argo-cd/")
 }
 
-/// Whether a Kustomize `resources:` entry is Argo CD's install manifests
-/// (`https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.0/manifests/install.yaml`,
-/// `github.com/argoproj/argo-cd//manifests/cluster-install?ref=v2.9.0`).
-pub fn is_argocd_manifests(resource: &str) -> bool {
-    resource
-        .split_once("argoproj/argo-cd")
-        .is_some_and(|(_, rest)| rest.contains("/manifests"))
-}
+pub use crate::kustomize::is_argocd_manifests;
 
 fn cascade(finalizers: Option<&Yaml>) -> Cascade {
     let Some(list) = finalizers.filter(|f| !f.is_null()) else {
