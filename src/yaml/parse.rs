@@ -4,6 +4,9 @@ use super::{Document, Entry, Node, NodeKind, Style};
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+/// The largest text the fast path ([`super::fast`]) reads.
+pub const FAST_MAX_BYTES: usize = 1 << 20;
+
 /// Deepest nesting of collections accepted; deeper input is a syntax error (and is never
 /// recursed into, so hostile input cannot overflow the stack).
 pub const MAX_DEPTH: usize = 256;
@@ -236,7 +239,9 @@ pub fn parse_each_probed(
 ) -> Vec<SyntaxError> {
     // A masked-away template prelude before the first `---` is a document of its own.
     let first_index = usize::from(masked_prelude(text, original));
-    if probes.at.is_empty() {
+    // (The fast path holds all of a file's documents before giving them: files up to
+    // FAST_MAX_BYTES only; a larger bundle is given one document at a time.)
+    if probes.at.is_empty() && text.len() <= FAST_MAX_BYTES {
         if let Some(documents) = super::fast::parse(text, first_index) {
             documents.into_iter().for_each(on_document);
             return Vec::new();
