@@ -143,41 +143,53 @@ impl RuleMeta {
 
 pub const DOCS_BASE: &str = "https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules";
 
-/// The rule sources compiled in, in display order.
+/// The rule sources compiled in, in display order: `rules/<id>.yaml` as JSON (build.rs).
 const SOURCES: &[(&str, &str)] = &[
     (
         "missing-finalizer",
-        include_str!("../rules/missing-finalizer.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/missing-finalizer.json")),
     ),
     (
         "unknown-finalizer",
-        include_str!("../rules/unknown-finalizer.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/unknown-finalizer.json")),
     ),
     (
         "controller-managed-finalizer",
-        include_str!("../rules/controller-managed-finalizer.yaml"),
+        include_str!(concat!(
+            env!("OUT_DIR"),
+            "/rules/controller-managed-finalizer.json"
+        )),
     ),
     (
         "duplicate-finalizer",
-        include_str!("../rules/duplicate-finalizer.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/duplicate-finalizer.json")),
     ),
     (
         "unpruned-children",
-        include_str!("../rules/unpruned-children.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/unpruned-children.json")),
     ),
     (
         "cascade-deletes-argocd",
-        include_str!("../rules/cascade-deletes-argocd.yaml"),
+        include_str!(concat!(
+            env!("OUT_DIR"),
+            "/rules/cascade-deletes-argocd.json"
+        )),
     ),
     (
         "multiple-parents",
-        include_str!("../rules/multiple-parents.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/multiple-parents.json")),
     ),
-    ("not-checked", include_str!("../rules/not-checked.yaml")),
-    ("syntax-error", include_str!("../rules/syntax-error.yaml")),
+    (
+        "not-checked",
+        include_str!(concat!(env!("OUT_DIR"), "/rules/not-checked.json")),
+    ),
+    (
+        "syntax-error",
+        include_str!(concat!(env!("OUT_DIR"), "/rules/syntax-error.json")),
+    ),
     (
         "unused-suppression",
-        include_str!("../rules/unused-suppression.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/rules/unused-suppression.json")),
     ),
 ];
 
@@ -193,7 +205,7 @@ pub fn all() -> &'static [RuleMeta] {
         SOURCES
             .iter()
             .map(|(id, src)| {
-                let meta: RuleMeta = serde_yaml::from_str(src)
+                let meta: RuleMeta = serde_json::from_str(src)
                     .unwrap_or_else(|e| panic!("rules/{id}.yaml is invalid: {e}"));
                 assert_eq!(meta.id, *id, "rules/{id}.yaml declares another id");
                 meta

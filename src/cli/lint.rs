@@ -29,6 +29,27 @@ pub(super) fn thread_count(requested: Option<usize>) -> usize {
     }
 }
 
+/// Start the global thread pool for a run over `paths` with `threads` threads. A run over
+/// named files only (a pre-commit hook's) needs no more threads than files; over one, the
+/// pool is this thread itself: no thread is started, which was a sixth of a one-file run
+/// (docs/performance.md). A directory's walk calls the pool from its own threads, so it
+/// always has threads of its own.
+fn start_pool(paths: &[std::path::PathBuf], threads: usize) {
+    let files_only = !paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-" && p.is_file());
+    let threads = if files_only {
+        threads.min(paths.len())
+    } else {
+        threads
+    };
+    let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+    let builder = if files_only && threads == 1 {
+        builder.use_current_thread()
+    } else {
+        builder
+    };
+    let _ = builder.build_global();
+}
+
 /// The pipeline's options for `lint` arguments (`-` taken out of the paths: stdin is read
 /// by the caller).
 fn session_options(args: &LintArgs, threads: usize, stdin: Option<session::Stdin>) -> Options {
@@ -127,9 +148,7 @@ pub(super) fn run_lint(args: LintArgs) -> i32 {
         eprintln!("warning: --show-fixes lists the fixes of --fix or --diff; neither was given");
     }
     let threads = thread_count(args.threads);
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
+    start_pool(&args.paths, threads);
     let color = use_color(args.color, std::io::stdout().is_terminal());
     let stdin = match read_stdin(&args) {
         Ok(stdin) => stdin,
