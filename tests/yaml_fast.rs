@@ -9,12 +9,17 @@ use gitops_lint::yaml::{self, fast};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Whether the fast path takes `text`; panics when it disagrees with the general path.
+/// Whether the fast path takes all of `text`; panics when it disagrees with the general
+/// path, or when the two together (the fast path as far as it reads, the general one from
+/// there) read the text otherwise than the general path alone.
 fn agrees(name: &str, text: &str) -> bool {
+    let general = yaml::parse_general(text, text);
+    let both = yaml::parse(text, text);
+    assert_eq!(both.documents, general.documents, "{name}:\n{text}");
+    assert_eq!(both.errors, general.errors, "{name}:\n{text}");
     let Some(documents) = fast::parse(text, 0) else {
         return false;
     };
-    let general = yaml::parse_general(text, text);
     assert!(
         general.errors.is_empty(),
         "{name}: the fast path took a text the general path rejects: {:?}\n{text}",
@@ -146,11 +151,54 @@ fn takes_what_it_is_for_and_leaves_the_rest() {
     ] {
         assert!(fast::parse(text, 0).is_none(), "{text:?}");
         // ... and the general path reads them as before.
-        let general = yaml::parse_general(text, text);
-        let both = yaml::parse(text, text);
-        assert_eq!(both.documents, general.documents, "{text:?}");
-        assert_eq!(both.errors, general.errors, "{text:?}");
+        assert!(!agrees("left", text));
     }
+}
+
+#[test]
+fn gives_documents_one_at_a_time_and_leaves_the_rest_from_a_marker() {
+    let fast_doc = "kind: A\nmetadata:\n  name: a\n";
+    let anchors = "a: &x 1\nb: *x\n";
+    let broken = "a: [b\n";
+    // One document outside the subset among others: the documents before it come from
+    // the fast path, the rest from the general one, starting at its `---`.
+    for (text, given_fast) in [
+        (
+            format!("{fast_doc}---\n{fast_doc}---\n{anchors}---\n{fast_doc}"),
+            2,
+        ),
+        (format!("{fast_doc}---\n{broken}---\n{fast_doc}"), 1),
+        (format!("{fast_doc}---\n{fast_doc}---\n"), 2),
+        (format!("{fast_doc}...\n---\n{fast_doc}"), 0),
+        (format!("---\n{anchors}---\n{fast_doc}"), 0),
+    ] {
+        let mut given = Vec::new();
+        let resume = fast::parse_each(&text, 0, &mut |d| given.push(d.index));
+        let resume = resume.expect_err(&text);
+        assert_eq!(given, (0..given_fast).collect::<Vec<_>>(), "{text}");
+        assert_eq!(resume.index, given_fast, "{text}");
+        let at = if given_fast == 0 {
+            0
+        } else {
+            text.match_indices("---\n").nth(given_fast - 1).unwrap().0
+        };
+        assert_eq!(resume.at, at, "{text}");
+        assert!(!agrees("mixed", &text));
+        for v in variants(&text) {
+            agrees("mixed variant", &v);
+        }
+    }
+    // A bundle far larger than one document is read by the fast path to its end.
+    let bundle = format!("{fast_doc}---\n").repeat(20_000);
+    let mut count = 0;
+    assert_eq!(
+        fast::parse_each(&bundle, 0, &mut |_| count += 1),
+        Err(fast::Resume {
+            at: bundle.len() - 4,
+            index: 20_000
+        })
+    );
+    assert_eq!(count, 20_000);
 }
 
 /// A generated block document: nested mappings and sequences of the scalars the fast

@@ -11,50 +11,17 @@
 //! yaml-test-suite, the corpus and generated documents, and the fuzz targets on theirs.
 
 mod scalars;
+mod stream;
 
-use super::{Document, Entry, Node, NodeKind, Style};
+pub use stream::{parse, parse_each, Resume};
+
+use super::{Entry, Node, NodeKind, Style};
 
 /// Deepest nesting the fast path takes (the general path goes to [`super::MAX_DEPTH`]).
 const MAX_NESTING: usize = 64;
 
 /// The longest implicit key taken (YAML limits them to 1024 characters).
 const MAX_KEY: usize = 1000;
-
-/// The documents of `text` (indices from `first_index`), or `None` when `text` is not in
-/// the subset this path reads.
-pub fn parse(text: &str, first_index: usize) -> Option<Vec<Document>> {
-    let bytes = text.as_bytes();
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    if !plain_ascii(&bytes[start..]) {
-        return None;
-    }
-    let mut p = Fast {
-        b: bytes,
-        pos: start,
-        depth: 0,
-    };
-    let mut documents = Vec::new();
-    let mut index = first_index;
-    loop {
-        let (explicit, next) = p.document_start()?;
-        let Next::Content { indent, .. } = next else {
-            // Nothing after a `---` is an empty document: the general path.
-            return (!explicit).then_some(documents);
-        };
-        let root = p.block_node(indent, None)?;
-        documents.push(Document {
-            index,
-            root,
-            refs: false,
-        });
-        index += 1;
-        match p.next_line() {
-            Next::End => return Some(documents),
-            Next::Marker => {}
-            Next::Content { .. } => return None,
-        }
-    }
-}
 
 /// Printable ASCII, line feeds and CR LF pairs only.
 fn plain_ascii(bytes: &[u8]) -> bool {
@@ -159,24 +126,24 @@ impl<'a> Fast<'a> {
     }
 
     /// Move past a `---` line if the parser stands at one (a comment may follow it):
-    /// gives whether there was one, and the next line.
-    fn document_start(&mut self) -> Option<(bool, Next)> {
+    /// gives where it starts if there was one, and the next line.
+    fn document_start(&mut self) -> Option<(Option<usize>, Next)> {
         let mut next = self.next_line();
-        let mut explicit = false;
+        let mut marker = None;
         if next == Next::Marker {
             if !self.b[self.pos..].starts_with(b"---") {
                 return None;
             }
             let end = self.line_end(self.pos);
             self.rest_is_comment(self.pos + 3, end)?;
+            marker = Some(self.pos);
             self.pos = self.after_line(self.pos);
-            explicit = true;
             next = self.next_line();
             if next == Next::Marker {
                 return None;
             }
         }
-        Some((explicit, next))
+        Some((marker, next))
     }
 
     /// Blanks then nothing or a comment from `at` to `end`.

@@ -4,9 +4,6 @@ use super::{Document, Entry, Node, NodeKind, Style};
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-/// The largest text the fast path ([`super::fast`]) reads.
-pub const FAST_MAX_BYTES: usize = 1 << 20;
-
 /// Deepest nesting of collections accepted; deeper input is a syntax error (and is never
 /// recursed into, so hostile input cannot overflow the stack).
 pub const MAX_DEPTH: usize = 256;
@@ -239,15 +236,19 @@ pub fn parse_each_probed(
 ) -> Vec<SyntaxError> {
     // A masked-away template prelude before the first `---` is a document of its own.
     let first_index = usize::from(masked_prelude(text, original));
-    // (The fast path holds all of a file's documents before giving them: files up to
-    // FAST_MAX_BYTES only; a larger bundle is given one document at a time.)
-    if probes.at.is_empty() && text.len() <= FAST_MAX_BYTES {
-        if let Some(documents) = super::fast::parse(text, first_index) {
-            documents.into_iter().for_each(on_document);
-            return Vec::new();
+    // The fast path as far as it reads the text, the general one from there.
+    let resume = if probes.at.is_empty() {
+        match super::fast::parse_each(text, first_index, on_document) {
+            Ok(()) => return Vec::new(),
+            Err(resume) => resume,
         }
-    }
-    general(text, first_index, probes, on_document)
+    } else {
+        super::fast::Resume {
+            at: 0,
+            index: first_index,
+        }
+    };
+    general(text, resume, probes, on_document)
 }
 
 /// [`parse`] by the general path only (`saphyr-parser`'s events), never the fast one: the
@@ -255,22 +256,27 @@ pub fn parse_each_probed(
 pub fn parse_general(text: &str, original: &str) -> ParseOutput {
     let mut documents = Vec::new();
     let first_index = usize::from(masked_prelude(text, original));
-    let errors = general(text, first_index, &mut Probes::default(), &mut |doc| {
+    let start = super::fast::Resume {
+        at: 0,
+        index: first_index,
+    };
+    let errors = general(text, start, &mut Probes::default(), &mut |doc| {
         documents.push(doc)
     });
     ParseOutput { documents, errors }
 }
 
-/// The general path: `saphyr-parser` runs, resynchronised at the next `---` after an
-/// error.
+/// The general path from `start` (the top of the text or a document marker):
+/// `saphyr-parser` runs, resynchronised at the next `---` after an error.
 fn general(
     text: &str,
-    mut next_index: usize,
+    start: super::fast::Resume,
     probes: &mut Probes,
     on_document: &mut dyn FnMut(Document),
 ) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
-    let mut base = 0usize; // byte offset where the current parser run starts
+    let mut next_index = start.index;
+    let mut base = start.at; // byte offset where the current parser run starts
     let conv = ByteOffsets::new(text);
     loop {
         match parse_run(
