@@ -24,9 +24,7 @@ fn is_template_name(name: &str) -> bool {
             .is_some_and(|stem| !stem.is_empty() && !stem.contains('.'))
 }
 
-/// Names of Kustomize kustomization files.
-pub const KUSTOMIZATION_NAMES: &[&str] =
-    &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub use crate::kustomize::KUSTOMIZATION_NAMES;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {

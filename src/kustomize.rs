@@ -1,6 +1,19 @@
 //! Kustomize: which files are patches (and so fragments, not objects to lint).
 
 use crate::yaml::{self, Node};
+
+/// Names of Kustomize kustomization files, in the order Kustomize looks for them.
+pub const KUSTOMIZATION_NAMES: &[&str] =
+    &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// `dir/name`, or `name` at the root (`dir` repo-relative, "" for the root).
+pub fn in_dir(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -110,8 +123,6 @@ pub struct Kustomization {
     pub rel: Option<String>,
     /// What the analysis needs of it, taken in the walk (`None`: not UTF-8).
     pub facts: Option<Arc<Kustomize>>,
-    /// The files it names as patches, resolved against `path` and normalised.
-    pub patches: Vec<PathBuf>,
 }
 
 impl Kustomization {
@@ -129,16 +140,12 @@ impl Kustomization {
         rel: Option<String>,
         facts: Option<Arc<Kustomize>>,
     ) -> Kustomization {
-        let patches = facts
-            .as_ref()
-            .map(|f| f.patch_files(&path).collect())
-            .unwrap_or_default();
-        Kustomization {
-            path,
-            rel,
-            facts,
-            patches,
-        }
+        Kustomization { path, rel, facts }
+    }
+
+    /// The files it names as patches, resolved against `path` and normalised.
+    pub fn patch_files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.facts.iter().flat_map(|f| f.patch_files(&self.path))
     }
 }
 

@@ -247,15 +247,9 @@ fn installs_argocd(graph: &Graph, id: NodeId, kustomize_of: &KustomizeOf) -> boo
         let Some(dir) = s.path.as_deref().and_then(super::resolve::normalize) else {
             return false;
         };
-        ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        crate::kustomize::KUSTOMIZATION_NAMES
             .iter()
-            .filter_map(|k| {
-                kustomize_of(&if dir.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{dir}/{k}")
-                })
-            })
+            .filter_map(|name| kustomize_of(&crate::kustomize::in_dir(&dir, name)))
             .any(|k| k.lists_argocd)
     })
 }

@@ -20,6 +20,7 @@
 
 use super::glob;
 use crate::kustomize::Kustomize;
+use crate::kustomize::{in_dir, KUSTOMIZATION_NAMES};
 use std::borrow::Cow;
 
 /// One Application source, as far as resolution needs it.
@@ -68,8 +69,6 @@ pub struct Tree<'a> {
 /// base shared by many overlays is asked for from every thread).
 pub type KustomizeOf<'a> = dyn Fn(&str) -> Option<&'a Kustomize> + Sync + 'a;
 
-const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-
 impl<'a> Tree<'a> {
     /// The facts of the kustomization file `file`.
     pub fn kustomization_facts(&self, file: &str) -> Option<Cow<'a, Kustomize>> {
@@ -114,19 +113,10 @@ impl<'a> Tree<'a> {
     fn kustomization(&self, dir: &str) -> Option<String> {
         // Looked for among the files below `dir` (found once), not in the whole tree.
         let below = Below::new(self, dir);
-        KUSTOMIZATIONS
+        KUSTOMIZATION_NAMES
             .iter()
             .find(|name| below.has(name))
-            .map(|name| join(dir, name))
-    }
-}
-
-/// `dir/name`, or `name` at the root.
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
+            .map(|name| in_dir(dir, name))
     }
 }
 
@@ -236,7 +226,7 @@ impl<'t> Below<'t> {
 }
 
 fn detect(below: &Below) -> SourceKind {
-    if KUSTOMIZATIONS.iter().any(|k| below.has(k)) {
+    if KUSTOMIZATION_NAMES.iter().any(|k| below.has(k)) {
         SourceKind::Kustomize
     } else if below.has("Chart.yaml") {
         SourceKind::Helm
@@ -319,7 +309,7 @@ fn kustomize(dir: &str, tree: &Tree, walk: &mut KustomizeWalk, out: &mut Resolve
         if entry.contains("://") || entry.starts_with("git@") {
             continue;
         }
-        let Some(target) = normalize(&join(dir, entry)).map(|t| t.into_owned()) else {
+        let Some(target) = normalize(&in_dir(dir, entry)).map(|t| t.into_owned()) else {
             continue;
         };
         if tree.has_file(&target) {

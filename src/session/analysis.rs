@@ -56,8 +56,8 @@ pub fn complete_kustomizations(
 /// The files named as patches by the kustomizations (normalised paths), from the facts
 /// the walk took of them.
 pub fn patch_set(facts: &Facts) -> PatchSet {
-    let patches = facts.kustomizations.iter().flat_map(|k| &k.patches);
-    PatchSet::new(patches.map(|p| p.as_os_str().to_os_string()).collect())
+    let patches = facts.kustomizations.iter().flat_map(|k| k.patch_files());
+    PatchSet::new(patches.map(PathBuf::into_os_string).collect())
 }
 
 /// The Kustomize patch files (normalised paths), asked of every file holding nodes and
