@@ -98,27 +98,28 @@ pub fn analyse(
     configured: &[String],
     files_of: Option<Files>,
 ) -> Analysis {
-    facts.node_files.retain(|(_, f)| !patches.contains(&f.path));
     let mut files: Vec<String> = std::mem::take(&mut facts.files);
     files.extend(facts.kustomizations.iter().filter_map(|k| k.rel.clone()));
     // The nodes in file order, and the tree's listing sorted: at once.
-    let node_files = &mut facts.node_files;
-    let (nodes, ()) = rayon::join(
-        || {
-            super::walk::sort_node_files(node_files);
-            let mut nodes: Vec<graph::Node> =
-                Vec::with_capacity(node_files.iter().map(|(_, f)| f.nodes.len()).sum());
-            for (_, f) in node_files.iter_mut() {
-                nodes.append(&mut f.nodes);
-                f.nodes = Vec::new();
-            }
-            nodes
-        },
+    let (node_files, nodes) = (&mut facts.node_files, &mut facts.nodes);
+    rayon::join(
+        || super::walk::sort_node_files(node_files, nodes),
         || {
             files.par_sort_unstable();
             files.dedup();
         },
     );
+    let patched: HashSet<String> = facts
+        .node_files
+        .iter()
+        .filter(|(_, f)| patches.contains(&f.path))
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    if !patched.is_empty() {
+        facts.node_files.retain(|(rel, _)| !patched.contains(rel));
+        facts.nodes.retain(|n| !patched.contains(&n.file));
+    }
+    let nodes = std::mem::take(&mut facts.nodes);
     let generated = files_of
         .map(|f| generator_files(&nodes, f))
         .unwrap_or_default();

@@ -26,9 +26,9 @@ fn node_file(facts: &mut Facts, rel: &str, text: &str) {
             path: Path::new(GONE).join(rel),
             text: Some(Arc::from(text)),
             digest: super::known::digest(text.as_bytes()),
-            nodes,
         },
     ));
+    facts.nodes.extend(nodes);
     facts.files.push(rel.to_string());
 }
 

@@ -23,8 +23,6 @@ pub struct NodeFile {
     pub text: Option<Arc<str>>,
     /// A digest of its bytes: a file read again after the walk must still be the same.
     pub digest: u64,
-    /// Its nodes, in document order (`file` is repo-relative).
-    pub nodes: Vec<Node>,
 }
 
 /// The repository facts the walk gathered.
@@ -39,18 +37,36 @@ pub struct Facts {
     pub kustomizations: Vec<Kustomization>,
     /// The files holding nodes, with their repo-relative paths: in the walk's order,
     /// sorted by path (and without duplicates) from the analysis on
-    /// ([`sort_node_files`], [`Facts::node_file`]).
+    /// ([`Facts::sort`], [`Facts::node_file`]).
     pub node_files: Vec<(String, NodeFile)>,
+    /// The nodes of those files: in the walk's order, by file then document from the
+    /// analysis on ([`Facts::sort`]). One list for all files: the graph takes it as it
+    /// is (a list per file would be copied into it, and held twice at that moment).
+    pub nodes: Vec<Node>,
 }
 
 impl Facts {
+    /// Sort the files holding nodes by path and their nodes by file then document,
+    /// keeping one of a file walked twice.
+    pub fn sort(&mut self) {
+        sort_node_files(&mut self.node_files, &mut self.nodes);
+    }
+
+    /// The nodes of the file at `rel` (once sorted).
+    pub fn nodes_of(&self, rel: &str) -> &[Node] {
+        let start = self.nodes.partition_point(|n| n.file.as_str() < rel);
+        let len = self.nodes[start..].partition_point(|n| n.file == rel);
+        &self.nodes[start..start + len]
+    }
+
     /// What is known of the files read (`ids`: their blob ids), for the other side of a
     /// plan.
-    pub fn known(&self, ids: Vec<(String, super::known::BlobId)>) -> super::known::Known {
+    pub fn known(&mut self, ids: Vec<(String, super::known::BlobId)>) -> super::known::Known {
+        self.sort();
         let node_files = self
             .node_files
             .iter()
-            .map(|(rel, f)| (rel.as_str(), f.digest, f.nodes.as_slice()));
+            .map(|(rel, f)| (rel.as_str(), f.digest, self.nodes_of(rel)));
         let kustomizations = self
             .kustomizations
             .iter()
@@ -68,11 +84,17 @@ impl Facts {
     }
 }
 
-/// Sort the files holding nodes by path, keeping one of a path walked twice.
-pub fn sort_node_files(files: &mut Vec<(String, NodeFile)>) {
+/// Sort the files holding nodes by path and the nodes by file then document, keeping one
+/// of a path walked twice ([`Facts::sort`]).
+pub fn sort_node_files(files: &mut Vec<(String, NodeFile)>, nodes: &mut Vec<Node>) {
     use rayon::slice::ParallelSliceMut;
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
+    fn key(n: &Node) -> (&str, usize) {
+        (n.file.as_str(), n.document)
+    }
+    nodes.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    nodes.dedup_by(|a, b| key(a) == key(b));
 }
 
 /// What the walk gave.
@@ -186,9 +208,9 @@ impl<'a> Walk<'a> {
                 path: path.to_path_buf(),
                 text: None,
                 digest: *digest,
-                nodes: nodes.clone(),
             };
             facts.node_files.push((rel.to_string(), file));
+            facts.nodes.extend_from_slice(nodes);
         }
         facts.files.push(rel.to_string());
     }
@@ -219,9 +241,6 @@ impl<'a> Walk<'a> {
             Some(rel) => {
                 let observe = &mut |doc: &crate::yaml::Document| {
                     if let Some(node) = graph::node_of(rel, doc) {
-                        // Kept to the end of the walk: no spare capacity (most files
-                        // hold one node).
-                        nodes.reserve_exact(1);
                         nodes.push(node);
                     }
                 };
@@ -296,9 +315,9 @@ impl<'a> Walk<'a> {
                 path: path.to_path_buf(),
                 text,
                 digest: super::known::digest(bytes),
-                nodes,
             };
             facts.node_files.push((rel.clone(), file));
+            facts.nodes.extend(nodes);
         }
         facts.files.push(rel);
     }
