@@ -1,6 +1,8 @@
 //! Kustomize: which files are patches (and so fragments, not objects to lint).
 
 use crate::yaml::{self, Node};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Names of Kustomize kustomization files, in the order Kustomize looks for them.
 pub const KUSTOMIZATION_NAMES: &[&str] =
@@ -14,8 +16,6 @@ pub fn in_dir(dir: &str, name: &str) -> String {
         format!("{dir}/{name}")
     }
 }
-use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 /// Lexically normalise a path: drop `.`, resolve `..` against earlier components.
 pub fn normalize(path: &Path) -> PathBuf {

@@ -19,8 +19,7 @@
 //!   except `NOTES.txt`. Subcharts under `charts/` are not followed.
 
 use super::glob;
-use crate::kustomize::Kustomize;
-use crate::kustomize::{in_dir, KUSTOMIZATION_NAMES};
+use crate::kustomize::{in_dir, Kustomize, KUSTOMIZATION_NAMES};
 use std::borrow::Cow;
 
 /// One Application source, as far as resolution needs it.
