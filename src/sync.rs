@@ -14,11 +14,18 @@ pub fn into_inner<T>(m: Mutex<T>) -> T {
     m.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Below this many allocations a value is freed at once: starting a thread costs more
+/// (a one-file run started two, about 0.1 ms of its 2 ms; docs/performance.md).
+pub const FREE_LATER_MIN: usize = 10_000;
+
 /// Free `value` on a thread of its own, so that the run goes on meanwhile: the walk's
 /// facts and the app graph of a large tree are many small allocations, and freeing them
-/// one by one is serial work the run need not wait for. Freed here when no thread can be
-/// started.
-pub fn free_later<T: Send + 'static>(value: T) {
+/// one by one is serial work the run need not wait for. `allocations`: about how many
+/// it holds; fewer than [`FREE_LATER_MIN`], or no thread to be had, and it is freed here.
+pub fn free_later<T: Send + 'static>(value: T, allocations: usize) {
+    if allocations < FREE_LATER_MIN {
+        return drop(value);
+    }
     // A spawn that fails drops its closure, and the value with it, here.
     let _ = std::thread::Builder::new()
         .name("free".into())
@@ -53,8 +60,18 @@ mod tests {
             }
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        free_later(Flag(tx));
+        free_later(Flag(tx), FREE_LATER_MIN);
         let waited = rx.recv_timeout(std::time::Duration::from_secs(10));
         assert!(waited.is_ok(), "the value was never dropped");
+    }
+
+    #[test]
+    fn a_small_value_is_freed_at_once() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        free_later(tx, FREE_LATER_MIN - 1);
+        // The only sender is gone once the call returns.
+        assert!(rx
+            .try_recv()
+            .is_err_and(|e| e == std::sync::mpsc::TryRecvError::Disconnected));
     }
 }

@@ -29,18 +29,24 @@ pub(super) fn thread_count(requested: Option<usize>) -> usize {
     }
 }
 
-/// Start the global thread pool for a run over `paths` with `threads` threads. A run over
-/// named files only (a pre-commit hook's) needs no more threads than files; over one, the
-/// pool is this thread itself: no thread is started, which was a sixth of a one-file run
-/// (docs/performance.md). A directory's walk calls the pool from its own threads, so it
-/// always has threads of its own.
-fn start_pool(paths: &[std::path::PathBuf], threads: usize) {
+/// The threads of a `lint` run over `paths` (`requested`: `--threads`). A run over named
+/// files only (a pre-commit hook's) needs no more threads than files; over one, no core
+/// count is asked for (the cgroup files it reads were a twentieth of a one-file run).
+fn lint_threads(paths: &[std::path::PathBuf], requested: Option<usize>) -> (usize, bool) {
     let files_only = !paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-" && p.is_file());
-    let threads = if files_only {
-        threads.min(paths.len())
-    } else {
-        threads
+    let threads = match requested {
+        None | Some(0) if files_only && paths.len() == 1 => 1,
+        _ if files_only => thread_count(requested).min(paths.len()),
+        _ => thread_count(requested),
     };
+    (threads, files_only)
+}
+
+/// Start the global thread pool with `threads` threads. Over named files only with one
+/// thread, the pool is this thread itself: no thread is started, which was a sixth of a
+/// one-file run (docs/performance.md). A directory's walk calls the pool from its own
+/// threads, so it always has threads of its own.
+fn start_pool(threads: usize, files_only: bool) {
     let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
     let builder = if files_only && threads == 1 {
         builder.use_current_thread()
@@ -147,8 +153,8 @@ pub(super) fn run_lint(args: LintArgs) -> i32 {
     if args.show_fixes && !args.fix && !args.diff && !args.quiet {
         eprintln!("warning: --show-fixes lists the fixes of --fix or --diff; neither was given");
     }
-    let threads = thread_count(args.threads);
-    start_pool(&args.paths, threads);
+    let (threads, files_only) = lint_threads(&args.paths, args.threads);
+    start_pool(threads, files_only);
     let color = use_color(args.color, std::io::stdout().is_terminal());
     let stdin = match read_stdin(&args) {
         Ok(stdin) => stdin,
@@ -308,4 +314,35 @@ fn exit_code(run: &Run, mode: Mode, exit_zero: bool) -> i32 {
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lint_threads;
+    use std::path::PathBuf;
+
+    #[test]
+    fn named_files_need_no_more_threads_than_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "a: 1\n").unwrap();
+            path
+        };
+        let (one, two) = (file("one.yaml"), file("two.yaml"));
+        assert_eq!(lint_threads(std::slice::from_ref(&one), None), (1, true));
+        assert_eq!(lint_threads(std::slice::from_ref(&one), Some(0)), (1, true));
+        assert_eq!(lint_threads(std::slice::from_ref(&one), Some(3)), (1, true));
+        let (threads, files_only) = lint_threads(&[one.clone(), two], Some(3));
+        assert_eq!((threads, files_only), (2, true));
+        // A directory, or stdin, walks with the threads asked for.
+        assert_eq!(
+            lint_threads(&[dir.path().to_path_buf()], Some(3)),
+            (3, false)
+        );
+        assert_eq!(
+            lint_threads(&[one, PathBuf::from("-")], Some(3)),
+            (3, false)
+        );
+    }
 }

@@ -146,7 +146,8 @@ pub fn analyse(
     };
     let graph = graph::build(nodes, &tree, &repo);
     // The tree's listing is used up: freed meanwhile.
-    crate::sync::free_later(files);
+    let listed = files.len();
+    crate::sync::free_later(files, listed);
     let text_of = |p: &str| facts.node_file(p).and_then(|f| f.text.clone());
     // (A closure of its own: the tree's borrows end with the graph's build.)
     let kustomize_of = |p: &str| kustomizations.get(p).copied();

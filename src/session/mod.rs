@@ -361,7 +361,8 @@ pub fn run_with(options: &Options, prepared: Option<&Prepared>) -> Result<Run, S
         .into_par_iter()
         .map(|(path, report)| stage.process(&path, report))
         .collect();
-    crate::sync::free_later((facts, graph));
+    let allocations = facts.files.len() + facts.nodes.len() + graph.nodes.len();
+    crate::sync::free_later((facts, graph), allocations);
     run.summary = Summary {
         files_scanned: walked.scanned + unparsed,
         files_skipped: walked.skipped.saturating_sub(unparsed),
