@@ -15,7 +15,7 @@ pub fn into_inner<T>(m: Mutex<T>) -> T {
 }
 
 /// Below this many allocations a value is freed at once: starting a thread costs more
-/// (a one-file run started two, about 0.1 ms of its 2 ms; docs/performance.md).
+/// (a one-file run started two; docs/performance.md).
 pub const FREE_LATER_MIN: usize = 10_000;
 
 /// Free `value` on a thread of its own, so that the run goes on meanwhile: the walk's

@@ -31,7 +31,8 @@ pub(super) fn thread_count(requested: Option<usize>) -> usize {
 
 /// The threads of a `lint` run over `paths` (`requested`: `--threads`). A run over named
 /// files only (a pre-commit hook's) needs no more threads than files; over one, no core
-/// count is asked for (the cgroup files it reads were a twentieth of a one-file run).
+/// count is asked for (reading the cgroup files for it was about 20 of the 225 system calls
+/// of a one-file run).
 fn lint_threads(paths: &[std::path::PathBuf], requested: Option<usize>) -> (usize, bool) {
     let files_only = !paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-" && p.is_file());
     let threads = match requested {

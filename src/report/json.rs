@@ -14,8 +14,7 @@ struct Output<'a> {
 }
 
 /// The diagnostics of all reports, each made as it is written: the output of a tree with
-/// 20k findings never holds 20k JSON objects (a fifth of the peak memory at 300k files,
-/// docs/performance.md).
+/// 20k findings never holds 20k JSON objects at once.
 struct Diagnostics<'a>(&'a [FileReport]);
 
 impl Serialize for Diagnostics<'_> {
