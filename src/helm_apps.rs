@@ -375,7 +375,7 @@ fn fix_edits(app: &AppEntry, ctx: &Context, value: &str) -> Option<Vec<Edit>> {
                             span: app.node.span.start..app.node.span.start,
                             anchor: 0,
                             kind: NodeKind::Scalar {
-                                value: String::new(),
+                                value: Default::default(),
                                 style: Style::Plain,
                             },
                         },

@@ -710,7 +710,7 @@ fn unmasked(
     let kind = match &node.kind {
         NodeKind::Scalar { value, style } => NodeKind::Scalar {
             value: match in_action(&node.span) {
-                true => scalar_text(node).unwrap_or_else(|| value.clone()),
+                true => scalar_text(node).map_or_else(|| value.clone(), yaml::Text::from),
                 false => value.clone(),
             },
             style: *style,

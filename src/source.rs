@@ -214,6 +214,17 @@ impl TextFacts {
     }
 }
 
+/// A table of the byte values in `bytes`, for scans that skip runs of the others.
+pub const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
 /// A character that must not reach a terminal or a log line raw.
 pub fn is_control(c: char) -> bool {
     matches!(c,

@@ -2251,7 +2251,7 @@ enum V {
 fn value(node: &Node) -> V {
     match &node.kind {
         NodeKind::Scalar { .. } if node.is_null() => V::Null,
-        NodeKind::Scalar { value, .. } => V::Str(value.clone()),
+        NodeKind::Scalar { value, .. } => V::Str(value.to_string()),
         NodeKind::Mapping { entries, .. } => V::Map(
             entries
                 .iter()

@@ -41,7 +41,7 @@ fn strings(node: &Node, what: &str) -> Result<Vec<String>, Problem> {
     items
         .iter()
         .map(|i| match &i.kind {
-            NodeKind::Scalar { value, .. } if !i.is_null() => Ok(value.clone()),
+            NodeKind::Scalar { value, .. } if !i.is_null() => Ok(value.to_string()),
             _ => Err((
                 Some(i.span.clone()),
                 format!("expected {what} (a string), found {}", type_name(i)),

@@ -16,13 +16,11 @@ pub struct Item<'a> {
 /// `metadata.finalizers`; an ApplicationSet's template finalizers and its own
 /// `metadata.finalizers`.
 pub fn items<'a>(obj: &ArgoObject<'a>, field: &str) -> Vec<Item<'a>> {
-    let mut routes = vec![field.to_string()];
-    if obj.kind == ArgoKind::ApplicationSet && field != "metadata.finalizers" {
-        routes.push("metadata.finalizers".to_string());
-    }
+    let own = obj.kind == ArgoKind::ApplicationSet && field != "metadata.finalizers";
+    let routes = [Some(field), own.then_some("metadata.finalizers")];
     let mut out = Vec::new();
-    for route in routes {
-        if let Some(list) = obj.node.at(&route) {
+    for route in routes.into_iter().flatten() {
+        if let Some(list) = obj.node.at(route) {
             for (i, item) in list.items().iter().enumerate() {
                 if let Some(value) = item.as_str() {
                     out.push(Item {

@@ -104,16 +104,7 @@ struct Scanner<'a> {
 
 /// Bytes that may matter to the scan: YAML indicators, quotes, line breaks, blanks and
 /// the first bytes of template delimiters. Runs of other bytes are skipped at once.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let bytes = b"\n\r\t #'\"-?:[]{},|>&!\\$<%";
-    let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+const SPECIAL: [bool; 256] = crate::source::byte_set(b"\n\r\t #'\"-?:[]{},|>&!\\$<%");
 
 /// The index of the first byte from `i` on that is [`SPECIAL`].
 fn skip_plain(bytes: &[u8], mut i: usize) -> usize {

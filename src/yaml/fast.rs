@@ -15,7 +15,7 @@ mod stream;
 
 pub use stream::{parse, parse_each, Resume};
 
-use super::{Entry, Node, NodeKind, Style};
+use super::{Entry, Node, NodeKind, Style, Text};
 
 /// Deepest nesting the fast path takes (the general path goes to [`super::MAX_DEPTH`]).
 const MAX_NESTING: usize = 64;
@@ -54,24 +54,34 @@ enum Next {
 }
 
 struct Fast<'a> {
+    /// The text, and its bytes.
+    s: &'a str,
     b: &'a [u8],
     /// Always at a line start between nodes; inside a line while reading one.
     pos: usize,
     depth: usize,
+    /// The entries of the mappings being read, innermost last: a mapping's own are moved
+    /// out, in one allocation of their number, when it ends (no list grown and copied).
+    entries: Vec<Entry>,
+    /// The same for the items of the sequences being read.
+    items: Vec<Node>,
 }
 
-fn scalar(span: std::ops::Range<usize>, value: String, style: Style) -> Node {
+fn scalar(span: std::ops::Range<usize>, value: impl Into<Text>, style: Style) -> Node {
     Node {
         span,
         anchor: 0,
-        kind: NodeKind::Scalar { value, style },
+        kind: NodeKind::Scalar {
+            value: value.into(),
+            style,
+        },
     }
 }
 
 impl<'a> Fast<'a> {
     fn text(&self, range: std::ops::Range<usize>) -> &'a str {
         // Checked ASCII: every offset is a character boundary.
-        std::str::from_utf8(&self.b[range]).unwrap_or_default()
+        self.s.get(range).unwrap_or_default()
     }
 
     /// The end of the line holding `at` (before its `\r\n` or `\n`).
@@ -180,7 +190,7 @@ impl<'a> Fast<'a> {
 
     /// A block sequence whose dashes are in column `col`.
     fn sequence(&mut self, col: usize) -> Option<Node> {
-        let mut items = Vec::new();
+        let base = self.items.len();
         let mut start = None;
         loop {
             let line = self.pos;
@@ -215,7 +225,7 @@ impl<'a> Fast<'a> {
             } else {
                 self.inline_value(at, col)?
             };
-            items.push(item);
+            self.items.push(item);
             match self.next_line() {
                 Next::Content { indent, at, .. } if indent == col && self.is_dash(at) => {}
                 Next::Content { indent, .. } if indent > col => return None,
@@ -223,6 +233,7 @@ impl<'a> Fast<'a> {
             }
         }
         let start = start?;
+        let items: Vec<Node> = self.items.drain(base..).collect();
         let end = items.last().map_or(start, |n| n.span.end);
         Some(Node {
             span: start..end,
@@ -234,13 +245,12 @@ impl<'a> Fast<'a> {
     /// A block mapping whose keys are in column `col`, the first at `first` (on the
     /// current line).
     fn mapping(&mut self, col: usize, first: usize) -> Option<Node> {
-        let mut entries: Vec<Entry> = Vec::new();
+        let base = self.entries.len();
         let mut at = first;
         loop {
-            let key = self.key(at)?;
-            let colon = self.key_end(at)?;
+            let (key, colon) = self.key(at)?;
             let value = self.value_after(colon, col)?;
-            entries.push(Entry { key, value });
+            self.entries.push(Entry { key, value });
             match self.next_line() {
                 Next::Content {
                     indent,
@@ -259,6 +269,7 @@ impl<'a> Fast<'a> {
                 _ => break,
             }
         }
+        let entries: Vec<Entry> = self.entries.drain(base..).collect();
         let start = entries.first()?.key.span.start;
         let end = entries
             .last()
@@ -278,30 +289,41 @@ impl<'a> Fast<'a> {
         let end = self.line_end(at);
         let after = match self.b[at] {
             b'\'' | b'"' => self.quoted_close(at, end)? + 1,
-            _ => {
-                let (_, stop) = self.plain_end(at, end, false)?;
-                stop
-            }
+            _ => self.plain_end(at, end, false)?.1,
         };
+        self.colon_after(after, end, at)
+    }
+
+    /// The `:` after the implicit key at `key` that ends at `after`, on a line ending at
+    /// `end`.
+    fn colon_after(&self, after: usize, end: usize, key: usize) -> Option<usize> {
         let mut i = after;
         while i < end && self.b[i] == b' ' {
             i += 1;
         }
         let colon = i < end && self.b[i] == b':' && (i + 1 == end || self.b[i + 1] == b' ');
-        (colon && i - at <= MAX_KEY).then_some(i)
+        (colon && i - key <= MAX_KEY).then_some(i)
     }
 
-    /// The key scalar at `at`.
-    fn key(&self, at: usize) -> Option<Node> {
+    /// The key scalar at `at` and the `:` ending it, read in one pass.
+    fn key(&self, at: usize) -> Option<(Node, usize)> {
         let end = self.line_end(at);
-        match self.b[at] {
-            b'\'' | b'"' => self.quoted(at, end),
-            _ => {
-                let (text_end, _) = self.plain_end(at, end, false)?;
-                let value = self.text(at..text_end);
-                (value != "<<").then(|| scalar(at..text_end, value.to_string(), Style::Plain))
+        let (node, after) = match self.b[at] {
+            b'\'' | b'"' => {
+                let node = self.quoted(at, end)?;
+                let after = node.span.end;
+                (node, after)
             }
-        }
+            _ => {
+                let (text_end, stop) = self.plain_end(at, end, false)?;
+                let value = self.text(at..text_end);
+                if value == "<<" {
+                    return None;
+                }
+                (scalar(at..text_end, value, Style::Plain), stop)
+            }
+        };
+        Some((node, self.colon_after(after, end, at)?))
     }
 
     /// The value after the `:` at `colon` of a key in column `col`.
@@ -343,7 +365,7 @@ impl<'a> Fast<'a> {
                 if stop < end && self.b[stop] == b':' {
                     return None;
                 }
-                let value = self.text(at..text_end).to_string();
+                let value = self.text(at..text_end);
                 (scalar(at..text_end, value, Style::Plain), text_end)
             }
         };
@@ -369,5 +391,5 @@ impl<'a> Fast<'a> {
 
 /// The empty value of a key whose `:` is at `colon`.
 fn empty(colon: usize) -> Node {
-    scalar(colon..colon, String::new(), Style::Plain)
+    scalar(colon..colon, "", Style::Plain)
 }

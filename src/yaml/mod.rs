@@ -18,6 +18,10 @@ pub use resolve::{is_merge_key, reads_plainly, resolve, AliasedText, Resolution,
 
 use crate::source::Span;
 
+/// A scalar's value: held inline when short (most keys and values of a manifest are), so
+/// that reading a document allocates for its collections and long values only.
+pub type Text = compact_str::CompactString;
+
 /// How a scalar was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -41,7 +45,7 @@ pub struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
-    Scalar { value: String, style: Style },
+    Scalar { value: Text, style: Style },
     Mapping { entries: Vec<Entry>, flow: bool },
     Sequence { items: Vec<Node>, flow: bool },
     Alias,
@@ -116,7 +120,14 @@ impl Node {
 
     /// Follow a dotted route of mapping keys, e.g. `spec.template.metadata`.
     pub fn at(&self, route: &str) -> Option<&Node> {
-        route.split('.').try_fold(self, |node, key| node.get(key))
+        // (A byte search: the routes are short, and `split` cost more than the lookups.)
+        let mut node = self;
+        let mut rest = route;
+        while let Some(dot) = rest.bytes().position(|b| b == b'.') {
+            node = node.get(&rest[..dot])?;
+            rest = &rest[dot + 1..];
+        }
+        node.get(rest)
     }
 
     /// Follow a dotted route, returning the last entry (key and value).

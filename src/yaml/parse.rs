@@ -1,6 +1,6 @@
 //! `saphyr-parser` events → [`Document`]s with byte spans.
 
-use super::{Document, Entry, Node, NodeKind, Style};
+use super::{Document, Entry, Node, NodeKind, Style, Text};
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
@@ -512,7 +512,7 @@ fn parse_run(
                     span,
                     anchor,
                     kind: NodeKind::Scalar {
-                        value: value.into_owned(),
+                        value: Text::from(value),
                         style,
                     },
                 };
@@ -580,7 +580,7 @@ fn parse_run(
                                     span: at..at,
                                     anchor: 0,
                                     kind: NodeKind::Scalar {
-                                        value: String::new(),
+                                        value: Text::default(),
                                         style: Style::Plain,
                                     },
                                 },

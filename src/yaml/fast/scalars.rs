@@ -2,7 +2,15 @@
 //! line, single-line flow sequences, empty flow mappings, literal block scalars.
 
 use super::{scalar, Fast};
-use crate::yaml::{Node, NodeKind, Style};
+use crate::yaml::{Node, NodeKind, Style, Text};
+
+/// The bytes a plain scalar's scan stops at: a blank, `:`, `#`, and the flow indicators
+/// (which end one only in flow).
+static STOPS: [bool; 256] = crate::source::byte_set(b" :#,[]{}");
+
+fn is_flow(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
+}
 
 impl Fast<'_> {
     /// The end of a plain scalar starting at `at` (before `end`, the line's end): the end
@@ -19,18 +27,25 @@ impl Fast<'_> {
             | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' => return None,
             _ => {}
         }
+        let line = &self.b[..end];
         let mut i = at;
         let mut text_end = at;
-        while i < end {
-            let c = self.b[i];
-            let blank_next = i + 1 == end || self.b[i + 1] == b' ';
-            if c == b':' && (blank_next || flow && b",[]{}".contains(&self.b[i + 1])) {
-                break;
+        loop {
+            // A run of bytes that neither end a plain scalar nor are blanks.
+            while line.get(i).is_some_and(|&c| !STOPS[usize::from(c)]) {
+                i += 1;
+                text_end = i;
             }
-            if c == b'#' && self.b[i - 1] == b' ' {
-                break;
-            }
-            if flow && b",[]{}".contains(&c) {
+            let Some(&c) = line.get(i) else { break };
+            let ends = match c {
+                b' ' => false,
+                b':' => line
+                    .get(i + 1)
+                    .is_none_or(|&n| n == b' ' || flow && is_flow(n)),
+                b'#' => line[i - 1] == b' ',
+                _ => flow,
+            };
+            if ends {
                 break;
             }
             i += 1;
@@ -67,9 +82,9 @@ impl Fast<'_> {
         let close = self.quoted_close(at, end)?;
         let inner = self.text(at + 1..close);
         let (value, style) = if self.b[at] == b'\'' {
-            (inner.replace("''", "'"), Style::SingleQuoted)
+            (Text::from(inner.replace("''", "'")), Style::SingleQuoted)
         } else {
-            (inner.to_string(), Style::DoubleQuoted)
+            (Text::from(inner), Style::DoubleQuoted)
         };
         Some(scalar(at..close + 1, value, style))
     }
@@ -111,8 +126,7 @@ impl Fast<'_> {
                 b'\'' | b'"' => self.quoted(i, end)?,
                 _ => {
                     let (text_end, _) = self.plain_end(i, end, true)?;
-                    let value = self.text(i..text_end).to_string();
-                    scalar(i..text_end, value, Style::Plain)
+                    scalar(i..text_end, self.text(i..text_end), Style::Plain)
                 }
             };
             i = item.span.end;

@@ -41,9 +41,14 @@ pub fn parse_each(
         return Err(top);
     }
     let mut p = Fast {
+        s: text,
         b: bytes,
         pos: start,
         depth: 0,
+        // (Room for a manifest's usual nesting: grown from nothing, they were reallocated
+        // several times per file.)
+        entries: Vec::with_capacity(32),
+        items: Vec::with_capacity(16),
     };
     // The last document read, not given yet, and where it starts.
     let mut pending: Option<(Document, Resume)> = None;
