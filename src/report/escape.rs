@@ -247,6 +247,12 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
     );
 
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        // Most fragments are printable ASCII without `[`: nothing to look at char by char.
+        if s.bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b) && b != b'[')
+        {
+            return w.write_all(s.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in s.char_indices() {
             let hashes = c == '[' && s[..i].ends_with("##");
@@ -263,6 +269,23 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
 /// Serialize `value` as JSON to `out` through [`SafeJson`], pretty or compact.
 pub fn write_json<T: serde::Serialize + ?Sized>(
     out: &mut dyn Write,
+    value: &T,
+    pretty: bool,
+) -> io::Result<()> {
+    // serde_json writes a document in many small pieces (a quote, a key, a comma): through
+    // a `dyn Write` each was a call of its own, a fifth of rendering a diagnostic. A buffer
+    // of a known type takes them inline.
+    let mut buffered = io::BufWriter::with_capacity(JSON_BUFFER, out);
+    write_json_to(&mut buffered, value, pretty)?;
+    buffered.flush()
+}
+
+/// The buffer [`write_json`] writes through.
+pub const JSON_BUFFER: usize = 32 * 1024;
+
+/// [`write_json`] to a writer of a known type (a caller writing many values buffers once).
+pub fn write_json_to<W: Write, T: serde::Serialize + ?Sized>(
+    out: &mut W,
     value: &T,
     pretty: bool,
 ) -> io::Result<()> {
@@ -336,5 +359,34 @@ mod tests {
         let json = String::from_utf8(out).unwrap();
         assert_eq!(json, r#""a\u009bb ##\u005bc \u202e \u001b""#);
         assert_eq!(serde_json::from_str::<String>(&json).unwrap(), s);
+    }
+
+    /// What `SafeJson` writes for a fragment, char by char (its slow path alone).
+    fn reference(s: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in s.char_indices() {
+            if is_control(c) || c == '[' && s[..i].ends_with("##") {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        // (Printable ASCII with `#` and `[` alone, half the time: the path that skips the
+        // char-by-char look must still see `##[`.)
+        #[test]
+        fn json_fragments_are_written_as_char_by_char(
+            s in "[#\\[a ]{0,12}|[a#\\[\t\u{7f}\u{9b}\u{202e} é\"\\\\\n]{0,12}"
+        ) {
+            use serde_json::ser::Formatter as _;
+            let mut out = Vec::new();
+            SafeJson(serde_json::ser::CompactFormatter)
+                .write_string_fragment(&mut out, &s)
+                .unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), reference(&s));
+        }
     }
 }

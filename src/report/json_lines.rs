@@ -8,9 +8,10 @@ use super::json::diagnostics;
 use crate::diagnostic::FileReport;
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(escape::JSON_BUFFER, out);
     for d in diagnostics(reports) {
-        escape::write_json(out, &d, false)?;
+        escape::write_json_to(&mut out, &d, false)?;
         writeln!(out)?;
     }
-    Ok(())
+    out.flush()
 }
