@@ -14,9 +14,11 @@ pub fn into_inner<T>(m: Mutex<T>) -> T {
     m.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Below this many allocations a value is freed at once: starting a thread costs more
-/// (a one-file run started two; docs/performance.md).
-pub const FREE_LATER_MIN: usize = 10_000;
+/// Below this many allocations a value is freed at once: starting a thread costs more.
+/// Measured (docs/performance.md, issue 16's fourth part): a thread's start took 13–17 µs,
+/// freeing 2,000 path-sized strings 14–16 µs. The callers' counts are lower bounds (an
+/// entry holds one allocation or more).
+pub const FREE_LATER_MIN: usize = 2_000;
 
 /// Free `value` on a thread of its own, so that the run goes on meanwhile: the walk's
 /// facts and the app graph of a large tree are many small allocations, and freeing them

@@ -12,8 +12,13 @@ use std::time::Instant;
 const MAX_THREADS_PER_CORE: usize = 4;
 
 /// The number of threads to use for `--threads` (`None` or 0: one per core), capped at
-/// [`MAX_THREADS_PER_CORE`] per core with a warning.
+/// [`MAX_THREADS_PER_CORE`] per core with a warning. The cores are counted only when the
+/// answer depends on them: reading the cgroup files for it was about 20 of the 225 system
+/// calls of a one-file run.
 pub(super) fn thread_count(requested: Option<usize>) -> usize {
+    if let Some(n @ 1..=MAX_THREADS_PER_CORE) = requested {
+        return n; // within the cap on any machine
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let max = cores.saturating_mul(MAX_THREADS_PER_CORE);
     match requested {
@@ -30,15 +35,14 @@ pub(super) fn thread_count(requested: Option<usize>) -> usize {
 }
 
 /// The threads of a `lint` run over `paths` (`requested`: `--threads`). A run over named
-/// files only (a pre-commit hook's) needs no more threads than files; over one, no core
-/// count is asked for (reading the cgroup files for it was about 20 of the 225 system calls
-/// of a one-file run).
+/// files only (a pre-commit hook's) needs no more threads than files, and over one file no
+/// core count.
 fn lint_threads(paths: &[std::path::PathBuf], requested: Option<usize>) -> (usize, bool) {
     let files_only = !paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-" && p.is_file());
-    let threads = match requested {
-        None | Some(0) if files_only && paths.len() == 1 => 1,
-        _ if files_only => thread_count(requested).min(paths.len()),
-        _ => thread_count(requested),
+    let cap = if files_only { paths.len() } else { usize::MAX };
+    let threads = match cap {
+        0 | 1 => 1,
+        _ => thread_count(requested).min(cap),
     };
     (threads, files_only)
 }
@@ -319,8 +323,19 @@ fn plural(n: usize, word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::lint_threads;
+    use super::{lint_threads, thread_count, MAX_THREADS_PER_CORE};
     use std::path::PathBuf;
+
+    #[test]
+    fn threads_asked_for_within_the_cap_are_given() {
+        for n in 1..=MAX_THREADS_PER_CORE {
+            assert_eq!(thread_count(Some(n)), n);
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(thread_count(None), cores);
+        assert_eq!(thread_count(Some(0)), cores);
+        assert_eq!(thread_count(Some(usize::MAX)), cores * MAX_THREADS_PER_CORE);
+    }
 
     #[test]
     fn named_files_need_no_more_threads_than_files() {
